@@ -1,0 +1,43 @@
+import path from 'node:path';
+
+// Environment → typed config. Every value has an embedded default so `npm start` needs nothing.
+export interface Config {
+  port: number;
+  host: string;
+  mongodbUri: string | undefined;
+  dataDir: string;
+  knowledgeDir: string;
+  intentsDir: string;
+  sessionSecret: string | undefined;
+  publicUrl: string | undefined;
+  telegram: { token?: string; apiRoot?: string; webhookSecret?: string };
+  whatsappWeb: boolean;
+  whatsappCloud: { token?: string; phoneNumberId?: string; appSecret?: string; verifyToken?: string; graphRoot?: string };
+  open311Keys: string[];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const root = process.cwd();
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    mongodbUri: env.MONGODB_URI || undefined,
+    dataDir: path.resolve(root, env.DATA_DIR ?? '.data'),
+    knowledgeDir: path.resolve(root, env.KNOWLEDGE_DIR ?? 'knowledge'),
+    intentsDir: path.resolve(root, env.INTENTS_DIR ?? 'intents'),
+    sessionSecret: env.SESSION_SECRET || undefined,
+    publicUrl: env.PUBLIC_URL || undefined,
+    telegram: { token: env.TELEGRAM_TOKEN || undefined, apiRoot: env.TELEGRAM_API_ROOT || undefined, webhookSecret: env.TELEGRAM_WEBHOOK_SECRET || undefined },
+    whatsappWeb: env.WHATSAPP_WEB === '1',
+    whatsappCloud: {
+      token: env.WHATSAPP_CLOUD_TOKEN || undefined,
+      phoneNumberId: env.WHATSAPP_CLOUD_PHONE_NUMBER_ID || undefined,
+      appSecret: env.WHATSAPP_CLOUD_APP_SECRET || undefined,
+      verifyToken: env.WHATSAPP_CLOUD_VERIFY_TOKEN || undefined,
+      graphRoot: env.WHATSAPP_CLOUD_GRAPH_ROOT || undefined,
+    },
+    open311Keys: (env.OPEN311_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+  };
+}

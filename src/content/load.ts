@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import {
+  ComplaintCategories, Departments, Intent, Municipality, Service, Aspects, Replies, REPLY_KEYS,
+  type ComplaintCategory, type Department, type Municipality as MunicipalityT, type Service as ServiceT,
+  type Intent as IntentT, type Aspects as AspectsT, type Replies as RepliesT,
+} from './schema.js';
+
+export interface Content {
+  municipality: MunicipalityT;
+  departments: Department[];
+  services: ServiceT[];
+  categories: ComplaintCategory[];
+  intents: IntentT[];
+  aspects: AspectsT;
+  replies: RepliesT;
+}
+
+/** A content error names the file, the entry and the field, so a maintainer can fix it without reading code. */
+export class ContentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Content is invalid:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ContentError';
+  }
+}
+
+export const REQUIRED_INTENTS = [
+  'greeting', 'thanks', 'goodbye', 'menu', 'list-services', 'service-info', 'complaint-file', 'suggestion',
+  'status-check', 'human-agent', 'legal-question', 'form-help', 'office-info', 'accessibility', 'appointment-book',
+  'cancel', 'out-of-scope',
+] as const;
+
+function fieldPath(p: PropertyKey[]): string {
+  return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('') || '(top level)';
+}
+
+function parseFile<T>(file: string, schema: z.ZodType<T>, problems: string[], label = ''): T | undefined {
+  const rel = path.relative(process.cwd(), file) || file;
+  let raw: unknown;
+  try {
+    raw = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    problems.push(`${rel}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    return undefined;
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues.slice(0, 20)) {
+    const entry = entryName(raw, issue.path);
+    problems.push(`${rel}${label}${entry}: field ${fieldPath(issue.path)}: ${issue.message}`);
+  }
+  return undefined;
+}
+
+// Names the list entry an error is in by its id, when it has one ("entry 'roads'").
+function entryName(raw: unknown, p: PropertyKey[]): string {
+  if (p.length >= 2 && typeof p[1] === 'number' && raw && typeof raw === 'object') {
+    const list = (raw as Record<string, unknown>)[String(p[0])];
+    const item = Array.isArray(list) ? list[p[1]] : undefined;
+    if (item && typeof item === 'object' && 'id' in item) return ` (entry '${String((item as { id: unknown }).id)}')`;
+  }
+  return '';
+}
+
+function yamlFiles(dir: string, problems: string[]): string[] {
+  if (!fs.existsSync(dir)) {
+    problems.push(`${dir}: folder not found`);
+    return [];
+  }
+  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+export function loadContent(knowledgeDir: string, intentsDir: string): Content {
+  const problems: string[] = [];
+  const k = (f: string) => path.join(knowledgeDir, f);
+  const municipality = parseFile(k('municipality.yaml'), Municipality, problems);
+  const departments = parseFile(k('departments.yaml'), Departments, problems)?.departments ?? [];
+  const categories = parseFile(k('complaint-categories.yaml'), ComplaintCategories, problems)?.categories ?? [];
+  const replies = parseFile(k('replies.yaml'), Replies, problems);
+
+  const services: ServiceT[] = [];
+  for (const file of yamlFiles(k('services'), problems)) {
+    const s = parseFile(file, Service, problems);
+    if (!s) continue;
+    const expected = path.basename(file).replace(/\.ya?ml$/, '');
+    if (s.id !== expected) problems.push(`${file}: field id: is '${s.id}' but the file is named '${expected}'`);
+    services.push(s);
+  }
+
+  const intents: IntentT[] = [];
+  let aspects: AspectsT | undefined;
+  for (const file of yamlFiles(intentsDir, problems)) {
+    if (path.basename(file).startsWith('aspects.')) {
+      aspects = parseFile(file, Aspects, problems);
+      continue;
+    }
+    const intent = parseFile(file, Intent, problems);
+    if (intent) intents.push(intent);
+  }
+  if (!aspects) problems.push(`${path.join(intentsDir, 'aspects.yaml')}: file missing or invalid`);
+
+  crossCheck({ municipality, departments, services, categories, intents }, problems);
+  if (problems.length) throw new ContentError(problems);
+  return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, replies: replies! };
+}
+
+function crossCheck(c: { municipality?: MunicipalityT; departments: Department[]; services: ServiceT[];
+  categories: ComplaintCategory[]; intents: IntentT[] }, problems: string[]): void {
+  const branches = new Set(c.municipality?.branches.map((b) => b.id) ?? []);
+  const departments = new Set(c.departments.map((d) => d.id));
+  dupes(c.services.map((s) => s.id), 'services', problems);
+  dupes(c.departments.map((d) => d.id), 'departments.yaml', problems);
+  dupes(c.categories.map((d) => d.id), 'complaint-categories.yaml', problems);
+  for (const d of c.departments) {
+    if (c.municipality && !branches.has(d.branch)) problems.push(`departments.yaml (entry '${d.id}'): field branch: no branch '${d.branch}' in municipality.yaml`);
+  }
+  for (const s of c.services) {
+    const at = `services/${s.id}.yaml`;
+    if (!departments.has(s.department)) problems.push(`${at}: field department: no department '${s.department}' in departments.yaml`);
+    if (!departments.has(s.where.department)) problems.push(`${at}: field where.department: no department '${s.where.department}' in departments.yaml`);
+    if (c.municipality && !branches.has(s.where.branch)) problems.push(`${at}: field where.branch: no branch '${s.where.branch}' in municipality.yaml`);
+  }
+  for (const cat of c.categories) {
+    if (!departments.has(cat.department)) problems.push(`complaint-categories.yaml (entry '${cat.id}'): field department: no department '${cat.department}' in departments.yaml`);
+  }
+  const ids = new Set(c.intents.map((i) => i.id));
+  for (const id of REQUIRED_INTENTS) if (!ids.has(id)) problems.push(`intents/${id}.yaml: missing (every catalog intent needs a file)`);
+  // One example under two intents teaches the classifier nothing but confusion.
+  const seen = new Map<string, string>();
+  for (const intent of c.intents) {
+    const all = Object.values(intent.examples).flat();
+    if (all.length < 15) problems.push(`intents/${intent.id}.yaml: field examples: has ${all.length} examples, needs at least 15`);
+    for (const ex of all) {
+      const key = ex.trim().toLowerCase();
+      const other = seen.get(key);
+      if (other && other !== intent.id) problems.push(`intents/${intent.id}.yaml: example "${ex}" is also an example of '${other}'`);
+      seen.set(key, intent.id);
+    }
+  }
+}
+
+function dupes(ids: string[], where: string, problems: string[]): void {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) problems.push(`${where}: id '${id}' appears twice`);
+    seen.add(id);
+  }
+}
+
+export { REPLY_KEYS };

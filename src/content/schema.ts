@@ -1,0 +1,146 @@
+import { z } from 'zod';
+
+// One zod schema per content file gives both the TypeScript type and the load-time check.
+
+export const Text = z.object({ ar: z.string().min(1), en: z.string().min(1) }).strict();
+export type Text = z.infer<typeof Text>;
+
+const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
+const Day = z.enum(['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri']);
+export type Day = z.infer<typeof Day>;
+
+export const Hours = z.array(z.object({ days: z.array(Day).min(1), open: Time, close: Time }).strict()).min(1);
+export type Hours = z.infer<typeof Hours>;
+
+const Point = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();
+
+export const Branch = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: Text,
+  address: Text,
+  phone: z.string().min(3),
+  hours: Hours,
+  location: Point.optional(),
+  main: z.boolean().default(false),
+}).strict();
+export type Branch = z.infer<typeof Branch>;
+
+export const Municipality = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: Text,
+  timezone: z.string().min(1),
+  currency: z.object({ code: z.string().min(3).max(3), ar: z.string().min(1), en: z.string().min(1) }).strict(),
+  phone: z.string().min(3),
+  website: z.string().url().optional(),
+  // Complaints with a location outside this box are questioned (issue: a pin far away is usually a mistake).
+  bounds: z.object({ north: z.number(), south: z.number(), east: z.number(), west: z.number() }).strict(),
+  // When staff answer handed-off conversations.
+  staffHours: Hours,
+  branches: z.array(Branch).min(1),
+  accessibility: z.object({
+    dedicatedWindow: Text,
+    wheelchairEntrance: Text,
+    parking: Text,
+    notes: Text.optional(),
+  }).strict(),
+}).strict();
+export type Municipality = z.infer<typeof Municipality>;
+
+export const Department = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: Text,
+  phone: z.string().min(3).optional(),
+  branch: z.string().min(1),
+}).strict();
+export type Department = z.infer<typeof Department>;
+export const Departments = z.object({ departments: z.array(Department).min(1) }).strict();
+
+const Aliases = z.object({
+  ar: z.array(z.string().min(2)).default([]),
+  en: z.array(z.string().min(2)).default([]),
+  arabizi: z.array(z.string().min(2)).default([]),
+}).strict();
+
+export const Fee = z.object({
+  label: Text,
+  amount: z.number().nonnegative().optional(),
+  free: z.boolean().optional(),
+  note: Text.optional(),
+}).strict().refine((f) => (f.amount !== undefined) !== (f.free === true), {
+  message: 'a fee has either an amount or free: true',
+});
+
+export const Service = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: Text,
+  aliases: Aliases,
+  department: z.string().min(1),
+  summary: Text,
+  documents: z.array(z.object({ name: Text, note: Text.optional() }).strict()).min(1),
+  fees: z.array(Fee).min(1),
+  payment: Text,
+  duration: z.object({ days: z.number().int().nonnegative(), text: Text }).strict(),
+  where: z.object({ branch: z.string().min(1), window: Text, department: z.string().min(1) }).strict(),
+  steps: z.array(Text).min(1),
+  conditions: z.array(Text).default([]),
+  online: z.object({ possible: z.boolean(), note: Text }).strict(),
+}).strict();
+export type Service = z.infer<typeof Service>;
+
+export const ComplaintCategory = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: Text,
+  department: z.string().min(1),
+  deadlineDays: z.number().int().positive(),
+  // Words and short phrases citizens use for this problem, in any language or dialect.
+  examples: z.array(z.string().min(2)).min(5),
+}).strict();
+export type ComplaintCategory = z.infer<typeof ComplaintCategory>;
+export const ComplaintCategories = z.object({ categories: z.array(ComplaintCategory).min(1) }).strict();
+
+const Examples = z.array(z.string().min(1));
+export const Intent = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  description: z.string().min(1),
+  handoff: z.boolean(),
+  examples: z.object({
+    msa: Examples.default([]),
+    libyan: Examples.default([]),
+    syrian: Examples.default([]),
+    levantine: Examples.default([]),
+    palestinian: Examples.default([]),
+    en: Examples.default([]),
+    arabizi: Examples.default([]),
+  }).strict(),
+}).strict();
+export type Intent = z.infer<typeof Intent>;
+
+// Words that tell which part of a service the citizen asks about, in any language or dialect.
+export const Aspects = z.object({
+  documents: z.array(z.string().min(1)).min(3),
+  fees: z.array(z.string().min(1)).min(3),
+  duration: z.array(z.string().min(1)).min(3),
+  location: z.array(z.string().min(1)).min(3),
+  steps: z.array(z.string().min(1)).min(3),
+  more: z.array(z.string().min(1)).min(1),
+}).strict();
+export type Aspects = z.infer<typeof Aspects>;
+export type Aspect = Exclude<keyof Aspects, 'more'>;
+
+// Every sentence the assistant says lives in knowledge/replies.yaml; the keys the code uses are fixed here.
+export const REPLY_KEYS = [
+  'welcome', 'menu', 'menu.services', 'menu.complaint', 'menu.status', 'menu.agent', 'menu.offices',
+  'services.list', 'services.pick', 'service.header', 'service.documents', 'service.fees', 'service.payment',
+  'service.duration', 'service.where', 'service.steps', 'service.conditions', 'service.online', 'service.online.no',
+  'service.more', 'service.free', 'service.which', 'service.ask', 'choice.more', 'choice.fees', 'choice.documents',
+  'choice.duration', 'choice.where', 'choice.steps',
+  'fallback', 'fallback.guesses', 'fallback.staff', 'cancelled', 'nothing.to.cancel', 'empty', 'too.long',
+  'emoji.only', 'greeting', 'thanks', 'goodbye', 'out.of.scope', 'language.switched',
+  'office.info', 'office.branch', 'office.call', 'accessibility', 'appointment', 'error', 'flood',
+  'day.sat', 'day.sun', 'day.mon', 'day.tue', 'day.wed', 'day.thu', 'day.fri',
+] as const;
+export type ReplyKey = (typeof REPLY_KEYS)[number];
+export const Replies = z.record(z.string(), Text).superRefine((r, ctx) => {
+  for (const key of REPLY_KEYS) if (!r[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'missing reply (needs ar and en)' });
+});
+export type Replies = z.infer<typeof Replies>;

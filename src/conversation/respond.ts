@@ -1,0 +1,246 @@
+import type { Content } from '../content/load.js';
+import type { Aspect } from '../content/schema.js';
+import { detectLanguage, type Lang } from '../text/language.js';
+import { asciiDigits, cleanInput, normalize } from '../text/normalize.js';
+import type { Understander, Understanding } from '../understanding/understand.js';
+import type { Phrasebook } from './replies.js';
+import type { ChatState } from './state.js';
+import type { InboundMessage, Reply } from './types.js';
+
+export const MAX_TEXT = 2000;
+const FLOOD_WINDOW_MS = 10_000;
+const FLOOD_LIMIT = 12;
+const MIN_CONFIDENCE = 0.18;
+const ASPECTS = new Set(['documents', 'fees', 'duration', 'location', 'steps']);
+const LANGUAGE_WORDS: Record<string, Lang> = {
+  english: 'en', 'in english': 'en', انجليزي: 'en', انكليزي: 'en', بالانجليزي: 'en', بالانكليزي: 'en', inglizi: 'en',
+  arabic: 'ar', عربي: 'ar', بالعربي: 'ar', 'in arabic': 'ar', '3arabi': 'ar', arabi: 'ar', العربيه: 'ar',
+};
+
+/** Everything a turn needs; flows for complaints, status and staff plug in here. */
+export interface Turn {
+  conversation: string;
+  inbound: InboundMessage;
+  state: ChatState;
+  lang: Lang;
+  text: string;
+  understanding?: Understanding;
+}
+
+/** A conversation feature outside plain guidance: complaints, status lookups, handoff to staff. */
+export type FlowStarter = (turn: Turn) => Promise<Reply[]>;
+export interface Flows {
+  complaint?: FlowStarter;
+  suggestion?: FlowStarter;
+  status?: FlowStarter;
+  handoff?: (turn: Turn, reason: 'requested' | 'legal-question' | 'form-help' | 'misunderstood') => Promise<Reply[]>;
+}
+
+export interface Result { replies: Reply[]; understanding?: Understanding; flow?: keyof Flows }
+
+/** Decides the replies to one citizen message. Pure conversation logic; storage and channels are elsewhere. */
+export class Responder {
+  constructor(
+    private readonly content: Pick<Content, 'services' | 'municipality'>,
+    private readonly understander: Understander,
+    private readonly phrases: Phrasebook,
+    private readonly flows: Flows = {},
+  ) {}
+
+  /** The language to answer in: the citizen's choice if they made one, else the language they wrote in. */
+  language(state: ChatState, text: string): Lang {
+    if (state.langChosen) return state.lang;
+    return detectLanguage(text) ?? state.lang;
+  }
+
+  async respond(conversation: string, inbound: InboundMessage, state: ChatState, now = Date.now()): Promise<Result> {
+    const raw = cleanInput(inbound.text ?? '');
+    const lang = this.language(state, raw);
+    state.lang = lang;
+    const p = this.phrases;
+
+    state.recent = [...state.recent.filter((t) => now - t < FLOOD_WINDOW_MS), now];
+    if (state.recent.length > FLOOD_LIMIT) {
+      if (state.floodWarned) return { replies: [] };
+      state.floodWarned = true;
+      return { replies: [p.reply(lang, 'flood')] };
+    }
+    state.floodWarned = false;
+
+    const replies: Reply[] = [];
+    let text = raw;
+    if (text.length > MAX_TEXT) {
+      text = text.slice(0, MAX_TEXT);
+      replies.push(p.reply(lang, 'too.long', { max: MAX_TEXT }));
+    }
+    const turn: Turn = { conversation, inbound, state, lang, text };
+    if (!text && !inbound.location && !inbound.attachments?.length) return { replies: [p.reply(lang, 'empty', {}, p.menuChoices(lang))] };
+
+    const chosen = this.pickChoice(state, text);
+    if (chosen) text = turn.text = chosen;
+    if (text.startsWith('/')) return { replies: [...replies, ...(await this.command(turn, text))] };
+
+    if (!normalize(text) && !inbound.location && !inbound.attachments?.length) {
+      return { replies: [...replies, p.reply(lang, 'emoji.only', {}, p.menuChoices(lang))] };
+    }
+    const switched = LANGUAGE_WORDS[normalize(text)];
+    if (switched) return { replies: [...replies, ...this.switchLanguage(state, switched)] };
+
+    const u = this.understander.understand(text, { service: state.service ?? null });
+    turn.understanding = u;
+    const understood = await this.byIntent(turn, u);
+    return { replies: [...replies, ...understood.replies], understanding: u, flow: understood.flow };
+  }
+
+  /** "2", "٢" or an option's own words select one of the choices last offered. */
+  private pickChoice(state: ChatState, text: string): string | undefined {
+    const choices = state.choices;
+    if (!choices?.length) return undefined;
+    const t = normalize(asciiDigits(text));
+    const n = /^\d{1,2}$/.test(t) ? Number(t) : NaN;
+    if (n >= 1 && n <= choices.length) return choices[n - 1].value;
+    return choices.find((c) => normalize(c.label) === t)?.value;
+  }
+
+  private switchLanguage(state: ChatState, lang: Lang): Reply[] {
+    state.lang = lang;
+    state.langChosen = true;
+    return [this.phrases.reply(lang, 'language.switched', {}, this.phrases.menuChoices(lang))];
+  }
+
+  private async command(turn: Turn, text: string): Promise<Reply[]> {
+    const { state, lang } = turn;
+    const p = this.phrases;
+    const [name, ...args] = text.slice(1).trim().split(/\s+/);
+    switch (name.toLowerCase()) {
+      case 'start':
+      case 'help':
+      case 'menu':
+        return [p.reply(lang, 'welcome', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))];
+      case 'services':
+        return [{ ...p.serviceList(lang), lang }];
+      case 'service': {
+        const service = this.content.services.find((s) => s.id === args[0]);
+        if (!service) return [{ ...p.serviceList(lang), lang }];
+        state.service = service.id;
+        const aspect = ASPECTS.has(args[1]) ? (args[1] as Aspect) : null;
+        return [p.serviceAnswer(lang, service, aspect, args[1] === 'more')];
+      }
+      case 'aspect':
+      case 'more': {
+        const service = this.content.services.find((s) => s.id === state.service);
+        if (!service) return [{ ...p.serviceList(lang), lang }];
+        const aspect = name === 'aspect' && ASPECTS.has(args[0]) ? (args[0] as Aspect) : null;
+        return [p.serviceAnswer(lang, service, aspect, name === 'more')];
+      }
+      case 'offices':
+        return [p.officeInfo(lang)];
+      case 'lang': {
+        const want = args[0] === 'ar' || args[0] === 'en' ? args[0] : lang === 'ar' ? 'en' : 'ar';
+        return this.switchLanguage(state, want);
+      }
+      case 'complaint':
+        return this.flow(turn, 'complaint');
+      case 'status':
+        return this.flow(turn, 'status');
+      case 'suggest':
+        return this.flow(turn, 'suggestion');
+      case 'agent':
+        return this.flows.handoff ? this.flows.handoff(turn, 'requested') : [p.reply(lang, 'office.call', { phone: this.content.municipality.phone })];
+      default:
+        return [p.reply(lang, 'welcome', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))];
+    }
+  }
+
+  private async flow(turn: Turn, name: 'complaint' | 'status' | 'suggestion'): Promise<Reply[]> {
+    const start = this.flows[name];
+    if (start) return start(turn);
+    return [this.phrases.reply(turn.lang, 'office.call', { phone: this.content.municipality.phone }, this.phrases.menuChoices(turn.lang))];
+  }
+
+  private async byIntent(turn: Turn, u: Understanding): Promise<{ replies: Reply[]; flow?: keyof Flows }> {
+    const { state, lang } = turn;
+    const p = this.phrases;
+    const understood = u.confidence >= MIN_CONFIDENCE && u.intent !== 'out-of-scope';
+    if (understood) state.misses = 0;
+    switch (understood ? u.intent : 'fallback') {
+      case 'greeting':
+        return { replies: [p.reply(lang, 'greeting', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))] };
+      case 'thanks':
+        return { replies: [p.reply(lang, 'thanks')] };
+      case 'goodbye':
+        return { replies: [p.reply(lang, 'goodbye')] };
+      case 'menu':
+        return { replies: [p.reply(lang, 'menu', {}, p.menuChoices(lang))] };
+      case 'list-services':
+        return { replies: [{ ...p.serviceList(lang), lang }] };
+      case 'service-info':
+        return { replies: this.serviceInfo(turn, u) };
+      case 'office-info':
+        return { replies: [p.officeInfo(lang)] };
+      case 'accessibility':
+        return { replies: [p.accessibility(lang)] };
+      case 'appointment-book':
+        return { replies: [p.reply(lang, 'appointment', { phone: this.content.municipality.phone }, p.menuChoices(lang))] };
+      case 'cancel':
+        return { replies: [p.reply(lang, 'nothing.to.cancel', {}, p.menuChoices(lang))] };
+      case 'complaint-file':
+        return { replies: await this.flow(turn, 'complaint'), flow: 'complaint' };
+      case 'suggestion':
+        return { replies: await this.flow(turn, 'suggestion'), flow: 'suggestion' };
+      case 'status-check':
+        return { replies: await this.flow(turn, 'status'), flow: 'status' };
+      case 'human-agent':
+      case 'legal-question':
+      case 'form-help': {
+        const reason = u.intent === 'human-agent' ? 'requested' : (u.intent as 'legal-question' | 'form-help');
+        if (this.flows.handoff) return { replies: await this.flows.handoff(turn, reason), flow: 'handoff' };
+        return { replies: [p.reply(lang, 'office.call', { phone: this.content.municipality.phone })] };
+      }
+      default:
+        return { replies: this.fallback(turn, u) };
+    }
+  }
+
+  private serviceInfo(turn: Turn, u: Understanding): Reply[] {
+    const { state, lang } = turn;
+    const p = this.phrases;
+    const byId = (id: string) => this.content.services.find((s) => s.id === id);
+    if (u.serviceChoices.length > 1) {
+      const options = u.serviceChoices.map(byId).filter((s) => !!s);
+      const suffix = u.aspect ? ` ${u.aspect}` : u.wantsMore ? ' more' : '';
+      return [p.reply(lang, 'service.which', {}, options.map((s) => ({ label: s.name[lang], value: `/service ${s.id}${suffix}` })))];
+    }
+    const service = u.service ? byId(u.service) : undefined;
+    if (!service) return [{ ...p.serviceList(lang), text: `${p.t(lang, 'service.ask')}\n\n${p.serviceList(lang).text}`, lang }];
+    state.service = service.id;
+    return [p.serviceAnswer(lang, service, u.aspect, u.wantsMore && !u.aspect)];
+  }
+
+  /** Offers the closest guesses; after two misses in a row, offers a person. */
+  private fallback(turn: Turn, u: Understanding): Reply[] {
+    const { state, lang } = turn;
+    const p = this.phrases;
+    state.misses += 1;
+    const guesses = [];
+    const menuFor: Record<string, { key: string; value: string }> = {
+      'service-info': { key: 'menu.services', value: '/services' }, 'list-services': { key: 'menu.services', value: '/services' },
+      'complaint-file': { key: 'menu.complaint', value: '/complaint' }, 'status-check': { key: 'menu.status', value: '/status' },
+      'office-info': { key: 'menu.offices', value: '/offices' }, 'human-agent': { key: 'menu.agent', value: '/agent' },
+    };
+    for (const s of u.services.slice(0, 2)) {
+      const service = this.content.services.find((x) => x.id === s.id);
+      if (service && s.score > 0.25) guesses.push({ label: service.name[lang], value: `/service ${service.id}` });
+    }
+    for (const i of u.intents.slice(0, 3)) {
+      const m = menuFor[i.id];
+      if (m && i.score > 0.1 && !guesses.some((g) => g.value === m.value)) guesses.push({ label: p.t(lang, m.key), value: m.value });
+    }
+    if (state.misses >= 2) {
+      return [p.reply(lang, 'fallback.staff', {}, [{ label: p.t(lang, 'menu.agent'), value: '/agent' }, ...guesses.slice(0, 2), { label: p.t(lang, 'menu.services'), value: '/services' }])];
+    }
+    if (u.intent === 'out-of-scope' && u.confidence >= MIN_CONFIDENCE) return [p.reply(lang, 'out.of.scope', {}, p.menuChoices(lang))];
+    if (guesses.length) return [p.reply(lang, 'fallback.guesses', {}, guesses)];
+    return [p.reply(lang, 'fallback', {}, p.menuChoices(lang))];
+  }
+}

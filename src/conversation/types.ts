@@ -1,0 +1,41 @@
+import type { Lang } from '../text/language.js';
+
+/** Where a citizen talks to us. `web` covers the web chat's websocket and webhook modes. */
+export type ChannelName = 'web' | 'telegram' | 'whatsapp' | 'whatsapp-cloud';
+
+export interface Attachment {
+  kind: 'image' | 'file' | 'audio' | 'video';
+  mimeType: string;
+  /** Size in bytes, when the platform tells it before download. */
+  size?: number;
+  /** Fetches the bytes (channels download lazily so the core can refuse a type or size first). */
+  download?: () => Promise<Buffer>;
+  /** Set once stored: the id of the stored media document. */
+  mediaId?: string;
+  fileName?: string;
+}
+
+/** A citizen's message as every channel hands it to the conversation core. */
+export interface InboundMessage {
+  channel: ChannelName;
+  /** The chat to answer (Telegram chat id, WhatsApp number, web chat user id). */
+  user: string;
+  text?: string;
+  location?: { lat: number; lon: number };
+  attachments?: Attachment[];
+  /** The platform's id for this update, so a redelivered update is processed once. */
+  messageId?: string;
+  /** The name the platform shows for the citizen (kept only when the citizen files with their name). */
+  displayName?: string;
+}
+
+export interface Choice { label: string; value: string }
+
+/** What the core says back; channels render choices natively (buttons, inline keyboards, numbered lines). */
+export interface Reply { text: string; choices?: Choice[]; lang?: Lang }
+
+/** Sends a message to a citizen outside of a turn (staff replies, notifications). One per channel. */
+export interface ChannelSender {
+  channel: ChannelName;
+  send(user: string, reply: Reply): Promise<void>;
+}

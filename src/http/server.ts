@@ -1,0 +1,52 @@
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
+import helmet from 'helmet';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Assistant } from '../conversation/assistant.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const WEBCHAT_DIR = path.resolve(here, '../channels/webchat/public');
+
+export interface HttpDeps {
+  assistant: Assistant;
+  /** Extra routers mounted by path (Open311, console API, channel webhooks). */
+  mounts?: Array<{ path: string; router: Router | RequestHandler }>;
+}
+
+/** Routes only parse, call the core or domain, and respond. */
+export function createApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({
+    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'blob:'], 'script-src': ["'self'"], 'style-src': ["'self'"] } },
+    crossOriginEmbedderPolicy: false,
+  }));
+  app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+
+  for (const m of deps.mounts ?? []) app.use(m.path, m.router);
+
+  // The web chat's webhook mode, for scripted clients and the benchmark.
+  const webhookLimit = rateLimit({ windowMs: 10_000, limit: 200, standardHeaders: 'draft-7', legacyHeaders: false,
+    keyGenerator: (req) => {
+      const user = (req.body as { user?: unknown })?.user;
+      return typeof user === 'string' ? `u:${user}` : ipKeyGenerator(req.ip ?? '');
+    } });
+  app.post('/api/messages', express.json({ limit: '64kb' }), webhookLimit, (req, res, next) => {
+    const body = req.body as { user?: unknown; type?: unknown; text?: unknown };
+    if (!body || typeof body.user !== 'string' || typeof body.type !== 'string' || (body.text !== undefined && typeof body.text !== 'string')) {
+      res.status(400).json({ error: 'expected {"type":"message","user":"<16-64 chars [A-Za-z0-9_-]>","text":"..."}' });
+      return;
+    }
+    deps.assistant.webhook(req, res).catch(next);
+  });
+
+  app.use('/chat', express.static(WEBCHAT_DIR, { index: false }));
+  app.get('/', (_req, res) => { res.sendFile(path.join(WEBCHAT_DIR, 'index.html')); });
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    console.error(err);
+    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+  });
+  return app;
+}

@@ -1,0 +1,30 @@
+export type Lang = 'ar' | 'en';
+
+// Common Arabizi words that carry no digit, so the digit rule alone would miss them.
+const ARABIZI_WORDS = new Set([
+  'bdi', 'baddi', 'badi', 'shu', 'sho', 'shou', 'chou', 'esh', 'eish', 'shen', 'shin', 'kif', 'kifak', 'kifik', 'keefak',
+  'marhaba', 'mar7aba', 'salam', 'slm', 'ahlan', 'hala', 'yslmo', 'shukran', 'shokran', 'mashkoor', 'inshallah', 'yalla',
+  'ana', 'enta', 'inta', 'fi', 'fee', 'ma', 'mish', 'msh', 'mesh', 'wein', 'wen', 'weyn', 'kam', 'adesh', 'addesh', 'adeh',
+  'nebi', 'nibi', 'nabi', 'tawa', 'hala2', 'halla', 'lesh', 'leish', 'leh', 'hek', 'heik', 'hay', 'haida', 'hada', 'hatha',
+  'ya', 'akhi', 'ukhti', 'habibi', 'tayeb', 'tayyeb', 'mnih', 'kteer', 'ktir', 'helba', 'bas', 'lakan', 'wallah', 'walla',
+  'rokhsa', 'rukhsa', 'rokhset', 'shahada', 'shakwa', 'ikhraj', 'baladiyeh', 'baladiya', 'baladia', 'mwazaf', 'muwazaf',
+]);
+
+/** The language to answer in: Arabic script → ar; Arabizi (Latin with Arabic words or digit-letters) → ar; else en. */
+export function detectLanguage(text: string): Lang | undefined {
+  const arabic = (text.match(/[\u0600-\u06FF]/g) ?? []).length;
+  const latin = (text.match(/[A-Za-z]/g) ?? []).length;
+  if (arabic === 0 && latin === 0) return undefined;
+  if (arabic >= latin) return 'ar';
+  return isArabizi(text) ? 'ar' : 'en';
+}
+
+export function isArabizi(text: string): boolean {
+  const words = text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (words.length === 0) return false;
+  let hits = 0;
+  for (const w of words) {
+    if (ARABIZI_WORDS.has(w) || /[a-z][2356789]|[2356789][a-z]/.test(w)) hits++;
+  }
+  return hits > 0 && hits / words.length >= 0.2;
+}

@@ -1,0 +1,64 @@
+// Arabic and English text normalisation shared by understanding, search and tracking codes.
+
+const DIACRITICS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]/g;
+const TATWEEL = /\u0640/g;
+
+const LETTER_MAP: Record<string, string> = {
+  'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ٲ': 'ا', 'ٳ': 'ا',
+  // A lone hamza stays: dropping it would make "ماء" (water) the particle "ما".
+  'ؤ': 'و', 'ئ': 'ي',
+  'ة': 'ه', 'ى': 'ي',
+  // Persian and Urdu letter variants typed on non-Arabic keyboards.
+  'ک': 'ك', 'گ': 'ك', 'ی': 'ي', 'ې': 'ي', 'ۍ': 'ي', 'ے': 'ي', 'ہ': 'ه', 'ە': 'ه', 'ھ': 'ه', 'ۀ': 'ه',
+  'پ': 'ب', 'چ': 'ج', 'ژ': 'ز', 'ڤ': 'ف', 'ڨ': 'ق',
+};
+const LETTERS = new RegExp(`[${Object.keys(LETTER_MAP).join('')}]`, 'g');
+
+/** Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII. */
+export function asciiDigits(text: string): string {
+  return text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+}
+
+/** Drops lone surrogates and control characters that some clients send; keeps newlines. */
+export function cleanInput(text: string): string {
+  return text
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, (c) => (c === '\t' ? ' ' : ''))
+    .trim();
+}
+
+/**
+ * Folds the spellings citizens use for the same word into one form: hamza and alef variants, ة/ه, ى/ي,
+ * diacritics, tatweel, letters stretched for emphasis, Eastern digits, punctuation and emoji.
+ */
+export function normalize(text: string): string {
+  let t = asciiDigits(cleanInput(text).normalize('NFKC')).toLowerCase();
+  t = t.replace(DIACRITICS, '').replace(TATWEEL, '').replace(LETTERS, (c) => LETTER_MAP[c] ?? c);
+  // Stretched letters: "كتيييير" → "كتير", "pleeease" → "please".
+  t = t.replace(/([\u0621-\u064A])\1{2,}/g, '$1').replace(/([a-z])\1{2,}/g, '$1$1');
+  // Anything that is not a letter or digit separates words (punctuation, emoji, symbols).
+  t = t.replace(/[^\p{L}\p{N}]+/gu, ' ');
+  return t.replace(/\s+/g, ' ').trim();
+}
+
+export function tokens(text: string): string[] {
+  const n = normalize(text);
+  return n ? n.split(' ') : [];
+}
+
+const PREFIXES = ['وبال', 'وال', 'بال', 'فال', 'كال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل'];
+const SUFFIXES = ['هما', 'كم', 'هم', 'ها', 'نا', 'ات', 'ين', 'ون', 'ان', 'يه', 'ه', 'ي', 'ك'];
+
+/** Light Arabic stemming: strips the common clitic prefixes and suffixes while keeping a 3-letter core. */
+export function stem(word: string): string {
+  if (!/[\u0621-\u064A]/.test(word)) return word;
+  let w = word;
+  for (const p of PREFIXES) {
+    if (w.startsWith(p) && w.length - p.length >= 3) { w = w.slice(p.length); break; }
+  }
+  for (const s of SUFFIXES) {
+    if (w.endsWith(s) && w.length - s.length >= 3) { w = w.slice(0, -s.length); break; }
+  }
+  return w;
+}
