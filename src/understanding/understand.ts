@@ -94,7 +94,9 @@ export class Understander {
     else serviceChoices.length = 0;
     const named = service !== null || serviceChoices.length > 1;
     // Asking for documents, fees, time or place of a named service is a service question, whatever else it resembles.
-    if (named && (SERVICE_WINS.has(intent) || (intent === 'complaint-file' && aspect !== null))) intent = 'service-info';
+    const serviceInfoScore = intents.find((i) => i.id === 'service-info')?.score ?? 0;
+    const closeCall = top && top.score >= STRONG_SERVICE && serviceInfoScore >= intents[0].score - 0.12;
+    if (named && (SERVICE_WINS.has(intent) || closeCall || (intent === 'complaint-file' && aspect !== null))) intent = 'service-info';
     // Other intents keep a service only when it is named outright ("help with the building permit form").
     if (intent !== 'service-info' && top && top.score < STRONG_SERVICE) { service = null; serviceChoices.length = 0; }
 

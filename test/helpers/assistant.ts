@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { loadContent, type Content } from '../../src/content/load.js';
+import { createAssistant, type Assistant, type AssistantDeps } from '../../src/conversation/assistant.js';
+import type { InboundMessage } from '../../src/conversation/types.js';
+import { MongoBotStorage } from '../../src/db/bot-storage.js';
+import { MongoTranscriptStore } from '../../src/db/transcripts.js';
+import type { Database } from '../../src/db/connection.js';
+import { Understander } from '../../src/understanding/understand.js';
+
+let cached: { content: Content; understander: Understander } | undefined;
+
+/** The shipped content and understanding, built once per test file (they are read-only). */
+export function shippedContent(): { content: Content; understander: Understander } {
+  if (!cached) {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const content = loadContent(path.join(root, 'knowledge'), path.join(root, 'intents'));
+    cached = { content, understander: new Understander(content) };
+  }
+  return cached;
+}
+
+/** A real assistant (botkit, real understanding) on a real test database. */
+export function testAssistant(db: Database, extra: Partial<AssistantDeps> = {}): Assistant {
+  const { content, understander } = shippedContent();
+  return createAssistant({
+    content, understander, storage: new MongoBotStorage(db.connection), transcripts: new MongoTranscriptStore(db.connection),
+    log: () => undefined, ...extra,
+  });
+}
+
+/** A citizen on a channel: `say` sends one message and returns the reply texts joined. */
+export function citizen(assistant: Assistant, user = `u${Math.random().toString(36).slice(2)}`, channel: InboundMessage['channel'] = 'telegram') {
+  let n = 0;
+  return {
+    user,
+    async send(text: string, more: Partial<InboundMessage> = {}) {
+      return assistant.handle({ channel, user, text, messageId: `${user}:${++n}`, ...more });
+    },
+    async say(text: string, more: Partial<InboundMessage> = {}) {
+      const replies = await this.send(text, more);
+      return replies.map((r) => r.text).join('\n---\n');
+    },
+  };
+}
