@@ -3,9 +3,9 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import {
-  ComplaintCategories, Departments, Intent, Municipality, Service, Aspects, Replies, REPLY_KEYS,
+  ComplaintCategories, Departments, Intent, Municipality, Service, Aspects, Replies, REPLY_KEYS, Commands,
   type ComplaintCategory, type Department, type Municipality as MunicipalityT, type Service as ServiceT,
-  type Intent as IntentT, type Aspects as AspectsT, type Replies as RepliesT,
+  type Intent as IntentT, type Aspects as AspectsT, type Replies as RepliesT, type Commands as CommandsT,
 } from './schema.js';
 
 export interface Content {
@@ -15,6 +15,7 @@ export interface Content {
   categories: ComplaintCategory[];
   intents: IntentT[];
   aspects: AspectsT;
+  commands: CommandsT;
   replies: RepliesT;
 }
 
@@ -91,19 +92,25 @@ export function loadContent(knowledgeDir: string, intentsDir: string): Content {
 
   const intents: IntentT[] = [];
   let aspects: AspectsT | undefined;
+  let commands: CommandsT | undefined;
   for (const file of yamlFiles(intentsDir, problems)) {
     if (path.basename(file).startsWith('aspects.')) {
       aspects = parseFile(file, Aspects, problems);
+      continue;
+    }
+    if (path.basename(file).startsWith('commands.')) {
+      commands = parseFile(file, Commands, problems);
       continue;
     }
     const intent = parseFile(file, Intent, problems);
     if (intent) intents.push(intent);
   }
   if (!aspects) problems.push(`${path.join(intentsDir, 'aspects.yaml')}: file missing or invalid`);
+  if (!commands) problems.push(`${path.join(intentsDir, 'commands.yaml')}: file missing or invalid`);
 
   crossCheck({ municipality, departments, services, categories, intents }, problems);
   if (problems.length) throw new ContentError(problems);
-  return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, replies: replies! };
+  return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, commands: commands!, replies: replies! };
 }
 
 function crossCheck(c: { municipality?: MunicipalityT; departments: Department[]; services: ServiceT[];

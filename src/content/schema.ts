@@ -144,3 +144,10 @@ export const Replies = z.record(z.string(), Text).superRefine((r, ctx) => {
   for (const key of REPLY_KEYS) if (!r[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'missing reply (needs ar and en)' });
 });
 export type Replies = z.infer<typeof Replies>;
+
+// Words that act anywhere, even in the middle of a flow or a queue; matched as the whole message.
+export const Commands = z.object({
+  cancel: z.array(z.string().min(1)).min(1),
+  menu: z.array(z.string().min(1)).min(1),
+}).strict();
+export type Commands = z.infer<typeof Commands>;

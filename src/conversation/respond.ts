@@ -17,6 +17,17 @@ const LANGUAGE_WORDS: Record<string, Lang> = {
   arabic: 'ar', عربي: 'ar', بالعربي: 'ar', 'in arabic': 'ar', '3arabi': 'ar', arabi: 'ar', العربيه: 'ar',
 };
 
+/** "English please", "بالعربي لو سمحت": a short message naming a language asks to switch to it. */
+function languageRequest(text: string): Lang | undefined {
+  const words = normalize(text).split(' ');
+  if (words.length > 4) return undefined;
+  for (let i = 0; i < words.length; i++) {
+    const hit = LANGUAGE_WORDS[words[i]] ?? LANGUAGE_WORDS[`${words[i]} ${words[i + 1]}`];
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 /** Everything a turn needs; flows for complaints, status and staff plug in here. */
 export interface Turn {
   conversation: string;
@@ -30,6 +41,15 @@ export interface Turn {
 /** A conversation feature outside plain guidance: complaints, status lookups, handoff to staff. */
 export type FlowStarter = (turn: Turn) => Promise<Reply[]>;
 export interface Flows {
+  /**
+   * Runs before anything else while a conversation is with staff (queued or held): it relays the message and
+   * returns what the citizen is told (often nothing). Returns undefined when the bot should answer as usual.
+   */
+  relay?: (turn: Turn) => Promise<Reply[] | undefined>;
+  /** Continues a multi-step flow the chat is in (a complaint being filed...); undefined when there is none. */
+  resume?: (turn: Turn) => Promise<Reply[] | undefined>;
+  /** "cancel" anywhere: ends whatever flow or queue the chat is in; true when there was one. */
+  cancel?: (turn: Turn) => Promise<boolean>;
   complaint?: FlowStarter;
   suggestion?: FlowStarter;
   status?: FlowStarter;
@@ -40,16 +60,20 @@ export interface Result { replies: Reply[]; understanding?: Understanding; flow?
 
 /** Decides the replies to one citizen message. Pure conversation logic; storage and channels are elsewhere. */
 export class Responder {
+  private readonly commands: { cancel: Set<string>; menu: Set<string> };
+
   constructor(
-    private readonly content: Pick<Content, 'services' | 'municipality'>,
+    private readonly content: Pick<Content, 'services' | 'municipality' | 'commands'>,
     private readonly understander: Understander,
     private readonly phrases: Phrasebook,
     private readonly flows: Flows = {},
-  ) {}
+  ) {
+    this.commands = { cancel: new Set(content.commands.cancel.map(normalize)), menu: new Set(content.commands.menu.map(normalize)) };
+  }
 
   /** The language to answer in: the citizen's choice if they made one, else the language they wrote in. */
   language(state: ChatState, text: string): Lang {
-    if (state.langChosen) return state.lang;
+    if (state.langChosen || text.startsWith('/')) return state.lang;
     return detectLanguage(text) ?? state.lang;
   }
 
@@ -78,18 +102,44 @@ export class Responder {
 
     const chosen = this.pickChoice(state, text);
     if (chosen) text = turn.text = chosen;
+
+    if (this.flows.relay) {
+      const relayed = await this.flows.relay(turn);
+      if (relayed) return { replies: [...replies, ...relayed] };
+    }
+    const word = this.keyword(text);
+    if (word === 'cancel') {
+      const had = (await this.flows.cancel?.(turn)) ?? false;
+      return { replies: [...replies, p.reply(lang, had ? 'cancelled' : 'nothing.to.cancel', {}, p.menuChoices(lang))] };
+    }
+    if (word === 'menu') {
+      await this.flows.cancel?.(turn);
+      return { replies: [...replies, p.reply(lang, 'menu', {}, p.menuChoices(lang))] };
+    }
+    if (this.flows.resume && !text.startsWith('/')) {
+      const resumed = await this.flows.resume(turn);
+      if (resumed) return { replies: [...replies, ...resumed] };
+    }
     if (text.startsWith('/')) return { replies: [...replies, ...(await this.command(turn, text))] };
 
     if (!normalize(text) && !inbound.location && !inbound.attachments?.length) {
       return { replies: [...replies, p.reply(lang, 'emoji.only', {}, p.menuChoices(lang))] };
     }
-    const switched = LANGUAGE_WORDS[normalize(text)];
+    const switched = languageRequest(text);
     if (switched) return { replies: [...replies, ...this.switchLanguage(state, switched)] };
 
     const u = this.understander.understand(text, { service: state.service ?? null });
     turn.understanding = u;
     const understood = await this.byIntent(turn, u);
     return { replies: [...replies, ...understood.replies], understanding: u, flow: understood.flow };
+  }
+
+  /** The words that work anywhere, even inside a flow: "cancel"/"إلغاء", "menu"/"القائمة". */
+  private keyword(text: string): 'cancel' | 'menu' | undefined {
+    const t = normalize(text);
+    if (t === 'cancel' || text.trim() === '/cancel' || this.commands.cancel.has(t)) return 'cancel';
+    if (t === 'menu' || this.commands.menu.has(t)) return 'menu';
+    return undefined;
   }
 
   /** "2", "٢" or an option's own words select one of the choices last offered. */

@@ -13,5 +13,6 @@ export function testDatabaseUri(name = 'test'): string {
 export async function testDatabase(name?: string): Promise<Database & { uri: string }> {
   const uri = testDatabaseUri(name);
   const db = await connectDatabase(uri);
-  return Object.assign(db, { uri, close: async () => { await db.connection.dropDatabase().catch(() => undefined); await db.close(); } });
+  const close = db.close;
+  return { ...db, uri, close: async () => { await db.connection.dropDatabase().catch(() => undefined); await close(); } };
 }
