@@ -1,14 +1,10 @@
 // Composition root: config → content → database → domain → conversation → HTTP + channels.
 import http from 'node:http';
+import { composeNafidha } from './compose.js';
 import { loadConfig } from './config.js';
 import { ContentError, loadContent } from './content/load.js';
-import { createAssistant } from './conversation/assistant.js';
-import { MongoBotStorage } from './db/bot-storage.js';
 import { connectDatabase } from './db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
-import { MongoTranscriptStore } from './db/transcripts.js';
-import { createApp } from './http/server.js';
-import { Understander } from './understanding/understand.js';
 
 const log = (line: string) => console.log(`[nafidha] ${line}`);
 
@@ -25,19 +21,20 @@ async function main(): Promise<void> {
     log(`database: embedded ${embedded.kind}, data in ${config.dataDir}`);
   }
   const db = await connectDatabase(uri);
+  const nafidha = composeNafidha({ config, content, db, log });
 
-  const understander = new Understander(content);
-  const assistant = createAssistant({ content, understander, storage: new MongoBotStorage(db.connection), transcripts: new MongoTranscriptStore(db.connection), log });
+  // channels & console: add senders and mounts here, before the app is built.
 
-  const app = createApp({ assistant });
-  const server = http.createServer(app);
-  assistant.startWebSocket(server, '/chat/ws');
+  const server = http.createServer(nafidha.app());
+  nafidha.assistant.startWebSocket(server, '/chat/ws');
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  nafidha.start();
   log(`web chat: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
 
   const stop = async () => {
     log('shutting down');
     server.close();
+    await nafidha.stop();
     await db.close().catch(() => undefined);
     await embedded?.stop();
     process.exit(0);

@@ -138,6 +138,12 @@ export const REPLY_KEYS = [
   'emoji.only', 'greeting', 'thanks', 'goodbye', 'out.of.scope', 'language.switched',
   'office.info', 'office.branch', 'office.call', 'accessibility', 'appointment', 'error', 'flood',
   'day.sat', 'day.sun', 'day.mon', 'day.tue', 'day.wed', 'day.thu', 'day.fri',
+  // handing a conversation to staff (src/domain/handoff.ts)
+  'handoff.queued', 'handoff.out.of.hours', 'handoff.today', 'handoff.tomorrow', 'handoff.with.staff', 'handoff.joined',
+  'handoff.staff.says', 'handoff.transferred', 'handoff.back', 'handoff.ended',
+  // the receipt printed at the counter for an application (src/http/console-records.ts)
+  'receipt.title', 'receipt.code', 'receipt.service', 'receipt.applicant', 'receipt.phone', 'receipt.registered',
+  'receipt.expected', 'receipt.track', 'receipt.print',
 ] as const;
 export type ReplyKey = (typeof REPLY_KEYS)[number];
 export const Replies = z.record(z.string(), Text).superRefine((r, ctx) => {

@@ -98,6 +98,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       text: typeof a.text === 'string' ? a.text : '',
       location: location && typeof location.lat === 'number' && typeof location.lon === 'number' ? { lat: location.lat, lon: location.lon } : undefined,
       messageId: typeof data.id === 'string' ? data.id.slice(0, 100) : undefined,
+      attachments: Array.isArray(data.attachments)
+        ? data.attachments.slice(0, 5).filter((x): x is { mediaId: string; mimeType: string } => typeof x?.mediaId === 'string' && typeof x?.mimeType === 'string')
+          .map((x) => ({ kind: 'image' as const, mimeType: x.mimeType, mediaId: x.mediaId }))
+        : undefined,
     };
   }
 
@@ -168,7 +172,19 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     controller,
     phrases,
     conversationKey: key,
-    registerFlows: (more) => Object.assign(flows, more),
+    registerFlows(more) {
+      // Several features may resume or cancel: each gets its turn, in the order registered.
+      const { resume, cancel, ...rest } = more;
+      Object.assign(flows, rest);
+      if (resume) {
+        const before = flows.resume;
+        flows.resume = async (turn) => (before ? await before(turn) : undefined) ?? resume(turn);
+      }
+      if (cancel) {
+        const before = flows.cancel;
+        flows.cancel = async (turn) => ((before ? await before(turn) : false) ? (await cancel(turn), true) : cancel(turn));
+      }
+    },
     async handle(message) {
       const activity: Partial<Activity> = {
         type: ActivityTypes.Message, channelId: 'nafidha', timestamp: new Date(),

@@ -11,6 +11,7 @@ export const MAX_TEXT = 2000;
 const FLOOD_WINDOW_MS = 10_000;
 const FLOOD_LIMIT = 12;
 const MIN_CONFIDENCE = 0.18;
+const GLOBAL_COMMANDS = new Set(['start', 'help', 'menu', 'services', 'service', 'aspect', 'more', 'offices', 'lang', 'complaint', 'status', 'suggest', 'agent']);
 const ASPECTS = new Set(['documents', 'fees', 'duration', 'location', 'steps']);
 const LANGUAGE_WORDS: Record<string, Lang> = {
   english: 'en', 'in english': 'en', انجليزي: 'en', انكليزي: 'en', بالانجليزي: 'en', بالانكليزي: 'en', inglizi: 'en',
@@ -116,11 +117,17 @@ export class Responder {
       await this.flows.cancel?.(turn);
       return { replies: [...replies, p.reply(lang, 'menu', {}, p.menuChoices(lang))] };
     }
-    if (this.flows.resume && !text.startsWith('/')) {
+    const command = text.startsWith('/') ? text.slice(1).split(/\s+/)[0].toLowerCase() : undefined;
+    if (command && GLOBAL_COMMANDS.has(command)) {
+      // A menu button pressed mid-flow starts over from that button; the unfinished flow is dropped.
+      if (command !== 'lang') await this.flows.cancel?.(turn);
+      return { replies: [...replies, ...(await this.command(turn, text))] };
+    }
+    if (this.flows.resume) {
       const resumed = await this.flows.resume(turn);
       if (resumed) return { replies: [...replies, ...resumed] };
     }
-    if (text.startsWith('/')) return { replies: [...replies, ...(await this.command(turn, text))] };
+    if (command) return { replies: [...replies, ...(await this.command(turn, text))] };
 
     if (!normalize(text) && !inbound.location && !inbound.attachments?.length) {
       return { replies: [...replies, p.reply(lang, 'emoji.only', {}, p.menuChoices(lang))] };

@@ -18,6 +18,29 @@ export interface ChatState {
   recent: number[];
   floodWarned?: boolean;
   welcomed?: boolean;
+  /** A complaint being filed, step by step. */
+  complaint?: ComplaintDraft;
+  /** Waiting for the text of a suggestion. */
+  suggesting?: boolean;
+  /** Waiting for a tracking code. */
+  awaitingCode?: boolean;
+  /** Waiting for the comment after "no, it is not fixed". */
+  notFixed?: string;
+}
+
+export type ComplaintStep = 'category' | 'category-confirm' | 'description' | 'location' | 'photos' | 'privacy' | 'consent' | 'confirm' | 'edit';
+
+export interface ComplaintDraft {
+  step: ComplaintStep;
+  category?: string;
+  description?: string;
+  location?: { lat: number; lon: number } | { text: string };
+  photos: string[];
+  photosDone?: boolean;
+  privacy?: 'named' | 'confidential' | 'anonymous';
+  consent?: boolean;
+  /** Set while editing one field from the summary: after it, go back to the summary. */
+  editing?: boolean;
 }
 
 export function freshState(lang: Lang): ChatState {

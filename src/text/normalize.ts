@@ -34,9 +34,10 @@ export function cleanInput(text: string): string {
  */
 export function normalize(text: string): string {
   let t = asciiDigits(cleanInput(text).normalize('NFKC')).toLowerCase();
-  t = t.replace(DIACRITICS, '').replace(TATWEEL, '').replace(LETTERS, (c) => LETTER_MAP[c] ?? c);
-  // Stretched letters: "كتيييير" → "كتير", "pleeease" → "please".
-  t = t.replace(/([\u0621-\u064A])\1{2,}/g, '$1').replace(/([a-z])\1{2,}/g, '$1$1');
+  t = t.replace(DIACRITICS, '').replace(TATWEEL, '');
+  // Stretched letters: "كتيييير" → "كتير", "pleeeease" → "please". Before folding, so "أإآ" stays three letters.
+  t = t.replace(/([\u0621-\u064A])\1{2,}/g, '$1').replace(/([a-z])\1{2,}/g, '$1');
+  t = t.replace(LETTERS, (c) => LETTER_MAP[c] ?? c);
   // Anything that is not a letter or digit separates words (punctuation, emoji, symbols).
   t = t.replace(/[^\p{L}\p{N}]+/gu, ' ');
   return t.replace(/\s+/g, ' ').trim();
@@ -55,7 +56,10 @@ export function stem(word: string): string {
   if (!/[\u0621-\u064A]/.test(word)) return word;
   let w = word;
   for (const p of PREFIXES) {
-    if (w.startsWith(p) && w.length - p.length >= 3) { w = w.slice(p.length); break; }
+    if (!w.startsWith(p)) continue;
+    if (w.length - p.length >= 3) { w = w.slice(p.length); break; }
+    // A short word after the article ("الضي", "الما") is kept whole: "الض" would name nothing.
+    if (p.endsWith('ال')) return w;
   }
   for (const s of SUFFIXES) {
     if (w.endsWith(s) && w.length - s.length >= 3) { w = w.slice(0, -s.length); break; }

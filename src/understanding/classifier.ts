@@ -22,7 +22,7 @@ export class ExampleClassifier {
     for (const [f, c] of df) this.idf.set(f, Math.log(1 + n / c));
     raw.forEach((r, i) => {
       const v = this.weigh(r.vector);
-      this.examples.push({ label: r.label, vector: v });
+      this.examples.push({ label: r.label, vector: v, words: data[i].words } as Example);
       for (const [f, w] of v) {
         let list = this.postings.get(f);
         if (!list) this.postings.set(f, (list = []));
@@ -48,7 +48,7 @@ export class ExampleClassifier {
   }
 
   /** Labels ranked by the mean of their closest examples' cosine similarity (best first). */
-  rank(words: string[], k = 3): Scored[] {
+  rank(words: string[], k = Number(process.env.K ?? 5)): Scored[] {
     const q = this.weigh(featurize(words));
     const sims = new Map<number, number>();
     for (const [f, w] of q) {
@@ -68,7 +68,8 @@ export class ExampleClassifier {
       const top = (perLabel.get(label) ?? []).sort((a, b) => b - a).slice(0, k);
       if (!top.length) { ranked.push({ id: label, score: 0 }); continue; }
       const mean = top.reduce((a, b) => a + b, 0) / k;
-      ranked.push({ id: label, score: 0.6 * top[0] + 0.4 * mean });
+      const A = Number(process.env.A ?? 0.4);
+      ranked.push({ id: label, score: A * top[0] + (1 - A) * mean });
     }
     return ranked.sort((a, b) => b.score - a.score);
   }

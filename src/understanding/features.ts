@@ -6,13 +6,19 @@ export type Vector = Map<string, number>;
 const WORD = 1;
 const BIGRAM = 0.6;
 const TRIGRAM_CHAR = 0.3;
+const SKELETON = 0.5;
 
-// English plural and Arabic clitics fold into one feature, so "permits" meets "permit" and "بالرخصة" meets "رخصة".
+// English inflections and Arabic clitics fold into one feature, so "permits" meets "permit", "licensed" meets
+// "license" and "بالرخصة" meets "رخصة".
 export function stemWord(word: string): string {
   if (/^[a-z]+$/.test(word)) {
-    if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3);
-    if (word.length > 4 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-    return word;
+    let w = word;
+    if (w.length > 4 && /(ies|ied)$/.test(w)) return `${w.slice(0, -3)}y`;
+    if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+    else if (w.length > 4 && w.endsWith('ed') && !w.endsWith('eed')) w = w.slice(0, -2);
+    else if (w.length > 4 && w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+    if (w.length > 4 && w.endsWith('e')) w = w.slice(0, -1);
+    return w;
   }
   return stem(word);
 }
@@ -22,7 +28,25 @@ export function stems(text: string): string[] {
   return n ? n.split(' ').map(stemWord) : [];
 }
 
-/** Words, word pairs and character trigrams: the trigrams carry typos and unseen inflections. */
+/**
+ * The consonant skeleton of a Latin-script word, so the many ways of writing one Arabizi word meet:
+ * "ro5set", "rokhset" and "rukhsat" are all "r5st"; "2ayd", "qaid" and "9aid" are all "qd".
+ * Undefined for Arabic script and for skeletons too short to tell words apart.
+ */
+export function skeleton(word: string): string | undefined {
+  if (!/^[a-z0-9]+$/.test(word) || !/[a-z]/.test(word) || /^\d/.test(word)) return undefined;
+  let s = word.replace(/^(el|al)(?=[a-z0-9]{4})/, '')
+    .replace(/kh/g, '5').replace(/gh/g, '8').replace(/[sc]h/g, '$').replace(/dh/g, 'z').replace(/th/g, 't')
+    .replace(/7/g, 'h').replace(/[29]/g, 'q').replace(/6/g, 't').replace(/3/g, '')
+    .replace(/(?!^)y/g, '').replace(/[aeiou]/g, '');
+  s = s.replace(/(.)\1+/g, '$1');
+  return s.length >= 3 ? s : undefined;
+}
+
+/** Tokens starting with this stand for something recognised in the sentence (a service name, a tracking code). */
+export const MARK = '§';
+
+/** Words, word pairs, character trigrams (typos, unseen inflections) and Arabizi skeletons. */
 export function featurize(words: string[]): Vector {
   const v: Vector = new Map();
   const add = (f: string, w: number) => v.set(f, (v.get(f) ?? 0) + w);
@@ -30,8 +54,11 @@ export function featurize(words: string[]): Vector {
     const w = words[i];
     add(`w:${w}`, WORD);
     if (i + 1 < words.length) add(`b:${w}_${words[i + 1]}`, BIGRAM);
+    if (w.startsWith(MARK)) continue;
     const padded = `_${w}_`;
     if (w.length >= 3) for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, TRIGRAM_CHAR);
+    const k = skeleton(w);
+    if (k) add(`k:${k}`, SKELETON);
   }
   return v;
 }

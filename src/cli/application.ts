@@ -1,0 +1,103 @@
+// Registers and updates counter applications (معاملات) until the staff console can:
+//   npm run application -- create --service building-permit --name "..." --phone "..." [--telegram CHAT_ID] [--lang en]
+//   npm run application -- status A-XXXXX-XXXXX --set needs-documents --missing "title deed;ID copy" [--note ..]
+//   npm run application -- status A-XXXXX-XXXXX --set rejected --reason "..."
+//   npm run application -- show A-XXXXX-XXXXX
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { loadConfig } from '../config.js';
+import { Municipality, Service } from '../content/schema.js';
+import type { ChannelName } from '../conversation/types.js';
+import { connectDatabase } from '../db/connection.js';
+import { MongoApplicationStore } from '../db/applications.js';
+import { MongoOutboxStore } from '../db/notifications.js';
+import { ApplicationService } from '../domain/applications.js';
+import { loadNotificationTexts } from '../domain/notification-texts.js';
+import { APPLICATION_STATUSES, type ApplicationStatus } from '../domain/statuses.js';
+import { parseTrackingCode } from '../domain/tracking-code.js';
+
+const USAGE = `usage:
+  npm run application -- create --service <service id> --name "<applicant>" --phone "<phone>"
+                                [--channel telegram|whatsapp|whatsapp-cloud|web --user <chat id>] [--lang ar|en] [--by <staff>] [--note ..]
+  npm run application -- status <code> --set <${APPLICATION_STATUSES.join('|')}> [--note ..] [--missing "a;b"] [--reason ..] [--by <staff>]
+  npm run application -- show <code>
+MONGODB_URI must point at the municipality's database.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+// Only the files this tool needs: a half-edited intent file must not stop the counter.
+function readYaml<T>(file: string, schema: { parse(raw: unknown): T }): T {
+  try {
+    return schema.parse(YAML.parse(fs.readFileSync(file, 'utf8')));
+  } catch (err) {
+    return fail(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    service: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' }, channel: { type: 'string' },
+    user: { type: 'string' }, lang: { type: 'string' }, by: { type: 'string' }, note: { type: 'string' },
+    set: { type: 'string' }, missing: { type: 'string' }, reason: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  },
+});
+const [command, codeArg] = positionals;
+if (values.help || !command) fail(USAGE);
+
+const config = loadConfig();
+if (!config.mongodbUri) fail('MONGODB_URI is not set: it must point at the municipality\'s database.');
+const municipality = readYaml(path.join(config.knowledgeDir, 'municipality.yaml'), Municipality);
+const servicesDir = path.join(config.knowledgeDir, 'services');
+const services = fs.readdirSync(servicesDir).filter((f) => /\.ya?ml$/.test(f)).map((f) => readYaml(path.join(servicesDir, f), Service));
+const texts = loadNotificationTexts(config.knowledgeDir);
+
+const db = await connectDatabase(config.mongodbUri);
+try {
+  const store = new MongoApplicationStore(db.connection);
+  const applications = new ApplicationService({ store, outbox: new MongoOutboxStore(db.connection), texts, rules: { services, municipality } });
+  const by = values.by ?? process.env.USER ?? 'counter';
+
+  if (command === 'create') {
+    if (!values.service || !values.name || !values.phone) fail(`create needs --service, --name and --phone\n${USAGE}`);
+    if (!!values.channel !== !!values.user) fail('--channel and --user go together');
+    const lang = values.lang === 'en' ? 'en' : 'ar';
+    const result = await applications.createApplication({
+      service: values.service, name: values.name, phone: values.phone, by, note: values.note, lang,
+      ...(values.channel && values.user ? { chat: { channel: values.channel as ChannelName, user: values.user } } : {}),
+    });
+    if (!result.ok) {
+      const known = result.problems.includes('unknown-service') ? `\nservices: ${services.map((s) => s.id).join(', ')}` : '';
+      fail(`not created: ${result.problems.join(', ')}${known}`);
+    }
+    const a = result.application;
+    process.stdout.write(`code: ${a.code}\nservice: ${a.service}\nexpected by: ${a.expectedBy}\n`);
+  } else if (command === 'status' || command === 'show') {
+    const parsed = parseTrackingCode(codeArg ?? '');
+    if (!parsed.ok || parsed.kind !== 'application') fail(`"${codeArg ?? ''}" is not an application code (${parsed.ok ? 'not an application' : parsed.problem})`);
+    if (command === 'show') {
+      const a = await applications.find(parsed.code);
+      if (!a) fail(`no application ${parsed.code}`);
+      process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
+    } else {
+      const status = values.set as ApplicationStatus;
+      if (!APPLICATION_STATUSES.includes(status)) fail(`--set must be one of: ${APPLICATION_STATUSES.join(', ')}`);
+      const result = await applications.changeStatus(parsed.code, {
+        status, by, note: values.note, reason: values.reason,
+        missingDocuments: values.missing?.split(';').map((d) => d.trim()).filter(Boolean),
+      });
+      if (!result.ok) fail(`not changed: ${result.reason}`);
+      const a = result.application;
+      process.stdout.write(`code: ${a.code}\nstatus: ${a.status}\nexpected by: ${a.expectedBy}\n${a.applicant.chat ? 'the applicant will be notified on their chat\n' : ''}`);
+    }
+  } else {
+    fail(USAGE);
+  }
+} finally {
+  await db.close();
+}

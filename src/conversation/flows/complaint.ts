@@ -1,0 +1,207 @@
+import type { Content } from '../../content/load.js';
+import { insideBounds, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintService } from '../../domain/complaints.js';
+import { fill, formatDate, type NotificationTexts } from '../../domain/notification-texts.js';
+import { IMAGE_TYPES, MAX_MEDIA_BYTES, type MongoMediaStore } from '../../db/media.js';
+import type { Lang } from '../../text/language.js';
+import type { Phrasebook } from '../replies.js';
+import type { Turn } from '../respond.js';
+import type { ComplaintDraft, ComplaintStep } from '../state.js';
+import type { Choice, Reply } from '../types.js';
+
+export interface ComplaintFlowDeps {
+  content: Pick<Content, 'categories' | 'departments' | 'municipality'>;
+  complaints: ComplaintService;
+  media: Pick<MongoMediaStore, 'save' | 'belongsTo'>;
+  phrases: Phrasebook;
+  texts: NotificationTexts;
+}
+
+const ORDER: ComplaintStep[] = ['category', 'description', 'location', 'photos', 'privacy', 'consent', 'confirm'];
+
+/** Filing a complaint: guided step by step, or all at once when the first message already says enough. */
+export class ComplaintFlow {
+  constructor(private readonly deps: ComplaintFlowDeps) {}
+
+  /** Starts from whatever the first message told: its category, its description, a shared location. */
+  async start(turn: Turn): Promise<Reply[]> {
+    const u = turn.understanding;
+    const draft: ComplaintDraft = { step: 'category', photos: [] };
+    const words = turn.text.trim().split(/\s+/).length;
+    if (u?.category) {
+      draft.category = u.category;
+      draft.step = 'category-confirm';
+      if (words >= 4 && !turn.text.startsWith('/')) draft.description = turn.text.trim().slice(0, MAX_DESCRIPTION);
+    }
+    if (turn.inbound.location) draft.location = turn.inbound.location;
+    turn.state.complaint = draft;
+    return [this.ask(turn.lang, draft)];
+  }
+
+  /** Continues the complaint this chat is filing; undefined when there is none. */
+  async resume(turn: Turn): Promise<Reply[] | undefined> {
+    const draft = turn.state.complaint;
+    if (!draft) return undefined;
+    const { lang, text, inbound } = turn;
+    const p = this.deps.phrases;
+    const value = text.trim();
+    switch (draft.step) {
+      case 'category-confirm':
+        if (value === '/yes') return this.advance(turn, draft);
+        draft.category = undefined;
+        draft.step = 'category';
+        return [this.ask(lang, draft)];
+      case 'category': {
+        const id = value.startsWith('/cat ') ? value.slice(5) : undefined;
+        if (!id || !this.deps.content.categories.some((c) => c.id === id)) return [this.ask(lang, draft)];
+        draft.category = id;
+        return this.advance(turn, draft);
+      }
+      case 'description':
+        if (!value || value.startsWith('/')) return [this.ask(lang, draft)];
+        if (value.length > MAX_DESCRIPTION) return [this.problem(lang, 'complaint.description-too-long', { max: MAX_DESCRIPTION }), this.ask(lang, draft)];
+        draft.description = value;
+        return this.advance(turn, draft);
+      case 'location': {
+        if (inbound.location) {
+          if (!insideBounds(inbound.location, this.deps.content.municipality.bounds)) return [this.problem(lang, 'complaint.location-outside'), this.ask(lang, draft)];
+          draft.location = inbound.location;
+        } else if (value.length >= 3 && !value.startsWith('/')) {
+          draft.location = { text: value.slice(0, 300) };
+        } else return [this.ask(lang, draft)];
+        return this.advance(turn, draft);
+      }
+      case 'photos': {
+        if (inbound.attachments?.length) return this.addPhotos(turn, draft);
+        if (value === '/skip' || value === '/next') { draft.photosDone = true; return this.advance(turn, draft); }
+        return [this.ask(lang, draft)];
+      }
+      case 'privacy': {
+        const options: Record<string, 'named' | 'confidential' | 'anonymous'> = { '/named': 'named', '/confidential': 'confidential', '/anonymous': 'anonymous' };
+        const privacy = options[value];
+        if (!privacy) return [this.ask(lang, draft)];
+        draft.privacy = privacy;
+        if (privacy === 'anonymous') draft.consent = false;
+        return this.advance(turn, draft);
+      }
+      case 'consent':
+        if (value !== '/yes' && value !== '/no') return [this.ask(lang, draft)];
+        draft.consent = value === '/yes';
+        return this.advance(turn, draft);
+      case 'edit': {
+        const field = value.startsWith('/edit ') ? (value.slice(6) as ComplaintStep) : undefined;
+        if (!field || !ORDER.includes(field)) return [this.ask(lang, draft)];
+        draft.step = field;
+        draft.editing = true;
+        if (field === 'privacy') draft.consent = undefined;
+        if (field === 'photos') draft.photosDone = false;
+        return [this.ask(lang, draft)];
+      }
+      case 'confirm':
+        if (value === '/edit') { draft.step = 'edit'; return [this.ask(lang, draft)]; }
+        if (value === '/confirm') return this.file(turn, draft);
+        return [this.ask(lang, draft)];
+    }
+    return [p.reply(lang, 'error')];
+  }
+
+  /** Moves to the next step that still needs an answer (or back to the summary after an edit). */
+  private advance(turn: Turn, draft: ComplaintDraft): Reply[] {
+    const missing: Record<ComplaintStep, boolean> = {
+      category: !draft.category, 'category-confirm': false, description: !draft.description, location: !draft.location,
+      photos: !draft.photosDone, privacy: !draft.privacy, consent: draft.consent === undefined, edit: false, confirm: true,
+    };
+    draft.step = draft.editing ? 'confirm' : ORDER.find((s) => missing[s]) ?? 'confirm';
+    if (draft.step === 'confirm' && missing.consent) draft.step = 'consent';
+    if (draft.step === 'confirm') draft.editing = false;
+    return [this.ask(turn.lang, draft)];
+  }
+
+  private async addPhotos(turn: Turn, draft: ComplaintDraft): Promise<Reply[]> {
+    const { lang } = turn;
+    const p = this.deps.phrases;
+    for (const a of turn.inbound.attachments ?? []) {
+      if (draft.photos.length >= MAX_PHOTOS) return [this.problem(lang, 'complaint.too-many-photos', { max: MAX_PHOTOS }), this.ask(lang, draft)];
+      if (a.kind !== 'image' || !IMAGE_TYPES.includes(a.mimeType)) return [p.reply(lang, 'complaint.photo.type'), this.ask(lang, draft)];
+      if ((a.size ?? 0) > MAX_MEDIA_BYTES) return [p.reply(lang, 'complaint.photo.size', { mb: MAX_MEDIA_BYTES / 1024 / 1024 }), this.ask(lang, draft)];
+      if (a.mediaId) {
+        if (!(await this.deps.media.belongsTo(a.mediaId, turn.conversation))) return [p.reply(lang, 'complaint.photo.type')];
+        draft.photos.push(a.mediaId);
+      } else if (a.download) {
+        const data = await a.download();
+        if (data.length > MAX_MEDIA_BYTES) return [p.reply(lang, 'complaint.photo.size', { mb: MAX_MEDIA_BYTES / 1024 / 1024 }), this.ask(lang, draft)];
+        draft.photos.push(await this.deps.media.save(turn.conversation, a.mimeType, data));
+      }
+    }
+    return [p.reply(lang, 'complaint.photo.received', { count: draft.photos.length }, [{ label: p.t(lang, 'complaint.next'), value: '/next' }])];
+  }
+
+  private async file(turn: Turn, draft: ComplaintDraft): Promise<Reply[]> {
+    const { lang, inbound } = turn;
+    const result = await this.deps.complaints.fileComplaint({
+      category: draft.category!, description: draft.description!, location: draft.location, photos: draft.photos,
+      privacy: draft.privacy!, from: { channel: inbound.channel, user: inbound.user }, via: inbound.channel,
+      name: draft.privacy === 'anonymous' ? undefined : inbound.displayName, consentToContact: draft.consent ?? false,
+      lang, messageId: inbound.messageId,
+    });
+    if (!result.ok) {
+      const first = result.problems[0];
+      const step: ComplaintStep = first.problem === 'complaint.location-outside' || first.problem === 'complaint.location-invalid' ? 'location'
+        : first.problem === 'complaint.unknown-category' ? 'category' : first.problem === 'complaint.too-many-photos' ? 'photos' : 'description';
+      draft.step = step;
+      draft.editing = true;
+      return [this.problem(lang, first.problem, 'max' in first ? { max: first.max } : {}), this.ask(lang, draft)];
+    }
+    turn.state.complaint = undefined;
+    const { receipt } = result;
+    const department = this.deps.content.departments.find((d) => d.id === receipt.department)?.name[lang] ?? receipt.department;
+    const p = this.deps.phrases;
+    return [p.reply(lang, 'complaint.receipt', {
+      code: receipt.code, department, date: formatDate(receipt.deadline, lang, this.deps.content.municipality.timezone),
+    }, p.menuChoices(lang))];
+  }
+
+  private problem(lang: Lang, key: string, vars: Record<string, string | number> = {}): Reply {
+    const entry = (this.deps.texts.problems as Record<string, { ar: string; en: string }>)[key];
+    return { text: entry ? fill(entry[lang], vars) : this.deps.phrases.t(lang, 'error'), lang };
+  }
+
+  private categoryName(lang: Lang, id?: string): string {
+    return this.deps.content.categories.find((c) => c.id === id)?.name[lang] ?? '';
+  }
+
+  /** The question for the step the draft is at. */
+  ask(lang: Lang, draft: ComplaintDraft): Reply {
+    const p = this.deps.phrases;
+    const yesNo = (yes: string, no: string): Choice[] => [{ label: p.t(lang, yes), value: '/yes' }, { label: p.t(lang, no), value: '/no' }];
+    switch (draft.step) {
+      case 'category-confirm':
+        return p.reply(lang, 'complaint.category.confirm', { category: this.categoryName(lang, draft.category) }, yesNo('complaint.yes', 'complaint.category.other'));
+      case 'category':
+        return p.reply(lang, 'complaint.category', {}, this.deps.content.categories.map((c) => ({ label: c.name[lang], value: `/cat ${c.id}` })));
+      case 'description':
+        return p.reply(lang, 'complaint.description');
+      case 'location':
+        return p.reply(lang, 'complaint.location');
+      case 'photos':
+        return p.reply(lang, 'complaint.photo', {}, [{ label: p.t(lang, 'complaint.skip'), value: '/skip' }]);
+      case 'privacy':
+        return p.reply(lang, 'complaint.privacy', {}, [
+          { label: p.t(lang, 'complaint.privacy.named'), value: '/named' },
+          { label: p.t(lang, 'complaint.privacy.confidential'), value: '/confidential' },
+          { label: p.t(lang, 'complaint.privacy.anonymous'), value: '/anonymous' },
+        ]);
+      case 'consent':
+        return p.reply(lang, 'complaint.consent', {}, yesNo('complaint.yes', 'complaint.no'));
+      case 'edit':
+        return p.reply(lang, 'complaint.edit', {}, (['category', 'description', 'location', 'photos', 'privacy'] as const).map((f) => ({ label: p.t(lang, `complaint.field.${f}`), value: `/edit ${f}` })));
+      case 'confirm': {
+        const loc = draft.location ? ('text' in draft.location ? draft.location.text : `📍 ${draft.location.lat.toFixed(5)}, ${draft.location.lon.toFixed(5)}`) : '—';
+        return p.reply(lang, 'complaint.summary', {
+          category: this.categoryName(lang, draft.category), description: draft.description ?? '', location: loc,
+          photos: draft.photos.length, privacy: p.t(lang, `complaint.privacy.${draft.privacy ?? 'named'}`),
+          consent: p.t(lang, draft.consent ? 'complaint.yes' : 'complaint.no'),
+        }, [{ label: p.t(lang, 'complaint.confirm'), value: '/confirm' }, { label: p.t(lang, 'complaint.change'), value: '/edit' }, { label: p.t(lang, 'complaint.cancel'), value: '/cancel' }]);
+      }
+    }
+  }
+}

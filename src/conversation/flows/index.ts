@@ -1,0 +1,45 @@
+import type { Content } from '../../content/load.js';
+import type { ComplaintService } from '../../domain/complaints.js';
+import type { NotificationTexts } from '../../domain/notification-texts.js';
+import type { StatusLookup } from '../../domain/status-lookup.js';
+import type { SuggestionService } from '../../domain/suggestions.js';
+import type { MongoMediaStore } from '../../db/media.js';
+import type { Phrasebook } from '../replies.js';
+import type { Flows } from '../respond.js';
+import { ComplaintFlow } from './complaint.js';
+import { StatusFlow } from './status.js';
+import { SuggestionFlow } from './suggestion.js';
+
+export interface CitizenFlowDeps {
+  content: Content;
+  phrases: Phrasebook;
+  texts: NotificationTexts;
+  complaints: ComplaintService;
+  suggestions: SuggestionService;
+  lookup: StatusLookup;
+  media: Pick<MongoMediaStore, 'save' | 'belongsTo'>;
+}
+
+/** Complaints, suggestions and status lookups as conversation flows. */
+export function citizenFlows(deps: CitizenFlowDeps): Flows {
+  const complaint = new ComplaintFlow(deps);
+  const status = new StatusFlow(deps);
+  const suggestion = new SuggestionFlow(deps);
+  return {
+    complaint: (turn) => complaint.start(turn),
+    status: (turn) => status.start(turn),
+    suggestion: (turn) => suggestion.start(turn),
+    async resume(turn) {
+      return (await status.resume(turn)) ?? (await complaint.resume(turn)) ?? (await suggestion.resume(turn));
+    },
+    async cancel(turn) {
+      const s = turn.state;
+      const had = !!(s.complaint || s.suggesting || s.awaitingCode || s.notFixed);
+      s.complaint = undefined;
+      s.suggesting = false;
+      s.awaitingCode = false;
+      s.notFixed = undefined;
+      return had;
+    },
+  };
+}

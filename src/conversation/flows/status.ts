@@ -1,0 +1,101 @@
+import type { Content } from '../../content/load.js';
+import type { ComplaintService } from '../../domain/complaints.js';
+import { parseFixedChoice } from '../../domain/complaints.js';
+import { fill, formatDate, listOf, type NotificationTexts } from '../../domain/notification-texts.js';
+import { statusWords, type LookupResult, type StatusLookup, type StatusSummary } from '../../domain/status-lookup.js';
+import type { Lang } from '../../text/language.js';
+import { asciiDigits } from '../../text/normalize.js';
+import type { Phrasebook } from '../replies.js';
+import type { Turn } from '../respond.js';
+import type { Reply } from '../types.js';
+
+export interface StatusFlowDeps {
+  content: Pick<Content, 'municipality'>;
+  lookup: StatusLookup;
+  complaints: ComplaintService;
+  phrases: Phrasebook;
+  texts: NotificationTexts;
+}
+
+// Something shaped like a tracking code (C-7KQ2X-M4PR9, typed in any case, with or without dashes).
+const CODE_LIKE = /\b[CASacs][\s-]?[0-9A-Za-z]{4,6}[\s-]?[0-9A-Za-z]{4,6}\b/;
+
+export function findCode(text: string): string | undefined {
+  return CODE_LIKE.exec(asciiDigits(text))?.[0];
+}
+
+/** "Where is my request?": by tracking code, or everything this chat filed; and the "was it fixed?" answers. */
+export class StatusFlow {
+  constructor(private readonly deps: StatusFlowDeps) {}
+
+  async start(turn: Turn): Promise<Reply[]> {
+    const code = findCode(turn.text);
+    if (code) return this.lookup(turn, code);
+    const { lang, inbound } = turn;
+    const p = this.deps.phrases;
+    const mine = await this.deps.lookup.myRequests(inbound.channel, inbound.user, 5);
+    turn.state.awaitingCode = true;
+    const list = mine.map((m) => `• ${m.summary.code}: ${statusWords(m.summary, this.deps.texts, lang)}`).join('\n');
+    return [p.reply(lang, mine.length ? 'status.mine' : 'status.ask', { list })];
+  }
+
+  async resume(turn: Turn): Promise<Reply[] | undefined> {
+    const { state, text, lang } = turn;
+    const fixed = parseFixedChoice(text);
+    if (fixed) {
+      if (fixed.yes) return this.answerFixed(turn, fixed.code, true, undefined);
+      state.notFixed = fixed.code;
+      return [this.deps.phrases.reply(lang, 'status.notfixed.ask')];
+    }
+    if (state.notFixed && !text.startsWith('/')) {
+      const code = state.notFixed;
+      state.notFixed = undefined;
+      return this.answerFixed(turn, code, false, text);
+    }
+    if (state.awaitingCode) {
+      state.awaitingCode = false;
+      const code = findCode(text);
+      if (code) return this.lookup(turn, code);
+    }
+    return undefined;
+  }
+
+  private async answerFixed(turn: Turn, code: string, yes: boolean, comment: string | undefined): Promise<Reply[]> {
+    const { inbound, lang } = turn;
+    const result = await this.deps.complaints.answerFixed(code, yes, comment, { channel: inbound.channel, user: inbound.user });
+    const t = this.deps.texts.messages;
+    if (!result.ok) return [this.deps.phrases.reply(lang, 'status.notfixed.late')];
+    return [{ text: fill(t[yes ? 'complaint.fixed.thanks' : 'complaint.fixed.reopened'][lang], { code }), lang }];
+  }
+
+  private async lookup(turn: Turn, code: string): Promise<Reply[]> {
+    const { inbound, lang } = turn;
+    const result = await this.deps.lookup.lookupStatus(code, inbound.channel, inbound.user);
+    return [{ text: this.describe(result, lang), lang }];
+  }
+
+  private describe(result: LookupResult, lang: Lang): string {
+    const t = this.deps.texts;
+    if (!result.ok) {
+      const vars: Record<string, number> = result.problem === 'code.throttled' ? { minutes: Math.max(1, Math.ceil(result.retryAfterSeconds / 60)) } : {};
+      return fill(t.problems[result.problem][lang], vars);
+    }
+    const s: StatusSummary = result.summary;
+    const tz = this.deps.content.municipality.timezone;
+    const l = (key: keyof typeof t.lookup, vars: Record<string, string | number>) => fill(t.lookup[key][lang], vars);
+    const lines = [
+      l('header', { kind: t.kinds[s.kind][lang], code: s.code, status: statusWords(s, t, lang) }),
+      l('filed', { date: formatDate(s.createdAt, lang, tz) }),
+      l('updated', { date: formatDate(s.updatedAt, lang, tz) }),
+    ];
+    if (s.deadline) lines.push(l('deadline', { date: formatDate(s.deadline, lang, tz) }));
+    if (s.expectedBy) lines.push(l('expected', { date: formatDate(s.expectedBy, lang, tz) }));
+    if (s.missingDocuments?.length) lines.push(l('missing', { missing: listOf(s.missingDocuments, lang) }));
+    if (result.owner && result.record.kind === 'application' && result.record.application.rejectionReason) {
+      lines.push(l('reason', { reason: result.record.application.rejectionReason }));
+    }
+    const next = (t.nextSteps[s.kind] as Record<string, { ar: string; en: string }>)[s.status];
+    if (next) lines.push(l('next', { next: next[lang] }));
+    return lines.join('\n');
+  }
+}

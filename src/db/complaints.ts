@@ -1,0 +1,106 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Complaint, ComplaintChange, ComplaintSearch, ComplaintStore } from '../domain/complaints.js';
+import { COMPLAINT_STATUSES, sameChat, type Chat, type ComplaintStatus } from '../domain/statuses.js';
+import { isDuplicateKey, withoutId } from './duplicate-key.js';
+import { RecordLocks } from './record-lock.js';
+
+const chat = new Schema<Chat>({ channel: { type: String, required: true }, user: { type: String, required: true } }, { _id: false });
+
+const schema = new Schema<Complaint>({
+  code: { type: String, required: true, unique: true },
+  category: { type: String, required: true },
+  department: { type: String, required: true },
+  description: { type: String, required: true },
+  // Either {lat, lon} or {text}.
+  location: Schema.Types.Mixed,
+  photos: { type: [String], default: [] },
+  mediaUrl: String,
+  privacy: { type: String, required: true, enum: ['named', 'confidential', 'anonymous'] },
+  reporter: new Schema({ name: String, contact: chat, email: String, phone: String }, { _id: false }),
+  consentToContact: { type: Boolean, required: true },
+  lang: { type: String, required: true, enum: ['ar', 'en'] },
+  status: { type: String, required: true, enum: COMPLAINT_STATUSES },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  deadline: { type: Date, required: true },
+  history: [new Schema({ at: { type: Date, required: true }, by: { type: String, required: true }, status: String, note: String }, { _id: false })],
+  flaggedForSupervisor: { type: Boolean, default: false },
+  via: { type: String, required: true },
+  source: chat,
+  idempotencyKey: { type: String, required: true, unique: true },
+}, { versionKey: false, collection: 'complaints', minimize: true });
+schema.index({ 'source.channel': 1, 'source.user': 1, createdAt: -1 });
+schema.index({ createdAt: -1 });
+
+export class MongoComplaintStore implements ComplaintStore {
+  private readonly model: Model<Complaint>;
+  private readonly ready: Promise<unknown>;
+  private readonly locks: RecordLocks;
+
+  constructor(connection: Connection) {
+    this.model = connection.models.Complaint ?? connection.model<Complaint>('Complaint', schema);
+    this.locks = new RecordLocks(connection);
+    // The unique indexes must exist before the first insert, or a retried message could be stored twice.
+    this.ready = this.model.init();
+  }
+
+  async insert(complaint: Complaint): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
+    await this.ready;
+    try {
+      await this.model.create(complaint);
+      return 'inserted';
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return (await this.model.exists({ idempotencyKey: complaint.idempotencyKey })) ? 'duplicate-key' : 'duplicate-code';
+    }
+  }
+
+  async findByCode(code: string): Promise<Complaint | null> {
+    const doc = await this.model.findOne({ code }).lean<Complaint>();
+    return doc && withoutId(doc);
+  }
+
+  async findByIdempotencyKey(idempotencyKey: string): Promise<Complaint | null> {
+    const doc = await this.model.findOne({ idempotencyKey }).lean<Complaint>();
+    return doc && withoutId(doc);
+  }
+
+  async update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat }, change: ComplaintChange): Promise<Complaint | null> {
+    // Read, check and write under the record's lock: a filtered findOneAndUpdate is not atomic on FerretDB.
+    return this.locks.withLock(`complaint:${code}`, async () => {
+      const current = await this.findByCode(code);
+      if (!current) return null;
+      if (expect.statuses && !expect.statuses.includes(current.status)) return null;
+      if (expect.source && !sameChat(current.source, expect.source)) return null;
+      const history = [...current.history, change.push];
+      await this.model.updateOne({ code }, { $set: { ...change.set, history } });
+      return { ...current, ...change.set, history };
+    });
+  }
+
+  async listBySource(source: Chat, limit: number): Promise<Complaint[]> {
+    const docs = await this.model.find({ 'source.channel': source.channel, 'source.user': source.user })
+      .sort({ createdAt: -1 }).limit(limit).lean<Complaint[]>();
+    return docs.map(withoutId);
+  }
+
+  async search(q: ComplaintSearch): Promise<Complaint[]> {
+    const filter: Record<string, unknown> = {};
+    if (q.codes) filter.code = { $in: q.codes };
+    if (q.categories) filter.category = { $in: q.categories };
+    if (q.statuses) filter.status = { $in: q.statuses };
+    if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
+    const docs = await this.model.find(filter).sort({ createdAt: -1 }).limit(q.limit).lean<Complaint[]>();
+    return docs.map(withoutId);
+  }
+
+  async forgetAnonymousKeys(before: Date): Promise<number> {
+    // Keys still holding a hash (64 hex digits) can be matched against a chat; a forgotten key holds only the code.
+    const docs = await this.model.find({ privacy: 'anonymous', createdAt: { $lt: before }, idempotencyKey: { $regex: /^[0-9a-f]{64}$/ } },
+      { code: 1 }).limit(100).lean<{ code: string }[]>();
+    for (const { code } of docs) {
+      await this.locks.withLock(`complaint:${code}`, () => this.model.updateOne({ code }, { $set: { idempotencyKey: `forgotten:${code}` } }));
+    }
+    return docs.length;
+  }
+}

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface StoredMedia { _id: string; conversation: string; mimeType: string; size: number; data: Buffer; createdAt: Date }
+
+const schema = new Schema<StoredMedia>({
+  _id: String, conversation: { type: String, index: true }, mimeType: String, size: Number, data: Buffer, createdAt: Date,
+}, { versionKey: false, collection: 'media' });
+
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
+
+/** Photos citizens send, kept in MongoDB (one document each, under the 16 MB document limit) for staff to see. */
+export class MongoMediaStore {
+  private readonly model: Model<StoredMedia>;
+
+  constructor(connection: Connection) {
+    this.model = connection.models.Media ?? connection.model<StoredMedia>('Media', schema);
+  }
+
+  async save(conversation: string, mimeType: string, data: Buffer): Promise<string> {
+    const id = randomBytes(12).toString('hex');
+    await this.model.create({ _id: id, conversation, mimeType, size: data.length, data, createdAt: new Date() });
+    return id;
+  }
+
+  async get(id: string): Promise<StoredMedia | null> {
+    return this.model.findById(id).lean();
+  }
+
+  async belongsTo(id: string, conversation: string): Promise<boolean> {
+    return (await this.model.countDocuments({ _id: id, conversation })) > 0;
+  }
+}

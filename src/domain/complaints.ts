@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import type { ChannelName } from '../conversation/types.js';
+import type { ComplaintCategory, Municipality } from '../content/schema.js';
+import type { Lang } from '../text/language.js';
+import { fill, withNote, type NotificationTexts } from './notification-texts.js';
+import type { Outbox } from './notifications.js';
+import { sameChat, type Chat, type ComplaintStatus, type HistoryEntry } from './statuses.js';
+import { complaintProblems, fixedChoiceValue, type ComplaintProblem } from './complaint-checks.js';
+import { newTrackingCode } from './tracking-code.js';
+
+export { complaintProblems, fixedChoiceValue, insideBounds, parseFixedChoice, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintProblem } from './complaint-checks.js';
+
+export type Privacy = 'named' | 'confidential' | 'anonymous';
+export type ComplaintLocation = { lat: number; lon: number } | { text: string };
+
+/** Who filed: kept only for named and confidential complaints, never for anonymous ones. */
+export interface Reporter {
+  name?: string;
+  /** The chat updates go to. */
+  contact?: Chat;
+  email?: string;
+  phone?: string;
+}
+
+export interface Complaint {
+  code: string;
+  category: string;
+  department: string;
+  description: string;
+  location?: ComplaintLocation;
+  /** Stored media ids of photos sent in the chat. */
+  photos: string[];
+  /** A photo link given through Open311. */
+  mediaUrl?: string;
+  privacy: Privacy;
+  reporter?: Reporter;
+  consentToContact: boolean;
+  lang: Lang;
+  status: ComplaintStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  /** When the municipality commits to act: filing time + the category's deadlineDays. */
+  deadline: Date;
+  history: HistoryEntry<ComplaintStatus>[];
+  flaggedForSupervisor: boolean;
+  /** How it arrived; for anonymous complaints this is all that is kept about the sender. */
+  via: ChannelName | 'open311';
+  /** The chat it was filed from ("my requests"); absent for anonymous complaints. */
+  source?: Chat;
+  /** Hash of the retry key, so a redelivered message files once. Anonymous ones are forgotten after an hour. */
+  idempotencyKey: string;
+}
+
+export type ComplaintChange = {
+  set: Partial<Pick<Complaint, 'status' | 'department' | 'flaggedForSupervisor'>> & { updatedAt: Date };
+  push: HistoryEntry<ComplaintStatus>;
+};
+
+export interface ComplaintSearch {
+  codes?: string[];
+  categories?: string[];
+  statuses?: ComplaintStatus[];
+  from?: Date;
+  to?: Date;
+  limit: number;
+}
+
+/** Storage port for complaints. */
+export interface ComplaintStore {
+  /** Stores a new complaint unless one with the same code or idempotency key exists. */
+  insert(complaint: Complaint): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'>;
+  findByCode(code: string): Promise<Complaint | null>;
+  findByIdempotencyKey(key: string): Promise<Complaint | null>;
+  /** Applies the change only if the complaint still matches `expect`; returns the changed complaint or null. */
+  update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat }, change: ComplaintChange): Promise<Complaint | null>;
+  listBySource(source: Chat, limit: number): Promise<Complaint[]>;
+  search(query: ComplaintSearch): Promise<Complaint[]>;
+  /** Replaces the idempotency key of anonymous complaints filed before `before`, so nothing links them to a chat. */
+  forgetAnonymousKeys(before: Date): Promise<number>;
+}
+
+export interface ComplaintRules {
+  categories: Pick<ComplaintCategory, 'id' | 'department' | 'deadlineDays'>[];
+  municipality: Pick<Municipality, 'bounds' | 'timezone'>;
+  departments?: { id: string }[];
+}
+
+const FORGET_ANONYMOUS_KEYS_AFTER_MS = 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+
+export interface FileComplaintInput {
+  category: string;
+  description: string;
+  location?: ComplaintLocation;
+  photos?: string[];
+  mediaUrl?: string;
+  privacy: Privacy;
+  /** The chat it is filed from; kept unless anonymous. */
+  from?: Chat;
+  via?: ChannelName | 'open311';
+  name?: string;
+  email?: string;
+  phone?: string;
+  consentToContact: boolean;
+  lang: Lang;
+  /** The platform's id of the message that confirmed the complaint. */
+  messageId?: string;
+  /** A caller-made retry key; when neither this nor messageId is given, (chat, text, minute) is used. */
+  idempotencyKey?: string;
+}
+
+export interface Receipt { code: string; department: string; deadline: Date; category: string }
+
+export type FileResult =
+  | { ok: true; receipt: Receipt; complaint: Complaint; duplicate: boolean }
+  | { ok: false; problems: ComplaintProblem[] };
+
+export type ChangeResult =
+  | { ok: true; complaint: Complaint }
+  | { ok: false; reason: 'not-found' | 'unchanged' | 'not-yours' | 'not-resolved' | 'unknown-department' };
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function retryKey(input: FileComplaintInput, at: Date): string {
+  if (input.idempotencyKey) return hash(`key:${input.idempotencyKey}`);
+  const chat = input.from ? `${input.from.channel}:${input.from.user}` : `via:${input.via ?? 'unknown'}`;
+  if (input.messageId) return hash(`message:${chat}:${input.messageId}`);
+  const minute = Math.floor(at.getTime() / 60_000);
+  return hash(`text:${chat}:${input.category}:${input.description.trim()}:${minute}`);
+}
+
+function receiptOf(c: Complaint): Receipt {
+  return { code: c.code, department: c.department, deadline: c.deadline, category: c.category };
+}
+
+export interface ComplaintDeps {
+  store: ComplaintStore;
+  outbox: Outbox;
+  rules: ComplaintRules;
+  texts: NotificationTexts;
+  now?: () => Date;
+}
+
+export class ComplaintService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ComplaintDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Stores the complaint first and only then returns the receipt; a retried message returns the first receipt. */
+  async fileComplaint(input: FileComplaintInput): Promise<FileResult> {
+    const problems = complaintProblems(input, this.deps.rules);
+    if (problems.length) return { ok: false, problems };
+    const category = this.deps.rules.categories.find((c) => c.id === input.category)!;
+    const now = this.now();
+    const idempotencyKey = retryKey(input, now);
+    const existing = await this.deps.store.findByIdempotencyKey(idempotencyKey);
+    if (existing) return { ok: true, receipt: receiptOf(existing), complaint: existing, duplicate: true };
+
+    const anonymous = input.privacy === 'anonymous';
+    const reporter: Reporter = {
+      ...(input.name?.trim() ? { name: input.name.trim() } : {}),
+      ...(input.from ? { contact: { channel: input.from.channel, user: input.from.user } } : {}),
+      ...(input.email ? { email: input.email } : {}),
+      ...(input.phone ? { phone: input.phone } : {}),
+    };
+    const base = {
+      category: category.id,
+      department: category.department,
+      description: input.description.trim(),
+      ...(input.location ? { location: 'text' in input.location ? { text: input.location.text.trim() } : { lat: input.location.lat, lon: input.location.lon } } : {}),
+      photos: input.photos ?? [],
+      ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}),
+      privacy: input.privacy,
+      ...(anonymous ? {} : { reporter, ...(input.from ? { source: { channel: input.from.channel, user: input.from.user } } : {}) }),
+      // Nobody can be contacted about an anonymous complaint: there is no one on record.
+      consentToContact: !anonymous && input.consentToContact && !!input.from,
+      lang: input.lang,
+      status: 'received' as const,
+      createdAt: now,
+      updatedAt: now,
+      deadline: new Date(now.getTime() + category.deadlineDays * DAY_MS),
+      history: [{ at: now, by: input.via === 'open311' ? 'open311' : 'citizen', status: 'received' as const }],
+      flaggedForSupervisor: false,
+      via: input.via ?? input.from?.channel ?? 'open311',
+      idempotencyKey,
+    };
+
+    // A clash of random codes is astronomically rare, but then the complaint simply gets another code.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const complaint: Complaint = { code: newTrackingCode('complaint'), ...base };
+      const outcome = await this.deps.store.insert(complaint);
+      if (outcome === 'inserted') {
+        await this.deps.store.forgetAnonymousKeys(new Date(now.getTime() - FORGET_ANONYMOUS_KEYS_AFTER_MS)).catch(() => 0);
+        return { ok: true, receipt: receiptOf(complaint), complaint, duplicate: false };
+      }
+      if (outcome === 'duplicate-key') {
+        const first = await this.deps.store.findByIdempotencyKey(idempotencyKey);
+        if (first) return { ok: true, receipt: receiptOf(first), complaint: first, duplicate: true };
+      }
+    }
+    throw new Error('could not store the complaint: no free tracking code after 5 tries');
+  }
+
+  async find(code: string): Promise<Complaint | null> {
+    return this.deps.store.findByCode(code);
+  }
+
+  /** Staff move a complaint on; the filer is told on their chat if they agreed to be contacted. */
+  async changeStatus(code: string, status: ComplaintStatus, by: string, note?: string): Promise<ChangeResult> {
+    const current = await this.deps.store.findByCode(code);
+    if (!current) return { ok: false, reason: 'not-found' };
+    if (current.status === status) return { ok: false, reason: 'unchanged' };
+    const now = this.now();
+    const updated = await this.deps.store.update(code, { statuses: [current.status] }, {
+      set: { status, updatedAt: now },
+      push: { at: now, by, status, ...(note?.trim() ? { note: note.trim() } : {}) },
+    });
+    // Someone else changed it in between: report it as unchanged rather than overwrite their change.
+    if (!updated) return { ok: false, reason: 'unchanged' };
+    await this.notifyFiler(updated, note);
+    return { ok: true, complaint: updated };
+  }
+
+  /** The filer's answer to "was it fixed?": yes closes the complaint, no reopens it for a supervisor. */
+  async answerFixed(code: string, yes: boolean, comment: string | undefined, chat: Chat): Promise<ChangeResult> {
+    const now = this.now();
+    const status: ComplaintStatus = yes ? 'closed' : 'reopened';
+    const updated = await this.deps.store.update(code, { statuses: ['resolved'], source: chat }, {
+      set: { status, updatedAt: now, ...(yes ? {} : { flaggedForSupervisor: true }) },
+      push: { at: now, by: 'citizen', status, note: comment?.trim() || (yes ? 'citizen confirmed it is fixed' : 'citizen says it is not fixed') },
+    });
+    if (updated) return { ok: true, complaint: updated };
+    const current = await this.deps.store.findByCode(code);
+    if (!current) return { ok: false, reason: 'not-found' };
+    if (!sameChat(current.source, chat)) return { ok: false, reason: 'not-yours' };
+    return { ok: false, reason: 'not-resolved' };
+  }
+
+  /** Sends a complaint to another department; the deadline stays what was promised to the citizen. */
+  async reassign(code: string, department: string, by: string, note?: string): Promise<ChangeResult> {
+    const known = this.deps.rules.departments;
+    if (known && !known.some((d) => d.id === department)) return { ok: false, reason: 'unknown-department' };
+    const current = await this.deps.store.findByCode(code);
+    if (!current) return { ok: false, reason: 'not-found' };
+    if (current.department === department) return { ok: false, reason: 'unchanged' };
+    const now = this.now();
+    const updated = await this.deps.store.update(code, {}, {
+      set: { department, updatedAt: now },
+      push: { at: now, by, note: [`reassigned from ${current.department} to ${department}`, note?.trim()].filter(Boolean).join(': ') },
+    });
+    return updated ? { ok: true, complaint: updated } : { ok: false, reason: 'not-found' };
+  }
+
+  private async notifyFiler(c: Complaint, note?: string): Promise<void> {
+    if (!c.consentToContact || c.privacy === 'anonymous' || !c.source) return;
+    const t = this.deps.texts;
+    const lang = c.lang;
+    const vars = { code: c.code, status: t.statuses.complaint[c.status][lang] };
+    if (c.status === 'resolved') {
+      await this.deps.outbox.enqueue({
+        to: c.source,
+        about: { kind: 'complaint', code: c.code },
+        reply: {
+          lang,
+          text: withNote(fill(t.messages['complaint.resolved'][lang], vars), note, t, lang),
+          choices: [
+            { label: t.messages['complaint.fixed.yes'][lang], value: fixedChoiceValue(c.code, true) },
+            { label: t.messages['complaint.fixed.no'][lang], value: fixedChoiceValue(c.code, false) },
+          ],
+        },
+      });
+      return;
+    }
+    await this.deps.outbox.enqueue({
+      to: c.source,
+      about: { kind: 'complaint', code: c.code },
+      reply: { lang, text: withNote(fill(t.messages['complaint.status'][lang], vars), note, t, lang) },
+    });
+  }
+}

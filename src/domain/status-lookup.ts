@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import type { ChannelName } from '../conversation/types.js';
+import type { Lang } from '../text/language.js';
+import { samePhone, type Application, type ApplicationStore } from './applications.js';
+import type { Complaint, ComplaintStore } from './complaints.js';
+import { fill, formatDate, listOf, type NotificationTexts, type ProblemKey } from './notification-texts.js';
+import { sameChat, type Chat } from './statuses.js';
+import type { Suggestion, SuggestionStore } from './suggestions.js';
+import { parseTrackingCode, type TrackingKind } from './tracking-code.js';
+
+/** What anyone holding the code may see: status and dates, never who filed it, what they wrote or where. */
+export interface StatusSummary {
+  kind: TrackingKind;
+  code: string;
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Complaints: when the municipality committed to act. */
+  deadline?: Date;
+  /** Applications: the local day it should be ready (YYYY-MM-DD). */
+  expectedBy?: string;
+  /** Applications waiting for documents: what to bring (a list of document names, nothing personal). */
+  missingDocuments?: string[];
+}
+
+export type OwnedRecord =
+  | { kind: 'complaint'; complaint: Complaint }
+  | { kind: 'application'; application: Application }
+  | { kind: 'suggestion'; suggestion: Suggestion };
+
+export type LookupResult =
+  | { ok: true; owner: false; summary: StatusSummary }
+  | { ok: true; owner: true; summary: StatusSummary; record: OwnedRecord }
+  | { ok: false; problem: Exclude<Extract<ProblemKey, `code.${string}`>, 'code.throttled'> }
+  | { ok: false; problem: 'code.throttled'; retryAfterSeconds: number };
+
+/** Failed lookups per chat, kept in the database so limits hold across restarts and server instances. */
+export interface LookupThrottleStore {
+  blockedUntil(key: string): Promise<Date | null>;
+  /** Counts a failure; the count starts again after `quietMs` without failures. Returns the count. */
+  recordFailure(key: string, now: Date, quietMs: number): Promise<number>;
+  block(key: string, until: Date, quietMs: number): Promise<void>;
+}
+
+export interface ThrottleLimits {
+  /** Failures allowed before each further attempt has to wait. */
+  freeFailures: number;
+  /** A streak of failures ends after this long without one. */
+  quietMs: number;
+  /** The first wait; it doubles with every further failure, up to maxDelayMs. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_THROTTLE: ThrottleLimits = { freeFailures: 5, quietMs: 10 * 60_000, firstDelayMs: 30_000, maxDelayMs: 60 * 60_000 };
+
+export interface StatusLookupDeps {
+  complaints: ComplaintStore;
+  applications: ApplicationStore;
+  suggestions: SuggestionStore;
+  throttle: LookupThrottleStore;
+  limits?: ThrottleLimits;
+  now?: () => Date;
+}
+
+export function complaintSummary(c: Complaint): StatusSummary {
+  return { kind: 'complaint', code: c.code, status: c.status, createdAt: c.createdAt, updatedAt: c.updatedAt, deadline: c.deadline };
+}
+
+export function applicationSummary(a: Application): StatusSummary {
+  return {
+    kind: 'application', code: a.code, status: a.status, createdAt: a.createdAt, updatedAt: a.updatedAt, expectedBy: a.expectedBy,
+    ...(a.status === 'needs-documents' ? { missingDocuments: [...a.missingDocuments] } : {}),
+  };
+}
+
+export function suggestionSummary(s: Suggestion): StatusSummary {
+  return { kind: 'suggestion', code: s.code, status: s.status, createdAt: s.createdAt, updatedAt: s.createdAt };
+}
+
+// The chat id is hashed: the throttle needs to recognise a chat, not to know who it is.
+function throttleKey(chat: Chat): string {
+  return createHash('sha256').update(`${chat.channel}:${chat.user}`).digest('hex');
+}
+
+export class StatusLookup {
+  private readonly now: () => Date;
+  private readonly limits: ThrottleLimits;
+
+  constructor(private readonly deps: StatusLookupDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.limits = deps.limits ?? DEFAULT_THROTTLE;
+  }
+
+  /** Looks a code up for a chat: the filer gets the whole record, anyone else the summary only. */
+  async lookupStatus(input: string, channel: ChannelName, user: string): Promise<LookupResult> {
+    const chat: Chat = { channel, user };
+    const key = throttleKey(chat);
+    const now = this.now();
+    const blocked = await this.deps.throttle.blockedUntil(key);
+    if (blocked && blocked > now) return { ok: false, problem: 'code.throttled', retryAfterSeconds: Math.ceil((blocked.getTime() - now.getTime()) / 1000) };
+
+    const parsed = parseTrackingCode(input);
+    if (!parsed.ok) {
+      // Only a well-formed attempt counts: a mistyped code is a near miss, garbage cannot guess anything.
+      if (parsed.problem === 'typo') await this.fail(key, now);
+      return { ok: false, problem: `code.${parsed.problem}` };
+    }
+    const found = await this.find(parsed.kind, parsed.code);
+    if (!found) {
+      await this.fail(key, now);
+      return { ok: false, problem: 'code.not-found' };
+    }
+    const { summary, record, owner } = found;
+    return sameChat(owner, chat) ? { ok: true, owner: true, summary, record } : { ok: true, owner: false, summary };
+  }
+
+  /**
+   * Links a chat to an application made at the counter once the citizen proves it is theirs with the phone number
+   * given there; from then on updates reach that chat and it sees the whole record. Failures count like lookups.
+   */
+  async linkApplication(input: string, phone: string, channel: ChannelName, user: string): Promise<LookupResult> {
+    const chat: Chat = { channel, user };
+    const key = throttleKey(chat);
+    const now = this.now();
+    const blocked = await this.deps.throttle.blockedUntil(key);
+    if (blocked && blocked > now) return { ok: false, problem: 'code.throttled', retryAfterSeconds: Math.ceil((blocked.getTime() - now.getTime()) / 1000) };
+    const parsed = parseTrackingCode(input);
+    if (!parsed.ok || parsed.kind !== 'application') {
+      if (parsed.ok || parsed.problem === 'typo') await this.fail(key, now);
+      return { ok: false, problem: parsed.ok ? 'code.not-found' : `code.${parsed.problem}` };
+    }
+    const current = await this.deps.applications.findByCode(parsed.code);
+    const linked = current && samePhone(current.applicant.phone, phone) ? await this.deps.applications.linkChat(parsed.code, chat) : null;
+    if (!linked) {
+      await this.fail(key, now);
+      return { ok: false, problem: 'code.not-found' };
+    }
+    return { ok: true, owner: true, summary: applicationSummary(linked), record: { kind: 'application', application: linked } };
+  }
+
+  /** Everything this chat filed (anonymous complaints are not findable: nothing links them to the chat). */
+  async myRequests(channel: ChannelName, user: string, limit = 20): Promise<{ summary: StatusSummary; record: OwnedRecord }[]> {
+    const chat: Chat = { channel, user };
+    const [complaints, applications, suggestions] = await Promise.all([
+      this.deps.complaints.listBySource(chat, limit),
+      this.deps.applications.listByChat(chat, limit),
+      this.deps.suggestions.listBySource(chat, limit),
+    ]);
+    return [
+      ...complaints.map((complaint) => ({ summary: complaintSummary(complaint), record: { kind: 'complaint' as const, complaint } })),
+      ...applications.map((application) => ({ summary: applicationSummary(application), record: { kind: 'application' as const, application } })),
+      ...suggestions.map((suggestion) => ({ summary: suggestionSummary(suggestion), record: { kind: 'suggestion' as const, suggestion } })),
+    ].sort((a, b) => b.summary.createdAt.getTime() - a.summary.createdAt.getTime()).slice(0, limit);
+  }
+
+  private async find(kind: TrackingKind, code: string): Promise<{ summary: StatusSummary; record: OwnedRecord; owner?: Chat } | null> {
+    if (kind === 'complaint') {
+      const complaint = await this.deps.complaints.findByCode(code);
+      return complaint && { summary: complaintSummary(complaint), record: { kind, complaint }, owner: complaint.source };
+    }
+    if (kind === 'application') {
+      const application = await this.deps.applications.findByCode(code);
+      return application && { summary: applicationSummary(application), record: { kind, application }, owner: application.applicant.chat };
+    }
+    const suggestion = await this.deps.suggestions.findByCode(code);
+    return suggestion && { summary: suggestionSummary(suggestion), record: { kind, suggestion }, owner: suggestion.source };
+  }
+
+  private async fail(key: string, now: Date): Promise<void> {
+    const { freeFailures, quietMs, firstDelayMs, maxDelayMs } = this.limits;
+    const failures = await this.deps.throttle.recordFailure(key, now, quietMs);
+    if (failures < freeFailures) return;
+    const delay = Math.min(maxDelayMs, firstDelayMs * 2 ** (failures - freeFailures));
+    await this.deps.throttle.block(key, new Date(now.getTime() + delay), quietMs);
+  }
+}
+
+/**
+ * A record's status in plain words, one fact per line, in the citizen's language.
+ * `rejectionReason` is shown only when the caller passes it (the filer's own record).
+ */
+export function describeStatus(summary: StatusSummary, texts: NotificationTexts, lang: Lang, timeZone: string,
+  extra: { rejectionReason?: string } = {}): string {
+  const l = texts.lookup;
+  const date = (d: Date | string) => formatDate(d, lang, timeZone);
+  const status = statusWords(summary, texts, lang);
+  const lines = [fill(l.header[lang], { kind: texts.kinds[summary.kind][lang], code: summary.code, status })];
+  lines.push(fill(l.filed[lang], { date: date(summary.createdAt) }));
+  if (summary.updatedAt.getTime() !== summary.createdAt.getTime()) lines.push(fill(l.updated[lang], { date: date(summary.updatedAt) }));
+  if (summary.deadline && !['resolved', 'closed'].includes(summary.status)) lines.push(fill(l.deadline[lang], { date: date(summary.deadline) }));
+  if (summary.expectedBy && ['received', 'in-review', 'needs-documents'].includes(summary.status)) {
+    lines.push(fill(l.expected[lang], { date: date(summary.expectedBy) }));
+  }
+  if (summary.missingDocuments?.length) lines.push(fill(l.missing[lang], { missing: listOf(summary.missingDocuments, lang) }));
+  if (extra.rejectionReason && summary.status === 'rejected') lines.push(fill(l.reason[lang], { reason: extra.rejectionReason }));
+  const next = (texts.nextSteps[summary.kind] as Record<string, { ar: string; en: string }>)[summary.status];
+  if (next) lines.push(fill(l.next[lang], { next: next[lang] }));
+  return lines.join('\n');
+}
+
+/** The status name citizens read, e.g. "being worked on by the department". */
+export function statusWords(summary: Pick<StatusSummary, 'kind' | 'status'>, texts: NotificationTexts, lang: Lang): string {
+  return (texts.statuses[summary.kind] as Record<string, { ar: string; en: string }>)[summary.status]?.[lang] ?? summary.status;
+}

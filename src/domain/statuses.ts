@@ -1,0 +1,27 @@
+import type { ChannelName } from '../conversation/types.js';
+
+// The life cycles of what citizens file, shared by the domain modules, their texts and their storage.
+
+export const COMPLAINT_STATUSES = ['received', 'in-progress', 'resolved', 'closed', 'reopened'] as const;
+export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+
+export const APPLICATION_STATUSES = ['received', 'in-review', 'needs-documents', 'approved', 'delivered', 'rejected'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export const SUGGESTION_STATUSES = ['received'] as const;
+export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
+
+/** A chat a citizen can be reached on: the channel and the platform's chat id there. */
+export interface Chat { channel: ChannelName; user: string }
+
+export function sameChat(a: Chat | undefined, b: Chat | undefined): boolean {
+  return !!a && !!b && a.channel === b.channel && a.user === b.user;
+}
+
+/** One line of a record's history: who did what and when. `by` is a staff id, 'citizen' or 'system'. */
+export interface HistoryEntry<S extends string = string> {
+  at: Date;
+  by: string;
+  status?: S;
+  note?: string;
+}
