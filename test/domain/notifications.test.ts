@@ -114,6 +114,23 @@ describe('notifications to citizens', () => {
   });
 });
 
+describe('web chat notifications', () => {
+  it('a notification for a web chat open on another server instance is left for that instance', async () => {
+    const filed = await app.complaints.fileComplaint({
+      category: 'roads', description: 'حفرة', location: townCentre, privacy: 'named', from: { channel: 'web', user: 'browser-1' },
+      consentToContact: true, lang: 'en', messageId: 'web-1',
+    });
+    if (!filed.ok) throw new Error('not filed');
+    await app.complaints.changeStatus(filed.receipt.code, 'in-progress', 'staff:huda');
+    const elsewhere = Object.assign(new RecordingSender('web'), { connected: () => false });
+    await new NotificationDispatcher({ store: app.stores.outbox, senders: [elsewhere] }).flushOnce();
+    expect(await app.stores.outbox.list({ to: { channel: 'web', user: 'browser-1' } })).toMatchObject([{ state: 'pending', attempts: 0 }]);
+    const here = Object.assign(new RecordingSender('web'), { connected: (user: string) => user === 'browser-1' });
+    await new NotificationDispatcher({ store: app.stores.outbox, senders: [here] }).flushOnce();
+    expect(here.sent.map((s) => s.user)).toEqual(['browser-1']);
+  });
+});
+
 describe('the texts citizens read', () => {
   it('knowledge/notifications.yaml names every complaint and application status in Arabic and English', () => {
     const t = loadNotificationTexts(path.resolve('knowledge'));

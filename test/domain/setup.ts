@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Connection } from 'mongoose';
 import type { ChannelName, ChannelSender, Reply } from '../../src/conversation/types.js';
-import { connectDatabase } from '../../src/db/connection.js';
 import { MongoApplicationStore } from '../../src/db/applications.js';
 import { MongoComplaintStore } from '../../src/db/complaints.js';
 import { MongoLookupThrottleStore } from '../../src/db/lookup-throttle.js';
@@ -12,23 +11,12 @@ import { ComplaintService, type ComplaintRules } from '../../src/domain/complain
 import { loadNotificationTexts } from '../../src/domain/notification-texts.js';
 import { StatusLookup, type ThrottleLimits } from '../../src/domain/status-lookup.js';
 import { SuggestionService } from '../../src/domain/suggestions.js';
-import { testDatabaseUri } from '../helpers/db.js';
+import { testDatabase } from '../helpers/db.js';
 
-/**
- * A fresh database on the test server. (test/helpers/db.ts's close() calls itself through Object.assign and never
- * returns, so these tests drop and close the connection themselves.)
- */
+/** A fresh database on the test server; drop() removes it and closes the connection. */
 export async function openDatabase(name: string) {
-  const uri = testDatabaseUri(name);
-  const db = await connectDatabase(uri);
-  return {
-    uri,
-    connection: db.connection,
-    drop: async () => {
-      await db.connection.dropDatabase().catch(() => undefined);
-      await db.connection.close();
-    },
-  };
+  const db = await testDatabase(name);
+  return { uri: db.uri, connection: db.connection, drop: db.close };
 }
 
 // Small in-memory knowledge, so these tests do not depend on the knowledge files being finished.
