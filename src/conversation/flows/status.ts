@@ -1,8 +1,8 @@
 import type { Content } from '../../content/load.js';
 import type { ComplaintService } from '../../domain/complaints.js';
 import { parseFixedChoice } from '../../domain/complaints.js';
-import { fill, formatDate, listOf, type NotificationTexts } from '../../domain/notification-texts.js';
-import { statusWords, type LookupResult, type StatusLookup, type StatusSummary } from '../../domain/status-lookup.js';
+import { fill, type NotificationTexts } from '../../domain/notification-texts.js';
+import { describeStatus, statusWords, type LookupResult, type StatusLookup } from '../../domain/status-lookup.js';
 import type { Lang } from '../../text/language.js';
 import { asciiDigits } from '../../text/normalize.js';
 import type { Phrasebook } from '../replies.js';
@@ -80,22 +80,7 @@ export class StatusFlow {
       const vars: Record<string, number> = result.problem === 'code.throttled' ? { minutes: Math.max(1, Math.ceil(result.retryAfterSeconds / 60)) } : {};
       return fill(t.problems[result.problem][lang], vars);
     }
-    const s: StatusSummary = result.summary;
-    const tz = this.deps.content.municipality.timezone;
-    const l = (key: keyof typeof t.lookup, vars: Record<string, string | number>) => fill(t.lookup[key][lang], vars);
-    const lines = [
-      l('header', { kind: t.kinds[s.kind][lang], code: s.code, status: statusWords(s, t, lang) }),
-      l('filed', { date: formatDate(s.createdAt, lang, tz) }),
-      l('updated', { date: formatDate(s.updatedAt, lang, tz) }),
-    ];
-    if (s.deadline) lines.push(l('deadline', { date: formatDate(s.deadline, lang, tz) }));
-    if (s.expectedBy) lines.push(l('expected', { date: formatDate(s.expectedBy, lang, tz) }));
-    if (s.missingDocuments?.length) lines.push(l('missing', { missing: listOf(s.missingDocuments, lang) }));
-    if (result.owner && result.record.kind === 'application' && result.record.application.rejectionReason) {
-      lines.push(l('reason', { reason: result.record.application.rejectionReason }));
-    }
-    const next = (t.nextSteps[s.kind] as Record<string, { ar: string; en: string }>)[s.status];
-    if (next) lines.push(l('next', { next: next[lang] }));
-    return lines.join('\n');
+    const reason = result.owner && result.record.kind === 'application' ? result.record.application.rejectionReason : undefined;
+    return describeStatus(result.summary, t, lang, this.deps.content.municipality.timezone, { rejectionReason: reason });
   }
 }
