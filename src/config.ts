@@ -12,7 +12,7 @@ export interface Config {
   publicUrl: string | undefined;
   telegram: { token?: string; apiRoot?: string; webhookSecret?: string };
   whatsappWeb: boolean;
-  whatsappCloud: { token?: string; phoneNumberId?: string; appSecret?: string; verifyToken?: string; graphRoot?: string };
+  whatsappCloud: { token?: string; phoneNumberId?: string; appSecret?: string; verifyToken?: string; graphRoot?: string; template?: string };
   open311Keys: string[];
 }
 
@@ -37,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appSecret: env.WHATSAPP_CLOUD_APP_SECRET || undefined,
       verifyToken: env.WHATSAPP_CLOUD_VERIFY_TOKEN || undefined,
       graphRoot: env.WHATSAPP_CLOUD_GRAPH_ROOT || undefined,
+      template: env.WHATSAPP_CLOUD_TEMPLATE || undefined,
     },
     open311Keys: (env.OPEN311_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
   };

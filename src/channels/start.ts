@@ -1,0 +1,57 @@
+import type { Nafidha } from '../compose.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/connection.js';
+import { MongoChannelWindows } from '../db/channel-windows.js';
+import { createTelegramChannel } from './telegram/index.js';
+import { createWhatsAppCloudRouter } from './whatsapp-cloud/index.js';
+import { createWhatsAppWebChannel } from './whatsapp-web/index.js';
+
+export interface Channels {
+  whatsappWeb?: ReturnType<typeof createWhatsAppWebChannel>;
+  /** Starts what needs the server listening (Telegram polling, WhatsApp Web); a bad credential logs one line. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Switches channels on from configuration; each registers its sender (and webhook) with the product. */
+export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, log: (l: string) => void): Channels {
+  const starts: Array<() => Promise<unknown>> = [];
+  const stops: Array<() => Promise<unknown>> = [];
+  const channels: Channels = {
+    start: async () => { await Promise.all(starts.map((s) => s().catch((err) => log(`channel start failed: ${err}`)))); },
+    stop: async () => { await Promise.all(stops.map((s) => s().catch(() => undefined))); },
+  };
+
+  if (config.telegram.token) {
+    const telegram = createTelegramChannel({
+      token: config.telegram.token, apiRoot: config.telegram.apiRoot, core: nafidha.assistant, log,
+      webhook: config.publicUrl ? { publicUrl: config.publicUrl, secret: config.telegram.webhookSecret } : undefined,
+    });
+    nafidha.senders.push(telegram.sender);
+    if (telegram.webhook) nafidha.mounts.push({ path: telegram.webhook.path, router: telegram.webhook.handler });
+    starts.push(() => telegram.start());
+    stops.push(() => telegram.stop());
+  } else log('Telegram: off (set TELEGRAM_TOKEN to switch it on)');
+
+  if (config.whatsappWeb) {
+    const whatsapp = createWhatsAppWebChannel({ dataDir: config.dataDir, core: nafidha.assistant, log });
+    nafidha.senders.push(whatsapp.sender);
+    channels.whatsappWeb = whatsapp;
+    starts.push(() => whatsapp.start());
+    stops.push(() => whatsapp.stop());
+  }
+
+  const wc = config.whatsappCloud;
+  if (wc.token && wc.phoneNumberId && wc.appSecret && wc.verifyToken) {
+    const cloud = createWhatsAppCloudRouter({
+      verifyToken: wc.verifyToken, appSecret: wc.appSecret, token: wc.token, phoneNumberId: wc.phoneNumberId,
+      graphRoot: wc.graphRoot, templateName: wc.template, core: nafidha.assistant, log, windows: new MongoChannelWindows(db.connection),
+      onTemplate: (d) => log(`WhatsApp Cloud: outside the 24-hour window, sent as template to ${JSON.stringify(d)}`),
+    });
+    nafidha.senders.push(cloud.sender);
+    nafidha.mounts.push({ path: '/webhooks/whatsapp', router: cloud.router });
+  } else if (wc.token || wc.phoneNumberId || wc.appSecret || wc.verifyToken) {
+    log('WhatsApp Cloud: off; set all of WHATSAPP_CLOUD_TOKEN, WHATSAPP_CLOUD_PHONE_NUMBER_ID, WHATSAPP_CLOUD_APP_SECRET, WHATSAPP_CLOUD_VERIFY_TOKEN');
+  }
+  return channels;
+}

@@ -1,0 +1,343 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createWhatsAppCloudRouter, LIMITS, type CloudDelivery, type WhatsAppCloudChannel } from '../../src/channels/whatsapp-cloud/index.js';
+import type { Nafidha } from '../../src/compose.js';
+import type { ChannelSender, InboundMessage, Reply } from '../../src/conversation/types.js';
+import { MongoChannelWindows } from '../../src/db/channel-windows.js';
+import type { Database } from '../../src/db/connection.js';
+import { testDatabase } from '../helpers/db.js';
+import { testNafidha } from '../helpers/nafidha.js';
+
+const APP_SECRET = 'app-secret-for-tests';
+const VERIFY = 'verify-me';
+const TOKEN = 'EAAG-test-token';
+const PHONE_ID = '109876543210';
+
+interface Posted { to: string; type: string; [k: string]: unknown }
+
+/** Meta's Graph API as far as Nafidha uses it: send messages, look up media, download media; all need the token. */
+async function startFakeGraph() {
+  const app = express();
+  app.use(express.json());
+  const sent: Posted[] = [];
+  const media = new Map<string, { bytes: Buffer; mime: string }>();
+  const faults: Array<{ status: number; code: number; message: string }> = [];
+  let base = '';
+  const authorised = (req: express.Request, res: express.Response) => {
+    if (req.get('authorization') === `Bearer ${TOKEN}`) return true;
+    res.status(401).json({ error: { message: 'Invalid OAuth access token', code: 190 } });
+    return false;
+  };
+  app.post('/v20.0/:phone/messages', (req, res) => {
+    if (!authorised(req, res)) return;
+    if (req.params.phone !== PHONE_ID) { res.status(400).json({ error: { message: 'Unknown phone number id', code: 100 } }); return; }
+    const fault = faults.shift();
+    if (fault) { res.status(fault.status).json({ error: { message: fault.message, code: fault.code } }); return; }
+    expect(req.body).toMatchObject({ messaging_product: 'whatsapp', recipient_type: 'individual' });
+    sent.push(req.body as Posted);
+    res.json({ messaging_product: 'whatsapp', contacts: [{ input: req.body.to, wa_id: req.body.to }], messages: [{ id: `wamid.OUT${sent.length}` }] });
+  });
+  app.get('/media-download/:id', (req, res) => {
+    if (!authorised(req, res)) return;
+    const m = media.get(req.params.id);
+    if (!m) { res.sendStatus(404); return; }
+    res.type(m.mime).send(m.bytes);
+  });
+  app.get('/v20.0/:mediaId', (req, res) => {
+    if (!authorised(req, res)) return;
+    const m = media.get(req.params.mediaId);
+    if (!m) { res.status(404).json({ error: { message: 'Unsupported get request', code: 100 } }); return; }
+    res.json({ messaging_product: 'whatsapp', url: `${base}/media-download/${req.params.mediaId}`, mime_type: m.mime, file_size: m.bytes.length, id: req.params.mediaId });
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { root: `${base}/v20.0`, sent, media, faults, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** Checks a message we sent against the Cloud API's documented limits. */
+function expectWithinLimits(m: Posted): void {
+  const len = (s: string) => [...s].length;
+  if (m.type === 'text') {
+    const t = m.text as { body: string };
+    expect(len(t.body)).toBeLessThanOrEqual(LIMITS.text);
+    expect(t.body.trim()).not.toBe('');
+    return;
+  }
+  if (m.type !== 'interactive') return;
+  const i = m.interactive as { type: string; body: { text: string }; action: Record<string, unknown> };
+  expect(len(i.body.text)).toBeLessThanOrEqual(LIMITS.body);
+  expect(i.body.text.trim()).not.toBe('');
+  if (i.type === 'button') {
+    const buttons = i.action.buttons as Array<{ type: string; reply: { id: string; title: string } }>;
+    expect(buttons.length).toBeLessThanOrEqual(3);
+    for (const b of buttons) {
+      expect(len(b.reply.title)).toBeLessThanOrEqual(LIMITS.buttonTitle);
+      expect(len(b.reply.id)).toBeLessThanOrEqual(LIMITS.buttonId);
+    }
+    expect(new Set(buttons.map((b) => b.reply.title)).size).toBe(buttons.length);
+  } else {
+    expect(len(i.action.button as string)).toBeLessThanOrEqual(LIMITS.listButton);
+    const rows = (i.action.sections as Array<{ rows: Array<{ id: string; title: string; description?: string }> }>).flatMap((s) => s.rows);
+    expect(rows.length).toBeLessThanOrEqual(LIMITS.rows);
+    for (const r of rows) {
+      expect(len(r.title)).toBeLessThanOrEqual(LIMITS.rowTitle);
+      expect(len(r.id)).toBeLessThanOrEqual(LIMITS.rowId);
+      if (r.description) expect(len(r.description)).toBeLessThanOrEqual(LIMITS.rowDescription);
+    }
+  }
+}
+
+let db: Database;
+let nafidha: Nafidha;
+let graph: Awaited<ReturnType<typeof startFakeGraph>>;
+let web: http.Server;
+let url = '';
+let current: WhatsAppCloudChannel;
+let handler: (m: InboundMessage) => Promise<Reply[]>;
+const handled: InboundMessage[] = [];
+const logs: string[] = [];
+const templates: CloudDelivery[] = [];
+
+beforeAll(async () => {
+  db = await testDatabase('whatsapp_cloud');
+  nafidha = testNafidha(db);
+  // Notifications go out through whichever channel the current test built.
+  const sender: ChannelSender = { channel: 'whatsapp-cloud', send: (user, reply) => current.sender.send(user, reply) };
+  nafidha.senders.push(sender);
+  nafidha.start();
+  graph = await startFakeGraph();
+  const app = express();
+  // The router is mounted the way main mounts channel webhooks: before any JSON parser.
+  app.use('/webhooks/whatsapp', (req, res, next) => current.router(req, res, next));
+  app.use(express.json());
+  web = http.createServer(app);
+  await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(web.address() as AddressInfo).port}/webhooks/whatsapp`;
+});
+afterAll(async () => {
+  await graph.close();
+  await new Promise<void>((r) => web.close(() => r()));
+  await nafidha.stop();
+  await db.close();
+});
+beforeEach(() => {
+  graph.sent.length = 0;
+  handled.length = 0;
+  handler = async (m) => [{ text: `echo ${m.text}` }];
+  current = channel({ handle: async (m) => { handled.push(m); return handler(m); } });
+});
+
+function channel(core: { handle(m: InboundMessage): Promise<Reply[]> }): WhatsAppCloudChannel {
+  return createWhatsAppCloudRouter({ verifyToken: VERIFY, appSecret: APP_SECRET, token: TOKEN, phoneNumberId: PHONE_ID, graphRoot: graph.root,
+    core, log: (l) => logs.push(l), windows: new MongoChannelWindows(db.connection), onTemplate: (d) => templates.push(d) });
+}
+
+let wamid = 0;
+function webhook(from: string, message: Record<string, unknown>, name = 'Layla') {
+  return { object: 'whatsapp_business_account', entry: [{ id: 'WABA', changes: [{ field: 'messages', value: {
+    messaging_product: 'whatsapp', metadata: { display_phone_number: '218213601000', phone_number_id: PHONE_ID },
+    contacts: [{ profile: { name }, wa_id: from }],
+    messages: [{ from, id: `wamid.IN${++wamid}`, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
+  } }] }] };
+}
+
+async function post(payload: unknown, signature?: string | null): Promise<number> {
+  const body = JSON.stringify(payload);
+  const sig = signature === undefined ? `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}` : signature;
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(sig ? { 'x-hub-signature-256': sig } : {}) }, body });
+  return res.status;
+}
+
+async function deliver(from: string, message: Record<string, unknown>): Promise<Posted[]> {
+  const before = graph.sent.length;
+  expect(await post(webhook(from, message))).toBe(200);
+  await current.idle();
+  const out = graph.sent.slice(before);
+  out.forEach(expectWithinLimits);
+  return out;
+}
+
+describe('WhatsApp Cloud API webhook', () => {
+  it('answers Meta\'s subscription handshake only with the right verify token', async () => {
+    const ok = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=1158201444`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('1158201444');
+    const wrong = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`);
+    expect(wrong.status).toBe(403);
+  });
+
+  it('refuses a webhook with a bad or missing signature and processes nothing', async () => {
+    const payload = webhook('218910000001', { type: 'text', text: { body: 'forged' } });
+    expect(await post(payload, 'sha256=' + '0'.repeat(64))).toBe(401);
+    expect(await post(payload, null)).toBe(401);
+    expect(await post(payload, `sha256=${createHmac('sha256', 'another-secret').update(JSON.stringify(payload)).digest('hex')}`)).toBe(401);
+    await current.idle();
+    expect(handled).toEqual([]);
+    expect(graph.sent).toEqual([]);
+  });
+
+  it('a signed text message reaches the core once, even when Meta delivers it twice', async () => {
+    const payload = webhook('218910000002', { type: 'text', text: { body: 'hello' } });
+    expect(await post(payload)).toBe(200);
+    expect(await post(payload)).toBe(200);
+    await current.idle();
+    expect(handled).toEqual([expect.objectContaining({ channel: 'whatsapp-cloud', user: '218910000002', text: 'hello', displayName: 'Layla', messageId: expect.stringMatching(/^wamid\./) })]);
+    expect(graph.sent).toEqual([expect.objectContaining({ to: '218910000002', type: 'text', text: { body: 'echo hello', preview_url: false } })]);
+  });
+
+  it('renders up to 3 short choices as reply buttons, up to 10 as a list and more as numbered text, within the limits', async () => {
+    const opts = (n: number, label = (i: number) => `Option ${i}`) => Array.from({ length: n }, (_, i) => ({ label: label(i + 1), value: `/pick ${i + 1}` }));
+    handler = async (m) => {
+      if (m.text === 'three') return [{ text: 'Pick one', choices: opts(3) }];
+      if (m.text === 'seven') return [{ text: 'x'.repeat(1500), choices: opts(7, (i) => `A rather long option label number ${i} that needs room`) }];
+      return [{ text: 'Many', choices: opts(12) }];
+    };
+    const [buttons] = await deliver('218910000003', { type: 'text', text: { body: 'three' } });
+    expect(buttons).toMatchObject({ type: 'interactive', interactive: { type: 'button', body: { text: 'Pick one' } } });
+    const list = await deliver('218910000003', { type: 'text', text: { body: 'seven' } });
+    expect(list.map((m) => m.type)).toEqual(['text', 'interactive']); // the long text first, the list's body last
+    const rows = (list[1].interactive as { action: { sections: Array<{ rows: Array<{ id: string; title: string; description?: string }> }> } }).action.sections[0].rows;
+    expect(rows).toHaveLength(7);
+    expect(rows[0]).toEqual({ id: '/pick 1', title: 'A rather long option la…', description: 'A rather long option label number 1 that needs room' });
+    const numbered = await deliver('218910000003', { type: 'text', text: { body: 'twelve' } });
+    expect(numbered).toHaveLength(1);
+    expect((numbered[0].text as { body: string }).body).toMatch(/Many\n\n1\. Option 1\n[\s\S]*\n12\. Option 12$/);
+  });
+
+  it('a pressed button or list row comes back to the core as the choice value', async () => {
+    await deliver('218910000004', { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: '/aspect fees', title: 'الرسوم' } } });
+    await deliver('218910000004', { type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: '/service building-permit', title: 'رخصة بناء' } } });
+    expect(handled.map((m) => m.text)).toEqual(['/aspect fees', '/service building-permit']);
+  });
+
+  it('locations and images reach the core; the image is downloaded through the Graph API with the token', async () => {
+    graph.media.set('MEDIA123', { bytes: Buffer.from('\xff\xd8photo-bytes', 'latin1'), mime: 'image/jpeg' });
+    await deliver('218910000005', { type: 'location', location: { latitude: 32.8872, longitude: 13.1913, name: 'Souq' } });
+    await deliver('218910000005', { type: 'image', image: { id: 'MEDIA123', mime_type: 'image/jpeg', sha256: 'x', caption: 'pothole' } });
+    expect(handled[0]).toMatchObject({ location: { lat: 32.8872, lon: 13.1913 } });
+    expect(handled[1]).toMatchObject({ text: 'pothole', attachments: [{ kind: 'image', mimeType: 'image/jpeg' }] });
+    expect((await handled[1].attachments![0].download!()).toString('latin1')).toBe('\xff\xd8photo-bytes');
+  });
+
+  it('a long answer is split at line breaks into messages of at most 4096 characters', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `${i + 1}. ${'مستند '.repeat(6)}`.trim());
+    handler = async () => [{ text: lines.join('\n') }];
+    const out = await deliver('218910000006', { type: 'text', text: { body: 'all documents' } });
+    expect(out.length).toBeGreaterThan(1);
+    expect(out.flatMap((m) => (m.text as { body: string }).body.split('\n'))).toEqual(lines);
+  });
+
+  it('retries a rate-limited send and sends it once', async () => {
+    graph.faults.push({ status: 400, code: 130429, message: 'Rate limit hit' });
+    const out = await deliver('218910000007', { type: 'text', text: { body: 'busy' } });
+    expect(out).toHaveLength(1);
+  });
+});
+
+describe('WhatsApp Cloud API 24-hour customer-service window', () => {
+  it('inside the window a staff reply goes as a normal message; outside it as the approved template, and the console is told', async () => {
+    const windows = new MongoChannelWindows(db.connection);
+    await windows.touch('218920000001', new Date(Date.now() - 2 * 3600_000));
+    await windows.touch('218920000002', new Date(Date.now() - 25 * 3600_000));
+    const inside = await current.sender.deliver('218920000001', { text: 'A staff member replied: your file is ready.', lang: 'en' });
+    expect(inside.via).toBe('session');
+    const outside = await current.sender.deliver('218920000002', { text: 'تم تحديث حالة طلبك:\nقيد المراجعة', lang: 'ar' });
+    expect(outside).toMatchObject({ via: 'template', template: 'nafidha_update' });
+    expect(templates.at(-1)).toEqual(outside);
+    expect(logs.at(-1)).toMatch(/218920000002 .*over 24 hours.*template 'nafidha_update'/);
+    expect(graph.sent.at(-1)).toMatchObject({ to: '218920000002', type: 'template', template: { name: 'nafidha_update', language: { code: 'ar' },
+      components: [{ type: 'body', parameters: [{ type: 'text', text: 'تم تحديث حالة طلبك: قيد المراجعة' }] }] } });
+    const never = await current.sender.deliver('218920000003', { text: 'hello' });
+    expect(never.via).toBe('template');
+  });
+
+  it('a citizen\'s message reopens the window, and an old redelivered message does not', async () => {
+    const windows = new MongoChannelWindows(db.connection);
+    await windows.touch('218920000004', new Date(Date.now() - 30 * 3600_000));
+    await deliver('218920000004', { type: 'text', text: { body: 'back again' } });
+    expect((await current.sender.deliver('218920000004', { text: 'update' })).via).toBe('session');
+    const old = webhook('218920000004', { type: 'text', text: { body: 'old' } });
+    old.entry[0].changes[0].value.messages[0].timestamp = String(Math.floor(Date.now() / 1000) - 40 * 3600);
+    const last = await windows.lastInbound('218920000004');
+    expect(await post(old)).toBe(200);
+    await current.idle();
+    expect(await windows.lastInbound('218920000004')).toEqual(last);
+  });
+
+  it('falls back to the template when Meta says the window has closed', async () => {
+    await new MongoChannelWindows(db.connection).touch('218920000005', new Date());
+    graph.faults.push({ status: 400, code: 131047, message: 'Re-engagement message' });
+    expect((await current.sender.deliver('218920000005', { text: 'late news' })).via).toBe('template');
+  });
+});
+
+/** The ids a citizen can press on the last interactive message we sent them. */
+function optionsOf(m: Posted): Array<{ id: string; title: string; kind: 'button_reply' | 'list_reply' }> {
+  const i = m.interactive as { type: string; action: { buttons?: Array<{ reply: { id: string; title: string } }>; sections?: Array<{ rows: Array<{ id: string; title: string }> }> } };
+  if (!i) return [];
+  return i.type === 'button' ? i.action.buttons!.map((b) => ({ ...b.reply, kind: 'button_reply' as const })) : i.action.sections!.flatMap((s) => s.rows).map((r) => ({ id: r.id, title: r.title, kind: 'list_reply' as const }));
+}
+const bodyOf = (out: Posted[]) => out.map((m) => (m.type === 'text' ? (m.text as { body: string }).body : m.type === 'interactive' ? (m.interactive as { body: { text: string } }).body.text : JSON.stringify(m))).join('\n');
+
+describe('WhatsApp Cloud API with the real assistant', () => {
+  it('files a complaint with a location and a photo by pressing native buttons, then gets a status notification', async () => {
+    current = channel(nafidha.assistant);
+    const from = '218930000009';
+    let last: Posted[] = [];
+    const press = async (value: string) => {
+      const option = optionsOf(last.at(-1)!).find((o) => o.id === value);
+      if (!option) throw new Error(`no option ${value} in ${JSON.stringify(last.at(-1))}`);
+      last = await deliver(from, { type: 'interactive', interactive: { type: option.kind, [option.kind]: { id: option.id, title: option.title } } });
+      return bodyOf(last);
+    };
+    last = await deliver(from, { type: 'text', text: { body: 'في حفرة كبيرة قدام مدرسة الامل بشارع الجمهورية' } });
+    expect(bodyOf(last)).toContain('الطرق');
+    expect(await press('/yes')).toContain('الموقع');
+    last = await deliver(from, { type: 'location', location: { latitude: 32.87, longitude: 13.18 } });
+    expect(bodyOf(last)).toContain('صورة');
+    graph.media.set('MEDIA-POTHOLE', { bytes: Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex'), mime: 'image/jpeg' });
+    last = await deliver(from, { type: 'image', image: { id: 'MEDIA-POTHOLE', mime_type: 'image/jpeg' } });
+    expect(bodyOf(last)).toContain('وصلت الصورة');
+    expect(await press('/next')).toContain('بسرية');
+    expect(await press('/confidential')).toContain('تحديثات');
+    expect(await press('/yes')).toContain('مدرسة الامل');
+    const code = /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(await press('/confirm'))?.[0];
+    expect(code).toBeTruthy();
+    const stored = await nafidha.complaints.find(code!);
+    expect(stored).toMatchObject({ location: { lat: 32.87, lon: 13.18 }, source: { channel: 'whatsapp-cloud', user: from } });
+    expect(stored!.photos).toHaveLength(1);
+
+    const count = graph.sent.length;
+    expect((await nafidha.complaints.changeStatus(code!, 'in-progress', 'staff:public-works')).ok).toBe(true);
+    const until = Date.now() + 10_000;
+    while (graph.sent.length === count && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const notification = graph.sent.at(-1)!;
+    expect(notification).toMatchObject({ to: from, type: expect.stringMatching(/text|interactive/) });
+    expect(bodyOf([notification])).toContain(code);
+  });
+
+  it('a citizen asks for a building permit\'s documents in Arabic and gets them, with native choices', async () => {
+    current = channel(nafidha.assistant);
+    const out = await deliver('218930000001', { type: 'text', text: { body: 'شو الأوراق المطلوبة لرخصة البناء؟' } });
+    const texts = out.map((m) => (m.type === 'text' ? (m.text as { body: string }).body : (m.interactive as { body: { text: string } }).body.text)).join('\n');
+    expect(texts).toContain('رخصة بناء');
+    expect(texts).toMatch(/الأوراق المطلوبة:\n1\. /);
+    expect(out.at(-1)!.type).toBe('interactive');
+  });
+
+  it('pressing a choice continues the conversation', async () => {
+    current = channel(nafidha.assistant);
+    const first = await deliver('218930000002', { type: 'text', text: { body: 'رخصة بناء' } });
+    const menu = first.at(-1)!.interactive as { type: string; action: { buttons?: Array<{ reply: { id: string; title: string } }>; sections?: Array<{ rows: Array<{ id: string; title: string }> }> } };
+    const options = menu.action.buttons?.map((b) => b.reply) ?? menu.action.sections![0].rows;
+    const steps = options.find((o) => o.id === '/aspect steps')!;
+    expect(steps.title).toBe('الخطوات');
+    const kind = menu.type === 'button' ? 'button_reply' : 'list_reply';
+    const picked = await deliver('218930000002', { type: 'interactive', interactive: { type: kind, [kind]: steps } });
+    expect(JSON.stringify(picked)).toContain('الخطوات:');
+  });
+});
