@@ -70,7 +70,7 @@ async function startMongod(dataDir: string): Promise<EmbeddedDatabase> {
   const { MongoMemoryServer } = await import('mongodb-memory-server-core');
   const dbPath = path.join(dataDir, 'mongod');
   fs.mkdirSync(dbPath, { recursive: true });
-  const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
+  const server = await MongoMemoryServer.create({ binary: { version: '7.0.14' }, instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
   return { uri: server.getUri('nafidha'), kind: 'mongod', stop: async () => { await server.stop({ doCleanup: false }); } };
 }
 
