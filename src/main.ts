@@ -1,6 +1,8 @@
 // Composition root: config → content → database → domain → conversation → HTTP + channels.
 import http from 'node:http';
 import { composeNafidha } from './compose.js';
+import { attachConsole } from './console.js'; // console & handoff
+import { setUpChannels } from './channels/start.js';
 import { loadConfig } from './config.js';
 import { ContentError, loadContent } from './content/load.js';
 import { connectDatabase } from './db/connection.js';
@@ -24,17 +26,24 @@ async function main(): Promise<void> {
   const nafidha = composeNafidha({ config, content, db, log });
 
   // channels & console: add senders and mounts here, before the app is built.
+  const channels = setUpChannels(config, nafidha, db, log);
+  // console & handoff
+  const staffConsole = attachConsole(nafidha, { db, content, config, log });
 
   const server = http.createServer(nafidha.app());
   nafidha.assistant.startWebSocket(server, '/chat/ws');
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   nafidha.start();
+  await channels.start();
+  await staffConsole.start(); // console & handoff
   log(`web chat: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
 
   const stop = async () => {
     log('shutting down');
     server.close();
+    await channels.stop();
     await nafidha.stop();
+    await staffConsole.stop(); // console & handoff
     await db.close().catch(() => undefined);
     await embedded?.stop();
     process.exit(0);

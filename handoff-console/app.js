@@ -1,0 +1,152 @@
+// The console shell: sign-in, language, routing between views, and the live feed (server-sent events).
+import { api, ApiError, get, post, setCsrf } from './api.js';
+import { clear, field, formValues, h } from './dom.js';
+import { currentLang, setLang, t } from './i18n.js';
+import { renderQueue } from './queue.js';
+import { renderConversation } from './conversation.js';
+import { renderComplaints, renderComplaint } from './complaints.js';
+import { renderFileForCaller } from './caller.js';
+import { renderApplications } from './applications.js';
+import { renderCanned } from './canned.js';
+
+const view = document.getElementById('view');
+const listeners = new Set();
+let cleanup = () => {};
+let events;
+
+const ctx = {
+  me: null,
+  catalog: null,
+  /** Server clock minus ours, so wait times are right even when this PC's clock is off. */
+  offset: 0,
+  toast(message, kind = 'info') {
+    const box = document.getElementById('toast');
+    box.textContent = message;
+    box.className = `toast ${kind}`;
+    box.hidden = false;
+    clearTimeout(box.timer);
+    box.timer = setTimeout(() => { box.hidden = true; }, 5000);
+  },
+  /** Explains an API refusal in the console's language. */
+  fail(err) {
+    if (err instanceof ApiError) {
+      if (err.status === 401) { showSignIn(); return; }
+      const key = `error.${err.body.error}`;
+      const text = t(key, { name: err.body.heldBy ?? '' });
+      if (text !== key) { ctx.toast(text, 'error'); return; }
+      if (err.status === 403) { ctx.toast(t('error.forbidden'), 'error'); return; }
+      ctx.toast(t('error.generic', { error: err.body.error ?? err.message }), 'error');
+      return;
+    }
+    ctx.toast(t('error.generic', { error: String(err?.message ?? err) }), 'error');
+  },
+  on(fn) { listeners.add(fn); return () => listeners.delete(fn); },
+  go(hash) { location.hash = hash; },
+};
+
+function connectLive() {
+  events?.close();
+  const live = document.getElementById('live');
+  live.hidden = false;
+  events = new EventSource('/console/api/events');
+  events.addEventListener('open', () => { live.textContent = t('live.on'); live.className = 'live on'; });
+  events.addEventListener('error', () => { live.textContent = t('live.off'); live.className = 'live off'; });
+  for (const type of ['handoff', 'line']) {
+    events.addEventListener(type, (e) => {
+      const data = JSON.parse(e.data);
+      for (const fn of listeners) fn(type, data);
+    });
+  }
+}
+
+async function route() {
+  cleanup();
+  cleanup = () => {};
+  listeners.clear();
+  if (!ctx.me) return;
+  const [, name, param] = (location.hash || '#/queue').split('/');
+  for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${name}`);
+  const routes = {
+    queue: () => renderQueue(view, ctx),
+    conversation: () => renderConversation(view, ctx, decodeURIComponent(param || '')),
+    complaints: () => (param ? renderComplaint(view, ctx, decodeURIComponent(param)) : renderComplaints(view, ctx)),
+    file: () => renderFileForCaller(view, ctx),
+    applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
+    canned: () => renderCanned(view, ctx),
+  };
+  try {
+    cleanup = (await (routes[name] ?? routes.queue)()) || (() => {});
+  } catch (err) {
+    ctx.fail(err);
+  }
+}
+
+function signedIn(me) {
+  ctx.me = me;
+  setCsrf(me.csrf);
+  document.getElementById('nav').hidden = false;
+  document.getElementById('signout').hidden = false;
+  document.getElementById('whoami').textContent = `${me.username} · ${me.role}`;
+  if (me.mustChangePassword) { showPasswordChange(); return; }
+  get('/catalog').then((c) => { ctx.catalog = c; connectLive(); route(); }, ctx.fail);
+}
+
+function showSignIn() {
+  ctx.me = null;
+  events?.close();
+  document.getElementById('nav').hidden = true;
+  document.getElementById('signout').hidden = true;
+  document.getElementById('live').hidden = true;
+  document.getElementById('whoami').textContent = '';
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h('form', { class: 'card narrow', id: 'signin' },
+    h('h1', {}, t('signin.title')),
+    field(t('signin.username'), h('input', { name: 'username', autocomplete: 'username', required: true, dir: 'ltr' })),
+    field(t('signin.password'), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true, dir: 'ltr' })),
+    error,
+    h('button', { type: 'submit', class: 'primary' }, t('signin.submit')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      signedIn(await api('POST', '/session', formValues(form)));
+    } catch (err) {
+      error.textContent = err.status === 429 ? t('signin.limited') : t('signin.wrong');
+    }
+  });
+  clear(view, form);
+}
+
+function showPasswordChange() {
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h('form', { class: 'card narrow', id: 'password' },
+    h('h1', {}, t('password.title')),
+    field(t('password.current'), h('input', { name: 'current', type: 'password', autocomplete: 'current-password', required: true, dir: 'ltr' })),
+    field(t('password.next'), h('input', { name: 'next', type: 'password', autocomplete: 'new-password', required: true, minlength: 10, dir: 'ltr' })),
+    error,
+    h('button', { type: 'submit', class: 'primary' }, t('password.submit')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await post('/password', formValues(form));
+      signedIn({ ...ctx.me, mustChangePassword: false });
+    } catch (err) {
+      error.textContent = err.body?.error === 'wrong-password' ? t('password.wrong') : t('password.weak');
+    }
+  });
+  clear(view, form);
+}
+
+document.getElementById('lang').addEventListener('click', () => {
+  setLang(currentLang() === 'ar' ? 'en' : 'ar');
+  const live = document.getElementById('live');
+  live.textContent = t(live.classList.contains('off') ? 'live.off' : 'live.on');
+  if (ctx.me && !ctx.me.mustChangePassword) route(); else if (!ctx.me) showSignIn();
+});
+document.getElementById('signout').addEventListener('click', async () => {
+  await api('DELETE', '/session').catch(() => undefined);
+  showSignIn();
+});
+window.addEventListener('hashchange', route);
+
+setLang(currentLang());
+get('/session').then(signedIn, showSignIn);

@@ -1,0 +1,96 @@
+// Complaints: filter the list, open one, change its status (the citizen is notified) or its department.
+import { get, post } from './api.js';
+import { clear, field, formValues, h, select } from './dom.js';
+import { currentLang, dateTime, named, t } from './i18n.js';
+
+const statusName = (ctx, s) => ctx.catalog.statusNames?.complaint?.[s]?.[currentLang()] ?? s;
+
+export async function renderComplaints(view, ctx) {
+  const c = ctx.catalog;
+  const params = new URLSearchParams(sessionStorage.getItem('nafidha.console.filters') || '');
+  const form = h('form', { class: 'row wrap filters', id: 'complaint-filters' },
+    field(t('complaints.department'), select('department', [['', t('any')], ...c.departments.map((d) => [d.id, named(d, d.id)])], params.get('department') || '')),
+    field(t('complaints.status'), select('status', [['', t('any')], ...c.complaintStatuses.map((s) => [s, statusName(ctx, s)])], params.get('status') || '')),
+    field(t('complaints.category'), select('category', [['', t('any')], ...c.categories.map((x) => [x.id, named(x, x.id)])], params.get('category') || '')),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'overdue', value: '1', checked: params.get('overdue') === '1' }), t('complaints.overdue')),
+    h('button', { type: 'submit', class: 'primary' }, t('complaints.filter')));
+  const table = h('div', { class: 'table-wrap' });
+  clear(view, h('section', { class: 'card' }, h('h1', {}, t('complaints.title')), form, table));
+
+  async function load() {
+    const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v));
+    sessionStorage.setItem('nafidha.console.filters', query.toString());
+    const { complaints } = await get(`/complaints?${query}`);
+    if (!complaints.length) { clear(table, h('p', { class: 'muted' }, t('complaints.none'))); return; }
+    clear(table, h('table', { class: 'list' },
+      h('thead', {}, h('tr', {}, [t('complaints.code'), t('complaints.category'), t('complaints.department'), t('complaints.status'), t('complaints.created'), t('complaints.deadline')].map((x) => h('th', {}, x)))),
+      h('tbody', {}, complaints.map((x) => h('tr', { class: x.overdue ? 'overdue' : '' },
+        h('td', {}, h('a', { href: `#/complaints/${x.code}`, dir: 'ltr' }, x.code)),
+        h('td', {}, named(c.categories.find((k) => k.id === x.category), x.category)),
+        h('td', {}, named(c.departments.find((d) => d.id === x.department), x.department)),
+        h('td', {}, statusName(ctx, x.status)),
+        h('td', {}, dateTime(x.createdAt)),
+        h('td', {}, dateTime(x.deadline), x.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
+  }
+  form.addEventListener('submit', (e) => { e.preventDefault(); load().catch(ctx.fail); });
+  await load();
+}
+
+export async function renderComplaint(view, ctx, code) {
+  const c = ctx.catalog;
+  let { complaint, canSeeIdentity } = await get(`/complaints/${encodeURIComponent(code)}`);
+  const reporter = h('div', { id: 'reporter' });
+
+  function showReporter(r) {
+    if (!r) { clear(reporter, '—'); return; }
+    const contact = r.contact ? `${t(`channel.${r.contact.channel}`)} ${r.contact.user}` : '';
+    clear(reporter, [r.name, r.phone, r.email, contact].filter(Boolean).join(' · ') || '—');
+  }
+  if (complaint.identityHidden) {
+    clear(reporter, h('span', { class: 'muted' }, t('complaint.hidden')), ' ',
+      canSeeIdentity ? h('button', { type: 'button', id: 'reveal', onclick: async () => {
+        try { showReporter((await get(`/complaints/${encodeURIComponent(code)}/reporter`)).reporter); } catch (err) { ctx.fail(err); }
+      } }, t('complaint.reveal')) : null);
+  } else {
+    showReporter(complaint.reporter);
+  }
+
+  const statusForm = h('form', { class: 'stack', id: 'status-form' },
+    field(t('complaints.status'), select('status', c.complaintStatuses.map((s) => [s, statusName(ctx, s)]), complaint.status)),
+    field(t('complaint.note'), h('textarea', { name: 'note', rows: 2, dir: 'auto', maxlength: 2000 })),
+    h('button', { type: 'submit', class: 'primary' }, t('complaint.save')));
+  statusForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const result = await post(`/complaints/${encodeURIComponent(code)}/status`, formValues(statusForm));
+      ctx.toast(result.notified ? t('complaint.notified') : t('complaint.saved'));
+      renderComplaint(view, ctx, code);
+    } catch (err) { ctx.fail(err); }
+  });
+  const moveForm = h('form', { class: 'stack', id: 'department-form' },
+    field(t('complaint.reassign'), select('department', c.departments.map((d) => [d.id, named(d, d.id)]), complaint.department)),
+    h('input', { name: 'note', dir: 'auto', maxlength: 2000 }),
+    h('button', { type: 'submit' }, t('complaint.save')));
+  moveForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try { await post(`/complaints/${encodeURIComponent(code)}/department`, formValues(moveForm)); ctx.toast(t('complaint.saved')); renderComplaint(view, ctx, code); } catch (err) { ctx.fail(err); }
+  });
+
+  const loc = complaint.location ? (complaint.location.text ?? `${complaint.location.lat}, ${complaint.location.lon}`) : '—';
+  const row = (label, value) => h('tr', {}, h('th', {}, label), h('td', { dir: 'auto' }, value));
+  clear(view, h('section', { class: 'card' },
+    h('a', { href: '#/complaints', class: 'back' }, t('complaints.title')),
+    h('h1', { dir: 'ltr' }, complaint.code),
+    h('table', { class: 'details' },
+      row(t('complaints.category'), named(c.categories.find((k) => k.id === complaint.category), complaint.category)),
+      row(t('complaints.department'), named(c.departments.find((d) => d.id === complaint.department), complaint.department)),
+      row(t('complaints.status'), statusName(ctx, complaint.status)),
+      row(t('complaints.deadline'), dateTime(complaint.deadline)),
+      row(t('complaint.privacy'), t(`privacy.${complaint.privacy}`)),
+      h('tr', {}, h('th', {}, t('complaint.reporter')), h('td', {}, reporter)),
+      row(t('complaint.location'), loc),
+      row(t('complaint.description'), complaint.description)),
+    h('h2', {}, t('complaint.history')),
+    h('ul', { class: 'history' }, complaint.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`)))),
+  h('section', { class: 'card row wrap' }, statusForm, moveForm));
+}

@@ -1,0 +1,151 @@
+// One handed-off conversation: the whole transcript, the citizen's records, and the staff actions.
+import { get, post } from './api.js';
+import { clear, field, formValues, h, select } from './dom.js';
+import { currentLang, dateTime, named, t, time } from './i18n.js';
+
+function line(entry) {
+  return h('li', { class: `line from-${entry.from}`, dataset: { id: entry.id || '' } },
+    h('div', { class: 'meta' }, `${t(`from.${entry.from}`)}${entry.staff ? ` · ${entry.staff}` : ''} · ${time(entry.at)}`),
+    // dir=auto: an Arabic line reads right to left even in the English console, and the other way round.
+    h('div', { class: 'text', dir: 'auto' }, entry.text));
+}
+
+export async function renderConversation(view, ctx, id) {
+  let data = await get(`/conversations/${encodeURIComponent(id)}`);
+  const [canned, staff] = await Promise.all([get('/canned'), get('/staff')]);
+  const transcript = h('ol', { class: 'transcript', id: 'transcript' });
+  const seen = new Set();
+  const header = h('div', { class: 'conv-header' });
+  const actions = h('div', { class: 'actions' });
+  const notes = h('ul', { class: 'notes' });
+  const earlier = h('div', { class: 'earlier' });
+  let draft = '';
+
+  function addLine(entry) {
+    if (entry.id && seen.has(entry.id)) return;
+    if (entry.id) seen.add(entry.id);
+    const stick = transcript.scrollTop + transcript.clientHeight >= transcript.scrollHeight - 40;
+    transcript.append(line(entry));
+    if (stick) transcript.scrollTop = transcript.scrollHeight;
+  }
+
+  function renderHeader() {
+    const hoff = data.handoff;
+    const guess = hoff.assistantGuess ? t('conv.guess', { intent: hoff.assistantGuess.intent, confidence: hoff.assistantGuess.confidence }) : '';
+    clear(header,
+      h('a', { href: '#/queue', class: 'back' }, t('conv.back')),
+      h('h1', {}, `${t('conv.title')} · ${t(`channel.${hoff.channel}`)}`),
+      h('div', { class: 'badges' },
+        h('span', { class: `badge reason-${hoff.reason}` }, t(`reason.${hoff.reason}`)),
+        h('span', { class: 'badge' }, t(`lang.${hoff.lang}`)),
+        h('span', { class: `badge status-${hoff.status}`, id: 'conv-status' }, t(`status.${hoff.status}`, { name: hoff.heldBy ?? '' })),
+        h('span', { class: 'badge' }, dateTime(hoff.queuedAt)),
+        guess ? h('span', { class: 'badge guess' }, guess) : null));
+    clear(notes, (hoff.notes || []).map((n) => h('li', {}, h('div', { class: 'meta' }, `${n.by} · ${dateTime(n.at)}`), h('div', { class: 'text', dir: 'auto' }, n.text))));
+  }
+
+  function renderEarlier() {
+    const cats = ctx.catalog.categories, services = ctx.catalog.services;
+    const rows = [
+      ...data.complaints.map((c) => h('li', {}, h('a', { href: `#/complaints/${c.code}` }, c.code), ` · ${named(cats.find((x) => x.id === c.category), c.category)} · ${c.status}`)),
+      ...data.applications.map((a) => h('li', {}, h('a', { href: `#/applications/${a.code}` }, a.code), ` · ${named(services.find((x) => x.id === a.service), a.service)} · ${a.status}`)),
+    ];
+    clear(earlier, h('h2', {}, t('conv.earlier')), rows.length ? h('ul', {}, rows) : h('p', { class: 'muted' }, t('conv.noEarlier')));
+  }
+
+  async function act(path, body) {
+    try {
+      const result = await post(`/conversations/${encodeURIComponent(id)}/${path}`, body);
+      data.handoff = result.handoff;
+      renderHeader();
+      renderActions();
+      return true;
+    } catch (err) {
+      ctx.fail(err);
+      await refresh();
+      return false;
+    }
+  }
+
+  function renderActions() {
+    const hoff = data.handoff;
+    const mine = hoff.status === 'held' && hoff.heldBy === ctx.me.username;
+    const office = ctx.me.role !== 'agent';
+    const parts = [];
+    if (hoff.status === 'queued') parts.push(h('button', { type: 'button', class: 'primary', id: 'take', onclick: () => act('take') }, t('conv.take')));
+    if (hoff.status === 'held' && !mine) parts.push(h('p', { class: 'muted' }, t('conv.takenBy', { name: hoff.heldBy })));
+    if (hoff.status === 'closed') parts.push(h('p', { class: 'muted' }, t('conv.closed')));
+    if (mine) {
+      // The draft survives re-renders (a live update arriving while the agent types must not wipe it).
+      const box = h('textarea', { name: 'text', id: 'reply-text', rows: 3, required: true, dir: 'auto', maxlength: 4000, value: draft });
+      box.addEventListener('input', () => { draft = box.value; });
+      const pick = select('canned', [['', t('conv.canned')], ...canned.replies.map((r) => [r.id, r.title[currentLang()]])], '', { id: 'canned-pick' });
+      pick.addEventListener('change', () => {
+        const r = canned.replies.find((x) => x.id === pick.value);
+        if (r) draft = box.value = r.text[hoff.lang] ?? r.text.ar;
+        pick.value = '';
+        box.focus();
+      });
+      const form = h('form', { class: 'reply', id: 'reply-form' }, field(t('conv.reply'), box), h('div', { class: 'row' }, pick, h('button', { type: 'submit', class: 'primary', id: 'send' }, t('conv.send'))));
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        const text = box.value.trim();
+        if (!text) return;
+        box.disabled = true;
+        if (await act('reply', { text })) draft = box.value = '';
+        box.disabled = false;
+        box.focus();
+      });
+      parts.push(form);
+    }
+    if (mine || (office && hoff.status !== 'closed')) {
+      const target = select('to', [['', t('conv.transferTo')],
+        ...staff.staff.filter((s) => s.username !== ctx.me.username).map((s) => [`staff:${s.username}`, `${s.username} (${s.role})`]),
+        ...ctx.catalog.departments.map((d) => [`department:${d.id}`, named(d, d.id)])], '');
+      const transfer = h('form', { class: 'row' }, target, h('button', { type: 'submit' }, t('conv.transfer')));
+      transfer.addEventListener('submit', (e) => {
+        e.preventDefault();
+        const [kind, value] = target.value.split(/:(.*)/);
+        if (value) act('transfer', kind === 'staff' ? { staff: value } : { department: value });
+      });
+      const outcome = select('outcome', ctx.catalog.outcomes.map((o) => [o, t(`outcome.${o}`)]), 'answered');
+      const close = h('form', { class: 'row' }, field(t('conv.outcome'), outcome), h('button', { type: 'submit' }, t('conv.close')));
+      close.addEventListener('submit', (e) => { e.preventDefault(); act('close', { outcome: outcome.value }); });
+      parts.push(h('div', { class: 'row wrap' },
+        h('button', { type: 'button', id: 'hand-back', onclick: () => act('hand-back') }, t('conv.handBack')), transfer, close));
+    }
+    const note = h('form', { class: 'row', id: 'note-form' }, h('input', { name: 'text', required: true, dir: 'auto', maxlength: 4000 }), h('button', { type: 'submit' }, t('conv.addNote')));
+    note.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const { text } = formValues(note);
+      if (await act('notes', { text })) note.reset();
+    });
+    clear(actions, ...parts, h('h2', {}, t('conv.notes')), notes, note);
+    renderHeader();
+  }
+
+  async function refresh() {
+    data = await get(`/conversations/${encodeURIComponent(id)}`);
+    for (const entry of data.transcript) addLine(entry);
+    renderHeader();
+    renderActions();
+    renderEarlier();
+  }
+
+  clear(view, header, h('div', { class: 'conv-grid' },
+    h('section', { class: 'card transcript-card' }, transcript),
+    h('aside', { class: 'card side' }, actions, earlier)));
+  for (const entry of data.transcript) addLine(entry);
+  transcript.scrollTop = transcript.scrollHeight;
+  renderActions();
+  renderEarlier();
+
+  return ctx.on((type, payload) => {
+    if (type === 'line' && payload.conversation === data.handoff.conversation) addLine(payload);
+    if (type === 'handoff' && payload.id === data.handoff.id) {
+      const changed = payload.status !== data.handoff.status || payload.heldBy !== data.handoff.heldBy;
+      data.handoff = { ...data.handoff, ...payload };
+      if (changed) renderActions(); else renderHeader();
+    }
+  });
+}

@@ -1,0 +1,134 @@
+// The console's own words (staff read these; citizens never do). Arabic is written right to left.
+
+const words = {
+  ar: {
+    'app.title': 'لوحة موظفي البلدية', 'nav.queue': 'الانتظار', 'nav.complaints': 'الشكاوى', 'nav.file': 'شكوى لمتصل',
+    'nav.applications': 'المعاملات', 'nav.canned': 'الردود الجاهزة', signout: 'خروج', 'lang.other': 'English',
+    'signin.title': 'تسجيل دخول الموظفين', 'signin.username': 'اسم المستخدم', 'signin.password': 'كلمة المرور', 'signin.submit': 'دخول',
+    'signin.wrong': 'اسم المستخدم أو كلمة المرور غير صحيحة.', 'signin.limited': 'محاولات كثيرة. انتظر دقيقة ثم حاول مجدداً.',
+    'password.title': 'غيّر كلمة المرور المؤقتة', 'password.current': 'كلمة المرور الحالية', 'password.next': 'كلمة المرور الجديدة (١٠ أحرف على الأقل)',
+    'password.submit': 'حفظ', 'password.weak': 'كلمة المرور الجديدة قصيرة أو مثل القديمة.', 'password.wrong': 'كلمة المرور الحالية غير صحيحة.',
+    'live.on': '● مباشر', 'live.off': '○ إعادة الاتصال…',
+    'queue.title': 'محادثات بانتظار موظف', 'queue.empty': 'لا أحد ينتظر الآن.', 'queue.held': 'محادثات مع الموظفين',
+    'queue.waited': 'ينتظر منذ {time}', 'queue.open': 'فتح', 'queue.outOfHours': 'وصلت خارج الدوام', 'queue.department': 'القسم: {name}',
+    'reason.requested': 'طلب موظفاً', 'reason.legal-question': 'سؤال قانوني', 'reason.form-help': 'مساعدة في نموذج', 'reason.misunderstood': 'لم يفهمه المساعد',
+    'channel.web': 'الموقع', 'channel.telegram': 'تيليغرام', 'channel.whatsapp': 'واتساب', 'channel.whatsapp-cloud': 'واتساب',
+    'lang.ar': 'عربي', 'lang.en': 'إنجليزي',
+    'status.queued': 'بالانتظار', 'status.held': 'مع {name}', 'status.closed': 'مغلقة',
+    'conv.title': 'محادثة', 'conv.back': '→ الانتظار', 'conv.guess': 'تخمين المساعد: {intent} ({confidence})',
+    'conv.take': 'استلام المحادثة', 'conv.reply': 'ردّك على المواطن', 'conv.send': 'إرسال', 'conv.canned': 'رد جاهز…',
+    'conv.notes': 'ملاحظات خاصة (لا يراها المواطن)', 'conv.addNote': 'إضافة ملاحظة', 'conv.transfer': 'تحويل', 'conv.transferTo': 'إلى…',
+    'conv.handBack': 'إعادة للمساعد', 'conv.close': 'إنهاء', 'conv.outcome': 'النتيجة', 'conv.earlier': 'سجلات المواطن السابقة',
+    'conv.noEarlier': 'لا شكاوى ولا معاملات سابقة.', 'conv.takenBy': 'هذه المحادثة مع {name}.', 'conv.closed': 'انتهت هذه المحادثة.',
+    'from.citizen': 'المواطن', 'from.bot': 'المساعد', 'from.staff': 'الموظف', 'from.system': 'النظام', 'from.note': 'ملاحظة',
+    'outcome.answered': 'أُجيب', 'outcome.referred': 'أُحيل', 'outcome.follow-up': 'يحتاج متابعة', 'outcome.no-response': 'لم يرد المواطن',
+    'outcome.handed-back': 'أُعيد للمساعد', 'outcome.citizen-left': 'غادر المواطن',
+    'error.taken': 'استلم {name} هذه المحادثة قبلك.', 'error.closed': 'هذه المحادثة انتهت.', 'error.not-yours': 'هذه المحادثة ليست معك.',
+    'error.generic': 'تعذر ذلك: {error}', 'error.forbidden': 'ليست لديك صلاحية لذلك.',
+    'complaints.title': 'الشكاوى', 'complaints.department': 'القسم', 'complaints.status': 'الحالة', 'complaints.category': 'الفئة',
+    'complaints.overdue': 'المتأخرة فقط', 'complaints.filter': 'عرض', 'complaints.none': 'لا شكاوى بهذه الشروط.', 'any': 'الكل',
+    'complaints.code': 'الرمز', 'complaints.created': 'التاريخ', 'complaints.deadline': 'الموعد', 'complaints.late': 'متأخرة',
+    'complaint.description': 'الوصف', 'complaint.location': 'الموقع', 'complaint.privacy': 'الخصوصية', 'complaint.reporter': 'مقدّم الشكوى',
+    'complaint.hidden': 'مخفي (شكوى سرية)', 'complaint.reveal': 'إظهار هوية مقدّم الشكوى (يُسجَّل)', 'complaint.history': 'السجل',
+    'complaint.changeStatus': 'تغيير الحالة', 'complaint.note': 'ملاحظة للمواطن (اختيارية)', 'complaint.save': 'حفظ',
+    'complaint.reassign': 'تحويل إلى قسم', 'complaint.notified': 'تم الحفظ، وسيُبلَّغ المواطن.', 'complaint.saved': 'تم الحفظ.',
+    'privacy.named': 'باسمه', 'privacy.confidential': 'سرية (الهوية لمكتب المواطن فقط)', 'privacy.anonymous': 'بدون اسم',
+    'file.title': 'تقديم شكوى نيابة عن متصل', 'file.category': 'نوع المشكلة', 'file.description': 'ماذا حدث؟', 'file.location': 'المكان',
+    'file.name': 'الاسم', 'file.phone': 'الهاتف', 'file.channel': 'قناة للتحديثات (اختياري)', 'file.user': 'رقم/معرّف المحادثة',
+    'file.consent': 'يوافق على أن نراسله بالتحديثات', 'file.lang': 'لغة المواطن', 'file.submit': 'تقديم الشكوى',
+    'file.readBack': 'اقرأ رمز المتابعة للمواطن:', 'file.none': 'بدون',
+    'apps.title': 'المعاملات', 'apps.register': 'تسجيل معاملة عند النافذة', 'apps.service': 'الخدمة', 'apps.name': 'اسم مقدّم الطلب',
+    'apps.phone': 'الهاتف', 'apps.submit': 'تسجيل', 'apps.receipt': 'طباعة الإيصال', 'apps.find': 'بحث برمز المتابعة', 'apps.code': 'رمز المتابعة',
+    'apps.open': 'فتح', 'apps.expected': 'الموعد المتوقع', 'apps.status': 'الحالة', 'apps.missing': 'المستندات الناقصة (سطر لكل مستند)',
+    'apps.reason': 'سبب الرفض', 'apps.note': 'ملاحظة للمواطن', 'apps.update': 'تحديث الحالة', 'apps.registered': 'سُجّلت المعاملة.',
+    'canned.title': 'الردود الجاهزة', 'canned.id': 'المعرّف', 'canned.titleAr': 'العنوان (عربي)', 'canned.titleEn': 'العنوان (إنجليزي)',
+    'canned.textAr': 'النص (عربي)', 'canned.textEn': 'النص (إنجليزي)', 'canned.save': 'حفظ', 'canned.delete': 'حذف', 'canned.new': 'رد جديد',
+    'canned.adminOnly': 'المسؤولون فقط يعدّلون الردود الجاهزة.',
+    'time.s': '{n} ث', 'time.m': '{n} د', 'time.h': '{n} س {m} د',
+  },
+  en: {
+    'app.title': 'Municipality staff console', 'nav.queue': 'Queue', 'nav.complaints': 'Complaints', 'nav.file': 'File for a caller',
+    'nav.applications': 'Applications', 'nav.canned': 'Canned replies', signout: 'Sign out', 'lang.other': 'عربي',
+    'signin.title': 'Staff sign-in', 'signin.username': 'Username', 'signin.password': 'Password', 'signin.submit': 'Sign in',
+    'signin.wrong': 'Wrong username or password.', 'signin.limited': 'Too many attempts. Wait a minute and try again.',
+    'password.title': 'Change your one-time password', 'password.current': 'Current password', 'password.next': 'New password (at least 10 characters)',
+    'password.submit': 'Save', 'password.weak': 'The new password is too short or the same as the old one.', 'password.wrong': 'The current password is wrong.',
+    'live.on': '● live', 'live.off': '○ reconnecting…',
+    'queue.title': 'Conversations waiting for staff', 'queue.empty': 'Nobody is waiting.', 'queue.held': 'Conversations with staff',
+    'queue.waited': 'waiting {time}', 'queue.open': 'Open', 'queue.outOfHours': 'arrived out of hours', 'queue.department': 'department: {name}',
+    'reason.requested': 'asked for staff', 'reason.legal-question': 'legal question', 'reason.form-help': 'help with a form', 'reason.misunderstood': 'assistant did not understand',
+    'channel.web': 'website', 'channel.telegram': 'Telegram', 'channel.whatsapp': 'WhatsApp', 'channel.whatsapp-cloud': 'WhatsApp',
+    'lang.ar': 'Arabic', 'lang.en': 'English',
+    'status.queued': 'waiting', 'status.held': 'with {name}', 'status.closed': 'closed',
+    'conv.title': 'Conversation', 'conv.back': '← Queue', 'conv.guess': 'Assistant guessed: {intent} ({confidence})',
+    'conv.take': 'Take conversation', 'conv.reply': 'Your reply to the citizen', 'conv.send': 'Send', 'conv.canned': 'Canned reply…',
+    'conv.notes': 'Private notes (the citizen never sees them)', 'conv.addNote': 'Add note', 'conv.transfer': 'Transfer', 'conv.transferTo': 'to…',
+    'conv.handBack': 'Hand back to assistant', 'conv.close': 'Close', 'conv.outcome': 'Outcome', 'conv.earlier': "Citizen's earlier records",
+    'conv.noEarlier': 'No earlier complaints or applications.', 'conv.takenBy': 'This conversation is with {name}.', 'conv.closed': 'This conversation has ended.',
+    'from.citizen': 'Citizen', 'from.bot': 'Assistant', 'from.staff': 'Staff', 'from.system': 'System', 'from.note': 'Note',
+    'outcome.answered': 'answered', 'outcome.referred': 'referred', 'outcome.follow-up': 'needs follow-up', 'outcome.no-response': 'citizen did not reply',
+    'outcome.handed-back': 'handed back', 'outcome.citizen-left': 'citizen left',
+    'error.taken': '{name} took this conversation first.', 'error.closed': 'This conversation has ended.', 'error.not-yours': 'You do not hold this conversation.',
+    'error.generic': 'Could not do that: {error}', 'error.forbidden': 'You do not have permission for that.',
+    'complaints.title': 'Complaints', 'complaints.department': 'Department', 'complaints.status': 'Status', 'complaints.category': 'Category',
+    'complaints.overdue': 'Overdue only', 'complaints.filter': 'Show', 'complaints.none': 'No complaints match.', any: 'Any',
+    'complaints.code': 'Code', 'complaints.created': 'Filed', 'complaints.deadline': 'Deadline', 'complaints.late': 'overdue',
+    'complaint.description': 'Description', 'complaint.location': 'Location', 'complaint.privacy': 'Privacy', 'complaint.reporter': 'Reporter',
+    'complaint.hidden': 'hidden (confidential complaint)', 'complaint.reveal': 'Show reporter identity (audited)', 'complaint.history': 'History',
+    'complaint.changeStatus': 'Change status', 'complaint.note': 'Note for the citizen (optional)', 'complaint.save': 'Save',
+    'complaint.reassign': 'Reassign department', 'complaint.notified': 'Saved; the citizen will be notified.', 'complaint.saved': 'Saved.',
+    'privacy.named': 'named', 'privacy.confidential': 'confidential (identity for the citizen office only)', 'privacy.anonymous': 'anonymous',
+    'file.title': 'File a complaint for a caller', 'file.category': 'Problem', 'file.description': 'What happened?', 'file.location': 'Where',
+    'file.name': 'Name', 'file.phone': 'Phone', 'file.channel': 'Chat for updates (optional)', 'file.user': 'Chat number / id',
+    'file.consent': 'Agrees to receive updates', 'file.lang': "Citizen's language", 'file.submit': 'File complaint',
+    'file.readBack': 'Read the tracking code back to the citizen:', 'file.none': 'none',
+    'apps.title': 'Applications', 'apps.register': 'Register an application at the counter', 'apps.service': 'Service', 'apps.name': "Applicant's name",
+    'apps.phone': 'Phone', 'apps.submit': 'Register', 'apps.receipt': 'Print receipt', 'apps.find': 'Find by tracking code', 'apps.code': 'Tracking code',
+    'apps.open': 'Open', 'apps.expected': 'Expected by', 'apps.status': 'Status', 'apps.missing': 'Missing documents (one per line)',
+    'apps.reason': 'Reason for rejection', 'apps.note': 'Note for the citizen', 'apps.update': 'Update status', 'apps.registered': 'Application registered.',
+    'canned.title': 'Canned replies', 'canned.id': 'Id', 'canned.titleAr': 'Title (Arabic)', 'canned.titleEn': 'Title (English)',
+    'canned.textAr': 'Text (Arabic)', 'canned.textEn': 'Text (English)', 'canned.save': 'Save', 'canned.delete': 'Delete', 'canned.new': 'New reply',
+    'canned.adminOnly': 'Only admins edit canned replies.',
+    'time.s': '{n}s', 'time.m': '{n} min', 'time.h': '{n} h {m} min',
+  },
+};
+
+let lang = localStorage.getItem('nafidha.console.lang') === 'en' ? 'en' : 'ar';
+
+export function currentLang() { return lang; }
+
+export function t(key, vars = {}) {
+  const text = words[lang][key] ?? words.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+export function setLang(next) {
+  lang = next === 'en' ? 'en' : 'ar';
+  localStorage.setItem('nafidha.console.lang', lang);
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  document.getElementById('lang').textContent = t('lang.other');
+  document.title = `${lang === 'ar' ? 'نافذة' : 'Nafidha'} · ${t('app.title')}`;
+}
+
+/** "3 min" since a moment, using the server's clock offset. */
+export function since(date, offsetMs = 0) {
+  const s = Math.max(0, Math.floor((Date.now() + offsetMs - new Date(date).getTime()) / 1000));
+  if (s < 60) return t('time.s', { n: s });
+  if (s < 3600) return t('time.m', { n: Math.floor(s / 60) });
+  return t('time.h', { n: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+}
+
+export function dateTime(date) {
+  return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(new Date(date));
+}
+
+export function time(date) {
+  return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : 'en-GB', { timeStyle: 'short' }).format(new Date(date));
+}
+
+/** The name of a catalog entry ({ar, en}) in the console's language. */
+export function named(entry, fallback) {
+  return entry?.name?.[lang] ?? entry?.[lang] ?? fallback;
+}

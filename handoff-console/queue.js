@@ -1,0 +1,47 @@
+// The queue: conversations waiting for staff, oldest first; new ones appear as they arrive.
+import { get } from './api.js';
+import { clear, h } from './dom.js';
+import { named, since, t } from './i18n.js';
+
+function department(ctx, id) {
+  return named(ctx.catalog?.departments.find((d) => d.id === id), id);
+}
+
+function item(ctx, hoff) {
+  const waited = h('span', { class: 'waited', dataset: { since: hoff.queuedAt } }, t('queue.waited', { time: since(hoff.queuedAt, ctx.offset) }));
+  return h('li', { class: `queue-item ${hoff.status}`, dataset: { id: hoff.id } },
+    h('a', { href: `#/conversation/${encodeURIComponent(hoff.id)}`, class: 'row' },
+      h('span', { class: `badge reason-${hoff.reason}` }, t(`reason.${hoff.reason}`)),
+      h('span', { class: 'badge' }, t(`channel.${hoff.channel}`)),
+      h('span', { class: 'badge' }, t(`lang.${hoff.lang}`)),
+      hoff.status === 'held' ? h('span', { class: 'badge held' }, t('status.held', { name: hoff.heldBy })) : waited,
+      hoff.outOfHours ? h('span', { class: 'badge warn' }, t('queue.outOfHours')) : null,
+      hoff.department ? h('span', { class: 'badge' }, t('queue.department', { name: department(ctx, hoff.department) })) : null,
+      h('span', { class: 'spacer' }),
+      h('span', { class: 'open' }, t('queue.open'))));
+}
+
+export async function renderQueue(view, ctx) {
+  const waiting = h('ul', { class: 'queue', id: 'queue-waiting' });
+  const held = h('ul', { class: 'queue', id: 'queue-held' });
+  clear(view, h('section', { class: 'card' }, h('h1', {}, t('queue.title')), waiting), h('section', { class: 'card' }, h('h2', {}, t('queue.held')), held));
+
+  async function load() {
+    const q = await get('/queue');
+    ctx.offset = new Date(q.now).getTime() - Date.now();
+    clear(waiting, q.waiting.length ? q.waiting.map((x) => item(ctx, x)) : h('li', { class: 'empty' }, t('queue.empty')));
+    clear(held, q.held.map((x) => item(ctx, x)));
+  }
+  await load();
+
+  let pending;
+  const off = ctx.on((type) => {
+    if (type !== 'handoff') return;
+    clearTimeout(pending);
+    pending = setTimeout(() => load().catch(ctx.fail), 100);
+  });
+  const ticker = setInterval(() => {
+    for (const el of view.querySelectorAll('.waited')) el.textContent = t('queue.waited', { time: since(el.dataset.since, ctx.offset) });
+  }, 1000);
+  return () => { off(); clearInterval(ticker); clearTimeout(pending); };
+}

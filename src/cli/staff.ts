@@ -1,0 +1,64 @@
+// Staff accounts for the console:
+//   npm run staff -- create NAME --role agent|supervisor|admin [--department ID]   (prints a one-time password)
+//   npm run staff -- disable NAME
+//   npm run staff -- enable NAME
+//   npm run staff -- reset NAME        (new one-time password)
+//   npm run staff -- list
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { connectDatabase } from '../db/connection.js';
+import { MongoAuditLog } from '../db/audit.js';
+import { MongoStaffStore } from '../db/staff.js';
+import { generatePassword, hashPassword, newAccount, ROLES, USERNAME, type Role } from '../domain/staff.js';
+
+const USAGE = `usage:
+  npm run staff -- create <name> --role <${ROLES.join('|')}> [--department <department id>]
+  npm run staff -- disable <name>
+  npm run staff -- enable <name>
+  npm run staff -- reset <name>
+  npm run staff -- list
+MONGODB_URI must point at the municipality's database. Generated passwords must be changed at first sign-in.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, department: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+const [command, rawName] = positionals;
+if (values.help || !command) fail(USAGE);
+const config = loadConfig();
+if (!config.mongodbUri) fail('MONGODB_URI is not set: it must point at the municipality\'s database (the one the server uses).');
+
+const db = await connectDatabase(config.mongodbUri);
+try {
+  const staff = new MongoStaffStore(db.connection);
+  const audit = new MongoAuditLog(db.connection);
+  const by = `cli:${process.env.USER ?? 'unknown'}`;
+  const name = (rawName ?? '').trim().toLowerCase();
+  if (command === 'list') {
+    for (const a of await staff.list()) process.stdout.write(`${a.username}\t${a.role}${a.department ? `\t${a.department}` : ''}${a.disabled ? '\tdisabled' : ''}${a.mustChangePassword ? '\tmust change password' : ''}\n`);
+  } else if (!USERNAME.test(name)) {
+    fail(`"${rawName ?? ''}" is not a valid username: 2-32 characters, lowercase letters, digits, . _ -\n${USAGE}`);
+  } else if (command === 'create') {
+    const role = values.role as Role;
+    if (!ROLES.includes(role)) fail(`--role must be one of: ${ROLES.join(', ')}`);
+    const password = generatePassword();
+    if (await staff.create(await newAccount(name, role, password, true, values.department)) === 'exists') fail(`${name} already exists`);
+    await audit.record({ who: by, what: 'staff-created', target: name, detail: role });
+    process.stdout.write(`created ${name} (${role})\none-time password: ${password}\n(it must be changed at first sign-in)\n`);
+  } else if (command === 'disable' || command === 'enable') {
+    if (!(await staff.update(name, { disabled: command === 'disable' }))) fail(`no staff account ${name}`);
+    await audit.record({ who: by, what: `staff-${command}d`, target: name });
+    process.stdout.write(`${name} ${command}d${command === 'disable' ? ' (signed out on their next request)' : ''}\n`);
+  } else if (command === 'reset') {
+    const password = generatePassword();
+    if (!(await staff.update(name, { passwordHash: await hashPassword(password), mustChangePassword: true }))) fail(`no staff account ${name}`);
+    await audit.record({ who: by, what: 'staff-password-reset', target: name });
+    process.stdout.write(`one-time password for ${name}: ${password}\n`);
+  } else {
+    fail(USAGE);
+  }
+} finally {
+  await db.close();
+}

@@ -1,0 +1,168 @@
+// Wiring of the staff console and handoff: stores → domain → conversation flows + HTTP router. Called by main.ts.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Router } from 'express';
+import type { Connection } from 'mongoose';
+import type { Nafidha } from './compose.js';
+import type { Config } from './config.js';
+import type { Content } from './content/load.js';
+import { handoffFlows } from './conversation/handoff-flows.js';
+import type { Flows } from './conversation/respond.js';
+import { MongoApplicationStore } from './db/applications.js';
+import { MongoAuditLog } from './db/audit.js';
+import { loadCannedReplies, MongoCannedReplies } from './db/canned-replies.js';
+import { MongoComplaintStore } from './db/complaints.js';
+import type { Database } from './db/connection.js';
+import { MongoConsoleFeed } from './db/console-feed.js';
+import { MongoDeliveryStore } from './db/deliveries.js';
+import { MongoHandoffStore } from './db/handoffs.js';
+import { MongoOutboxStore } from './db/notifications.js';
+import { MongoRateLimitStore } from './db/rate-limits.js';
+import { MongoStaffStore } from './db/staff.js';
+import { ApplicationService, type ApplicationStore } from './domain/applications.js';
+import { CitizenDelivery, type CitizenSender } from './domain/citizen-delivery.js';
+import { ComplaintService, type ComplaintStore } from './domain/complaints.js';
+import { HandoffService, OUTCOMES, type HandoffTexts } from './domain/handoff.js';
+import { loadNotificationTexts, type NotificationTexts } from './domain/notification-texts.js';
+import { ensureFirstAdmin } from './domain/staff.js';
+import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from './domain/statuses.js';
+import type { TranscriptStore } from './domain/transcript.js';
+import { authRoutes, consoleSession } from './http/auth.js';
+import { consoleApi } from './http/console-api.js';
+import { ConsoleEvents } from './http/console-events.js';
+import { recordsApi } from './http/console-records.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const CONSOLE_DIR = path.resolve(here, '../handoff-console');
+
+/** The complaints and applications the console works on (main.ts passes the app's own); built here when absent. */
+export interface ConsoleRecords {
+  complaints: ComplaintService;
+  applications: ApplicationService;
+  texts: NotificationTexts;
+  /** Searches the domain services do not offer (lists, a citizen's earlier records); read-only here. */
+  complaintStore?: ComplaintStore;
+  applicationStore?: ApplicationStore;
+}
+
+export interface ConsoleDeps {
+  connection: Connection;
+  content: Content;
+  knowledgeDir: string;
+  /** The citizen-facing sentences (assistant.phrases). */
+  phrases: HandoffTexts;
+  transcripts: TranscriptStore;
+  /** One sender per channel the citizen may be on (the web one is assistant.webSender); channels may push theirs later. */
+  senders: CitizenSender[];
+  records?: ConsoleRecords;
+  sessionSecret?: string;
+  publicUrl?: string;
+  log?: (line: string) => void;
+  now?: () => Date;
+  /** The clock staff hours are checked against (tests); real time when absent. */
+  staffClock?: () => Date;
+  /** How often deliveries and the live feed poll the database. */
+  pollMs?: number;
+  /** Sign-in attempts per minute per IP and username. */
+  signInLimit?: number;
+}
+
+export interface Console {
+  router: Router;
+  flows: Required<Pick<Flows, 'handoff' | 'relay' | 'cancel'>>;
+  handoffs: HandoffService;
+  staff: MongoStaffStore;
+  audit: MongoAuditLog;
+  delivery: CitizenDelivery;
+  events: ConsoleEvents;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function defaultRecords(connection: Connection, content: Content, knowledgeDir: string, now?: () => Date): Required<ConsoleRecords> {
+  const complaintStore = new MongoComplaintStore(connection);
+  const applicationStore = new MongoApplicationStore(connection);
+  const outbox = new MongoOutboxStore(connection);
+  const texts = loadNotificationTexts(knowledgeDir);
+  return {
+    complaintStore, applicationStore, texts,
+    complaints: new ComplaintService({ store: complaintStore, outbox, texts, now, rules: { categories: content.categories, municipality: content.municipality, departments: content.departments } }),
+    applications: new ApplicationService({ store: applicationStore, outbox, texts, now, rules: { services: content.services, municipality: content.municipality } }),
+  };
+}
+
+export function createConsole(deps: ConsoleDeps): Console {
+  const log = deps.log ?? ((l: string) => console.log(l));
+  const { connection, content } = deps;
+  const staff = new MongoStaffStore(connection);
+  const audit = new MongoAuditLog(connection);
+  const canned = new MongoCannedReplies(connection);
+  const handoffStore = new MongoHandoffStore(connection);
+  const delivery = new CitizenDelivery({ store: new MongoDeliveryStore(connection), senders: deps.senders, intervalMs: deps.pollMs, now: deps.now, log });
+  const handoffs = new HandoffService({
+    store: handoffStore, transcripts: deps.transcripts, outbox: delivery, texts: deps.phrases, now: deps.now,
+    staffHours: { hours: content.municipality.staffHours, timeZone: content.municipality.timezone, clock: deps.staffClock },
+    departments: content.departments.map((d) => d.id),
+    isStaff: async (username) => { const a = await staff.find(username); return !!a && !a.disabled; },
+  });
+  const events = new ConsoleEvents({ handoffs: handoffStore, lines: new MongoConsoleFeed(connection) }, { intervalMs: deps.pollMs, now: deps.now, log });
+  const records = deps.records
+    ? { complaintStore: new MongoComplaintStore(connection), applicationStore: new MongoApplicationStore(connection), ...deps.records }
+    : defaultRecords(connection, content, deps.knowledgeDir, deps.now);
+  const limits = new MongoRateLimitStore(connection, 'sign-in:');
+  const session = consoleSession({ client: connection.getClient(), dbName: connection.name, secret: deps.sessionSecret, publicUrl: deps.publicUrl, log });
+
+  const catalog = () => ({
+    services: content.services.map((s) => ({ id: s.id, name: s.name })),
+    categories: content.categories.map((c) => ({ id: c.id, name: c.name, department: c.department })),
+    departments: content.departments.map((d) => ({ id: d.id, name: d.name })),
+    complaintStatuses: COMPLAINT_STATUSES, applicationStatuses: APPLICATION_STATUSES, outcomes: OUTCOMES.slice(0, 4),
+    statusNames: records.texts.statuses,
+  });
+  const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '64kb' }));
+  api.use((_req, res, next) => { res.set('cache-control', 'no-store'); next(); });
+  api.use(authRoutes({ staff, audit: (e) => audit.record(e), limitStore: limits, signInLimit: deps.signInLimit }));
+  api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog }));
+  api.use(rec.router);
+  api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
+
+  const router = express.Router();
+  router.use(session.middleware);
+  router.use('/api', api);
+  router.get('/receipt/:code', ...rec.receipt);
+  router.use(express.static(CONSOLE_DIR, { index: 'index.html', dotfiles: 'ignore', extensions: false }));
+
+  let sweeper: NodeJS.Timeout | undefined;
+  return {
+    router, handoffs, staff, audit, delivery, events,
+    flows: handoffFlows(handoffs, content.commands),
+    async start() {
+      await ensureFirstAdmin(staff, log);
+      await canned.seed(loadCannedReplies(path.join(deps.knowledgeDir, 'canned-replies.yaml')));
+      delivery.start();
+      events.start();
+      sweeper = setInterval(() => { void session.sweep().catch(() => undefined); void limits.sweep().catch(() => undefined); }, 10 * 60_000);
+      sweeper.unref();
+    },
+    async stop() {
+      clearInterval(sweeper);
+      events.stop();
+      await delivery.stop();
+    },
+  };
+}
+
+/** Adds the console to the composed app: handoff flows into the assistant, the router at /console. As main.ts does. */
+export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number }): Console {
+  const staffConsole = createConsole({
+    connection: o.db.connection, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.assistant.phrases,
+    transcripts: nafidha.transcripts, senders: nafidha.senders, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
+    sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
+  });
+  nafidha.assistant.registerFlows(staffConsole.flows);
+  nafidha.mounts.push({ path: '/console', router: staffConsole.router });
+  return staffConsole;
+}

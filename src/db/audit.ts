@@ -1,0 +1,40 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/** One staff action: who did what, when, to which record. Written for every console action. */
+export interface AuditEntry {
+  who: string;
+  what: string;
+  when: Date;
+  /** The record acted on: a handoff id, a tracking code, a username. */
+  target?: string;
+  detail?: string;
+}
+
+const schema = new Schema<AuditEntry>({
+  who: { type: String, required: true },
+  what: { type: String, required: true },
+  when: { type: Date, required: true },
+  target: String,
+  detail: String,
+}, { versionKey: false, collection: 'audit' });
+schema.index({ when: -1 });
+schema.index({ target: 1, when: -1 });
+
+export class MongoAuditLog {
+  private readonly model: Model<AuditEntry>;
+
+  constructor(connection: Connection) {
+    this.model = connection.models.Audit ?? connection.model<AuditEntry>('Audit', schema);
+  }
+
+  async record(entry: Omit<AuditEntry, 'when'> & { when?: Date }): Promise<void> {
+    await this.model.create({ ...entry, when: entry.when ?? new Date() });
+  }
+
+  async list(filter: { who?: string; what?: string; target?: string } = {}, limit = 200): Promise<AuditEntry[]> {
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(filter)) if (v) query[k] = v;
+    const docs = await this.model.find(query).sort({ when: -1, _id: -1 }).limit(limit).lean<(AuditEntry & { _id: unknown })[]>();
+    return docs.map(({ _id, ...rest }) => rest);
+  }
+}

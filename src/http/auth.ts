@@ -1,0 +1,159 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import rateLimit, { ipKeyGenerator, type Store } from 'express-rate-limit';
+import session from 'express-session';
+import MongoStore from 'connect-mongo';
+import type { Connection } from 'mongoose';
+import { atLeast, hashPassword, MIN_PASSWORD, verifyPassword, type Actor, type Role, type StaffStore } from '../domain/staff.js';
+
+// Staff sign-in for the console: session cookie, CSRF token per session, roles as middleware.
+
+declare module 'express-session' {
+  interface SessionData { staff?: Actor; csrf?: string; mustChangePassword?: boolean }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request { staff?: Actor }
+}
+
+export interface SessionOptions {
+  client: ReturnType<Connection['getClient']>;
+  dbName: string;
+  /** SESSION_SECRET; a random one per process when absent (sessions then end with the process). */
+  secret?: string;
+  /** PUBLIC_URL: https makes the cookie Secure. */
+  publicUrl?: string;
+  log: (line: string) => void;
+}
+
+const HOURS_12 = 12 * 60 * 60_000;
+
+export function consoleSession(o: SessionOptions): { middleware: RequestHandler; sweep: () => Promise<void> } {
+  let secret = o.secret;
+  if (!secret) {
+    secret = randomBytes(32).toString('hex');
+    o.log('console: SESSION_SECRET is not set; using a random secret for this process (staff sign in again after a restart, and all instances must share one SESSION_SECRET)');
+  }
+  // No TTL index (FerretDB): expired sessions are swept by the console's own timer.
+  const store = MongoStore.create({ client: o.client, dbName: o.dbName, collectionName: 'console_sessions', autoRemove: 'disabled', ttl: HOURS_12 / 1000, stringify: false });
+  const middleware = session({
+    name: 'nafidha.console',
+    secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'strict', secure: o.publicUrl?.startsWith('https:') ?? false, path: '/console', maxAge: HOURS_12 },
+  });
+  const sweep = async () => {
+    await o.client.db(o.dbName).collection('console_sessions').deleteMany({ expires: { $lt: new Date() } });
+  };
+  return { middleware, sweep };
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a), y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Refuses anonymous calls (401), disabled accounts, wrong roles (403) and non-GET calls without the session's CSRF token. */
+export function requireStaff(staff: StaffStore, role: Role = 'agent', options: { allowPasswordChange?: boolean } = {}): RequestHandler {
+  return (req, res, next) => {
+    const who = req.session?.staff;
+    if (!who) { res.status(401).json({ error: 'sign-in-required' }); return; }
+    const safe = req.method === 'GET' || req.method === 'HEAD';
+    if (!safe) {
+      const token = req.get('x-csrf-token') ?? '';
+      if (!req.session.csrf || !sameToken(token, req.session.csrf)) { res.status(403).json({ error: 'csrf-token-invalid' }); return; }
+    }
+    staff.find(who.username).then((account) => {
+      if (!account || account.disabled) {
+        req.session.destroy(() => res.status(401).json({ error: 'sign-in-required' }));
+        return;
+      }
+      if (account.mustChangePassword && !options.allowPasswordChange) { res.status(403).json({ error: 'password-change-required' }); return; }
+      if (!atLeast(account.role, role)) { res.status(403).json({ error: 'role-required', role }); return; }
+      req.staff = { username: account.username, role: account.role };
+      next();
+    }).catch(next);
+  };
+}
+
+export interface AuthDeps {
+  staff: StaffStore;
+  audit: (entry: { who: string; what: string; target?: string; detail?: string }) => Promise<void>;
+  /** Where sign-in attempts are counted (shared by instances); in memory when absent. */
+  limitStore?: Store;
+  signInLimit?: number;
+}
+
+/** /session (sign in, who am I, sign out) and /password, under the console API. */
+export function authRoutes(deps: AuthDeps): Router {
+  const router = express.Router();
+  const signInLimit = rateLimit({
+    windowMs: 60_000,
+    limit: deps.signInLimit ?? 5,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    ...(deps.limitStore ? { store: deps.limitStore } : {}),
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown })?.username ?? '').toLowerCase().slice(0, 40)}`,
+    handler: (_req, res) => { res.status(429).json({ error: 'too-many-attempts' }); },
+  });
+
+  router.post('/session', signInLimit, (req: Request, res: Response, next: NextFunction) => {
+    const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
+    if (typeof username !== 'string' || typeof password !== 'string' || password.length > 200) { res.status(400).json({ error: 'username-and-password-required' }); return; }
+    (async () => {
+      const name = username.trim().toLowerCase();
+      const account = await deps.staff.find(name);
+      // A missing account costs the same hashing time as a wrong password, so names cannot be probed by timing.
+      const ok = account ? await verifyPassword(password, account.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+      if (!account || !ok || account.disabled) {
+        await deps.audit({ who: name || '-', what: 'sign-in-failed', detail: req.ip });
+        res.status(401).json({ error: 'wrong-username-or-password' });
+        return;
+      }
+      await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+      req.session.staff = { username: account.username, role: account.role };
+      req.session.csrf = randomBytes(24).toString('base64url');
+      await deps.staff.update(account.username, { lastSignInAt: new Date() });
+      await deps.audit({ who: account.username, what: 'sign-in', detail: req.ip });
+      res.json({ username: account.username, role: account.role, csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
+    })().catch(next);
+  });
+
+  router.get('/session', (req, res, next) => {
+    const who = req.session?.staff;
+    if (!who) { res.status(401).json({ error: 'sign-in-required' }); return; }
+    deps.staff.find(who.username).then((account) => {
+      if (!account || account.disabled) { res.status(401).json({ error: 'sign-in-required' }); return; }
+      res.json({ username: account.username, role: account.role, csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
+    }).catch(next);
+  });
+
+  router.delete('/session', requireStaff(deps.staff, 'agent', { allowPasswordChange: true }), (req, res, next) => {
+    const who = req.staff!.username;
+    req.session.destroy((err) => {
+      if (err) { next(err); return; }
+      deps.audit({ who, what: 'sign-out' }).then(() => res.json({ ok: true }), next);
+    });
+  });
+
+  router.post('/password', requireStaff(deps.staff, 'agent', { allowPasswordChange: true }), (req, res, next) => {
+    const { current, next: wanted } = (req.body ?? {}) as { current?: unknown; next?: unknown };
+    if (typeof current !== 'string' || typeof wanted !== 'string') { res.status(400).json({ error: 'current-and-next-required' }); return; }
+    if (wanted.length < MIN_PASSWORD || wanted.length > 200 || wanted === current) { res.status(400).json({ error: 'password-too-weak', min: MIN_PASSWORD }); return; }
+    (async () => {
+      const account = await deps.staff.find(req.staff!.username);
+      if (!account || !(await verifyPassword(current, account.passwordHash))) { res.status(403).json({ error: 'wrong-password' }); return; }
+      await deps.staff.update(account.username, { passwordHash: await hashPassword(wanted), mustChangePassword: false });
+      await deps.audit({ who: account.username, what: 'password-changed', target: account.username });
+      res.json({ ok: true });
+    })().catch(next);
+  });
+
+  return router;
+}
+
+// A fixed hash to verify against when the username does not exist (same cost as a real check).
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

@@ -1,0 +1,150 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Handoff, HandoffResult, HandoffService } from '../domain/handoff.js';
+import { OUTCOMES, type Outcome } from '../domain/handoff.js';
+import type { Actor, Role, StaffStore } from '../domain/staff.js';
+import type { TranscriptStore } from '../domain/transcript.js';
+import type { ConsoleEvents } from './console-events.js';
+import { handoffSummary, shownLine } from './console-events.js';
+import { requireStaff } from './auth.js';
+
+// The console's JSON API for handed-off conversations. Every route needs a signed-in staff member with the right
+// role; every action is written to the audit log.
+
+export interface AuditLog {
+  record(entry: { who: string; what: string; target?: string; detail?: string }): Promise<void>;
+  list(filter?: { who?: string; what?: string; target?: string }, limit?: number): Promise<unknown[]>;
+}
+
+export interface CannedReplyStore {
+  list(): Promise<{ id: string; title: { ar: string; en: string }; text: { ar: string; en: string } }[]>;
+  save(reply: { id: string; title: { ar: string; en: string }; text: { ar: string; en: string } }, by: string): Promise<void>;
+  remove(id: string): Promise<boolean>;
+}
+
+/** The citizen's earlier records, shown next to the conversation; confidential ones only to the citizen office. */
+export type EarlierRecords = (chat: { channel: Handoff['channel']; user: string }, viewer: Actor) => Promise<{ complaints: unknown[]; applications: unknown[] }>;
+
+export interface ConsoleApiDeps {
+  staff: StaffStore;
+  handoffs: HandoffService;
+  transcripts: TranscriptStore;
+  canned: CannedReplyStore;
+  audit: AuditLog;
+  events: ConsoleEvents;
+  earlier?: EarlierRecords;
+  catalog: () => unknown;
+}
+
+/** Runs an async route; errors go to express. */
+export function route(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
+}
+
+const STATUS_FOR: Record<string, number> = { 'not-found': 404, closed: 409, taken: 409, 'not-yours': 409, empty: 400, 'unknown-staff': 400, 'unknown-department': 400 };
+
+function text(body: unknown, field: string, max = 4000): string | undefined {
+  const v = (body as Record<string, unknown> | undefined)?.[field];
+  return typeof v === 'string' && v.length <= max ? v : undefined;
+}
+
+export function consoleApi(deps: ConsoleApiDeps): Router {
+  const router = express.Router();
+  const as = (role: Role) => requireStaff(deps.staff, role);
+  const audit = (req: Request, what: string, target?: string, detail?: string) => deps.audit.record({ who: req.staff!.username, what, target, detail });
+
+  /** Answers a handoff action: the handoff, or a refusal that says why (and who holds it). */
+  async function answer(req: Request, res: Response, what: string, result: HandoffResult, detail?: string): Promise<void> {
+    if (!result.ok) {
+      res.status(STATUS_FOR[result.reason] ?? 400).json({ error: result.reason, heldBy: result.heldBy });
+      return;
+    }
+    await audit(req, what, result.handoff.id, detail);
+    res.json({ handoff: { ...handoffSummary(result.handoff), notes: result.handoff.notes } });
+  }
+
+  router.get('/events', as('agent'), deps.events.handler);
+
+  router.get('/queue', as('agent'), route(async (_req, res) => {
+    const { waiting, held } = await deps.handoffs.queue();
+    res.json({ now: new Date(), waiting: waiting.map(handoffSummary), held: held.map(handoffSummary) });
+  }));
+
+  router.get('/conversations/:id', as('agent'), route(async (req, res) => {
+    const handoff = await deps.handoffs.get(req.params.id);
+    if (!handoff) { res.status(404).json({ error: 'not-found' }); return; }
+    const [transcript, earlier] = await Promise.all([
+      deps.transcripts.list(handoff.conversation, 500),
+      deps.earlier?.({ channel: handoff.channel, user: handoff.user }, req.staff!) ?? { complaints: [], applications: [] },
+    ]);
+    res.json({ handoff: { ...handoffSummary(handoff), notes: handoff.notes }, transcript: transcript.map(shownLine), ...earlier });
+  }));
+
+  router.post('/conversations/:id/take', as('agent'), route(async (req, res) => {
+    await answer(req, res, 'take', await deps.handoffs.take(req.params.id, req.staff!));
+  }));
+
+  router.post('/conversations/:id/reply', as('agent'), route(async (req, res) => {
+    const body = text(req.body, 'text');
+    if (body === undefined) { res.status(400).json({ error: 'text-required' }); return; }
+    await answer(req, res, 'reply', await deps.handoffs.reply(req.params.id, req.staff!, body));
+  }));
+
+  router.post('/conversations/:id/notes', as('agent'), route(async (req, res) => {
+    const body = text(req.body, 'text');
+    if (body === undefined) { res.status(400).json({ error: 'text-required' }); return; }
+    await answer(req, res, 'note', await deps.handoffs.note(req.params.id, req.staff!, body));
+  }));
+
+  router.post('/conversations/:id/transfer', as('agent'), route(async (req, res) => {
+    const staff = text(req.body, 'staff', 40), department = text(req.body, 'department', 60);
+    if (!staff && !department) { res.status(400).json({ error: 'staff-or-department-required' }); return; }
+    const to = staff ? { staff } : { department };
+    await answer(req, res, 'transfer', await deps.handoffs.transfer(req.params.id, req.staff!, to), staff ? `to staff ${staff}` : `to department ${department}`);
+  }));
+
+  router.post('/conversations/:id/hand-back', as('agent'), route(async (req, res) => {
+    await answer(req, res, 'hand-back', await deps.handoffs.handBack(req.params.id, req.staff!));
+  }));
+
+  router.post('/conversations/:id/close', as('agent'), route(async (req, res) => {
+    const outcome = text(req.body, 'outcome', 40) as Outcome | undefined;
+    if (!outcome || !OUTCOMES.includes(outcome) || outcome === 'citizen-left') { res.status(400).json({ error: 'outcome-required', outcomes: OUTCOMES.slice(0, 4) }); return; }
+    await answer(req, res, 'close', await deps.handoffs.close(req.params.id, req.staff!, outcome), outcome);
+  }));
+
+  router.get('/canned', as('agent'), route(async (_req, res) => { res.json({ replies: await deps.canned.list() }); }));
+
+  router.put('/canned/:id', as('admin'), route(async (req, res) => {
+    const b = req.body as { title?: { ar?: unknown; en?: unknown }; text?: { ar?: unknown; en?: unknown } };
+    const ok = (x: unknown) => typeof x === 'string' && x.trim().length > 0 && x.length <= 2000;
+    if (!/^[a-z0-9-]{1,60}$/.test(req.params.id) || !ok(b?.title?.ar) || !ok(b?.title?.en) || !ok(b?.text?.ar) || !ok(b?.text?.en)) {
+      res.status(400).json({ error: 'expected {title:{ar,en}, text:{ar,en}} and an id of a-z, 0-9 and -' });
+      return;
+    }
+    const reply = { id: req.params.id, title: { ar: String(b.title!.ar), en: String(b.title!.en) }, text: { ar: String(b.text!.ar), en: String(b.text!.en) } };
+    await deps.canned.save(reply, req.staff!.username);
+    await audit(req, 'canned-reply-saved', reply.id);
+    res.json({ reply });
+  }));
+
+  router.delete('/canned/:id', as('admin'), route(async (req, res) => {
+    if (!(await deps.canned.remove(req.params.id))) { res.status(404).json({ error: 'not-found' }); return; }
+    await audit(req, 'canned-reply-deleted', req.params.id);
+    res.json({ ok: true });
+  }));
+
+  router.get('/staff', as('agent'), route(async (_req, res) => {
+    const accounts = await deps.staff.list();
+    res.json({ staff: accounts.filter((a) => !a.disabled).map((a) => ({ username: a.username, role: a.role, department: a.department })) });
+  }));
+
+  router.get('/catalog', as('agent'), (_req, res) => { res.json(deps.catalog()); });
+
+  router.get('/audit', as('supervisor'), route(async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const pick = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
+    res.json({ entries: await deps.audit.list({ who: pick('who'), what: pick('what'), target: pick('target') }, 200) });
+  }));
+
+  return router;
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import type { Handoff, HandoffStatus } from '../domain/handoff.js';
+import type { TranscriptEntry } from '../domain/transcript.js';
+
+/**
+ * Server-sent events for the console, fed by polling the database rather than by in-process events, so a change
+ * made through any server instance (a citizen's message, another agent's take) reaches consoles on every
+ * instance. One poller per instance serves all of its consoles; it only queries while someone is watching.
+ * Each tick re-reads a short look-back window and drops what it already sent, which absorbs clock skew between
+ * instances and writes that become visible a little late.
+ */
+
+export interface EventSources {
+  handoffs: {
+    changedSince(since: Date, limit: number): Promise<Handoff[]>;
+    list(filter: { statuses: HandoffStatus[] }, limit: number): Promise<Handoff[]>;
+  };
+  lines: { linesSince(conversations: string[], since: Date, limit?: number): Promise<TranscriptEntry[]> };
+}
+
+export interface EventOptions { intervalMs?: number; lookbackMs?: number; now?: () => Date; log?: (line: string) => void }
+
+/**
+ * The conversation key as staff see it. A web chat user id is the citizen's only credential for their chat, so the
+ * console gets a stable stand-in for it; Telegram and WhatsApp chat ids are contact details staff may see.
+ */
+export function shownConversation(key: string): string {
+  return key.startsWith('web:') ? `web:${createHash('sha256').update(key).digest('hex').slice(0, 16)}` : key;
+}
+
+export function shownLine(line: TranscriptEntry): TranscriptEntry {
+  return { ...line, conversation: shownConversation(line.conversation) };
+}
+
+export function handoffSummary(h: Handoff) {
+  return {
+    id: h.id, conversation: shownConversation(h.conversation), channel: h.channel, reason: h.reason, lang: h.lang, status: h.status,
+    heldBy: h.heldBy, department: h.department, queuedAt: h.queuedAt, takenAt: h.takenAt, closedAt: h.closedAt,
+    outcome: h.outcome, outOfHours: h.outOfHours, assistantGuess: h.assistantGuess, updatedAt: h.updatedAt,
+  };
+}
+
+export class ConsoleEvents {
+  private readonly clients = new Set<Response>();
+  private readonly sentHandoffs = new Map<string, number>();
+  private readonly sentLines = new Map<string, number>();
+  /** Conversations whose lines are followed: open handoffs, and closed ones for a short while. */
+  private readonly watched = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private lastRefresh = 0;
+  private readonly o: Required<Omit<EventOptions, 'now' | 'log'>> & Pick<Required<EventOptions>, 'now' | 'log'>;
+
+  constructor(private readonly sources: EventSources, options: EventOptions = {}) {
+    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? 5_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn };
+  }
+
+  readonly handler: RequestHandler = (req, res) => {
+    res.set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.flushHeaders();
+    res.write('retry: 1000\n: connected\n\n');
+    this.clients.add(res);
+    req.on('close', () => this.clients.delete(res));
+  };
+
+  get watching(): number {
+    return this.clients.size;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => { void this.tick(); }, this.o.intervalMs);
+    this.heartbeat = setInterval(() => { for (const c of this.clients) c.write(': ping\n\n'); }, 15_000);
+    this.timer.unref();
+    this.heartbeat.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    clearInterval(this.heartbeat);
+    this.timer = undefined;
+    for (const c of this.clients) c.end();
+    this.clients.clear();
+  }
+
+  private send(event: string, data: unknown): void {
+    const payload = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const c of this.clients) c.write(payload);
+  }
+
+  async tick(): Promise<void> {
+    if (this.ticking || !this.clients.size) return;
+    this.ticking = true;
+    try {
+      const now = this.o.now().getTime();
+      const since = new Date(now - this.o.lookbackMs);
+      if (now - this.lastRefresh > 5_000) {
+        this.lastRefresh = now;
+        for (const h of await this.sources.handoffs.list({ statuses: ['queued', 'held'] }, 1000)) this.watched.set(h.conversation, Infinity);
+      }
+      for (const h of await this.sources.handoffs.changedSince(since, 500)) {
+        this.watched.set(h.conversation, h.status === 'closed' ? now + 60_000 : Infinity);
+        const version = h.updatedAt.getTime();
+        if (this.sentHandoffs.get(h.id) === version) continue;
+        this.sentHandoffs.set(h.id, version);
+        this.send('handoff', handoffSummary(h));
+      }
+      const lines = await this.sources.lines.linesSince([...this.watched.keys()], since);
+      for (const line of lines) {
+        if (!line.id || this.sentLines.has(line.id)) continue;
+        this.sentLines.set(line.id, new Date(line.at).getTime());
+        this.send('line', shownLine(line));
+      }
+      this.forget(now - this.o.lookbackMs * 2);
+      for (const [conversation, until] of this.watched) if (until < now) this.watched.delete(conversation);
+    } catch (err) {
+      this.o.log(`console events: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private forget(before: number): void {
+    for (const [id, at] of this.sentLines) if (at < before) this.sentLines.delete(id);
+    // A handoff version older than the window can no longer be returned, so it need not be remembered.
+    for (const [id, at] of this.sentHandoffs) if (at < before) this.sentHandoffs.delete(id);
+  }
+}

@@ -1,0 +1,215 @@
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import type { Content } from '../content/load.js';
+import type { ChannelName } from '../conversation/types.js';
+import type { Application, ApplicationService, ApplicationStore } from '../domain/applications.js';
+import type { Complaint, ComplaintService, ComplaintStore, Privacy } from '../domain/complaints.js';
+import { formatDate, type NotificationTexts } from '../domain/notification-texts.js';
+import { atLeast, type Actor, type StaffStore } from '../domain/staff.js';
+import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../domain/statuses.js';
+import { parseTrackingCode, type TrackingKind } from '../domain/tracking-code.js';
+import type { Lang } from '../text/language.js';
+import { requireStaff } from './auth.js';
+import { route, type AuditLog, type EarlierRecords } from './console-api.js';
+
+// Complaints and applications in the console. The work is the complaints/applications domain's; this file only
+// parses, checks the role, hides confidential identities from agents, audits, and answers.
+
+export interface RecordsDeps {
+  complaints: ComplaintService;
+  complaintStore: ComplaintStore;
+  applications: ApplicationService;
+  applicationStore: ApplicationStore;
+  texts: NotificationTexts;
+  content: Pick<Content, 'services' | 'categories' | 'departments' | 'municipality'>;
+  /** Receipt wording (knowledge/replies.yaml). */
+  phrases: { t(lang: Lang, key: string, vars?: Record<string, string | number>): string };
+  staff: StaffStore;
+  audit: AuditLog;
+  now?: () => Date;
+}
+
+const CHANNELS: ChannelName[] = ['web', 'telegram', 'whatsapp', 'whatsapp-cloud'];
+const OPEN: ComplaintStatus[] = ['received', 'in-progress', 'reopened'];
+
+function codeOf(raw: string, kind: TrackingKind): string | undefined {
+  const parsed = parseTrackingCode(raw);
+  return parsed.ok && parsed.kind === kind ? parsed.code : undefined;
+}
+
+const str = (v: unknown, max = 2000) => (typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : undefined);
+const langOf = (v: unknown): Lang => (v === 'en' ? 'en' : 'ar');
+
+function chatOf(body: Record<string, unknown>): Chat | undefined {
+  const channel = body.channel as ChannelName, user = str(body.user, 100);
+  return CHANNELS.includes(channel) && user ? { channel, user } : undefined;
+}
+
+export function recordsApi(deps: RecordsDeps): { router: Router; receipt: RequestHandler[]; earlier: EarlierRecords } {
+  const router = express.Router();
+  const now = deps.now ?? (() => new Date());
+  const agent = requireStaff(deps.staff, 'agent');
+  const audit = (req: Request, what: string, target?: string, detail?: string) => deps.audit.record({ who: req.staff!.username, what, target, detail });
+  const overdue = (c: Complaint) => OPEN.includes(c.status) && c.deadline.getTime() < now().getTime();
+
+  /** What staff see of a complaint: the retry key never; a confidential reporter only through /reporter. */
+  function complaintView(c: Complaint) {
+    const { idempotencyKey: _key, reporter, source, ...rest } = c;
+    const hidden = c.privacy === 'confidential';
+    return { ...rest, overdue: overdue(c), identityHidden: hidden, ...(hidden ? {} : { reporter, source }) };
+  }
+
+  const earlier: EarlierRecords = async (chat, viewer: Actor) => {
+    const [complaints, applications] = await Promise.all([deps.complaintStore.listBySource(chat, 20), deps.applicationStore.listByChat(chat, 20)]);
+    // Knowing this chat filed a confidential complaint is knowing who filed it: only the citizen office sees those.
+    const office = atLeast(viewer.role, 'supervisor');
+    const shown = complaints.filter((c) => c.privacy !== 'confidential' || office);
+    for (const c of shown) if (c.privacy === 'confidential') await deps.audit.record({ who: viewer.username, what: 'view-confidential-identity', target: c.code, detail: 'earlier complaints of a conversation' });
+    return { complaints: shown.map((c) => ({ code: c.code, category: c.category, status: c.status, createdAt: c.createdAt, privacy: c.privacy })),
+      applications: applications.map((a) => ({ code: a.code, service: a.service, status: a.status, createdAt: a.createdAt, expectedBy: a.expectedBy })) };
+  };
+
+  router.get('/complaints', agent, route(async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const status = str(q.status) as ComplaintStatus | undefined, category = str(q.category), department = str(q.department);
+    const found = await deps.complaintStore.search({
+      limit: 500,
+      ...(status && COMPLAINT_STATUSES.includes(status) ? { statuses: [status] } : {}),
+      ...(category ? { categories: [category] } : {}),
+    });
+    const list = found.filter((c) => (!department || c.department === department) && (q.overdue !== '1' || overdue(c)));
+    res.json({ complaints: list.slice(0, 200).map(complaintView) });
+  }));
+
+  router.get('/complaints/:code', agent, route(async (req, res) => {
+    const code = codeOf(req.params.code, 'complaint');
+    const c = code && await deps.complaints.find(code);
+    if (!c) { res.status(404).json({ error: 'not-found' }); return; }
+    res.json({ complaint: complaintView(c), canSeeIdentity: atLeast(req.staff!.role, 'supervisor') });
+  }));
+
+  // Confidential identities: the citizen office (supervisors, admins) only, and every look is audited.
+  router.get('/complaints/:code/reporter', requireStaff(deps.staff, 'supervisor'), route(async (req, res) => {
+    const code = codeOf(req.params.code, 'complaint');
+    const c = code && await deps.complaints.find(code);
+    if (!c) { res.status(404).json({ error: 'not-found' }); return; }
+    if (c.privacy === 'confidential') await audit(req, 'view-confidential-identity', c.code);
+    res.json({ privacy: c.privacy, reporter: c.reporter ?? null, source: c.source ?? null });
+  }));
+
+  router.post('/complaints/:code/status', agent, route(async (req, res) => {
+    const code = codeOf(req.params.code, 'complaint');
+    const status = str(req.body?.status) as ComplaintStatus | undefined, note = str(req.body?.note);
+    if (!code || !status || !COMPLAINT_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: COMPLAINT_STATUSES }); return; }
+    const result = await deps.complaints.changeStatus(code, status, req.staff!.username, note);
+    if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
+    await audit(req, 'complaint-status', code, `${status}${note ? `: ${note}` : ''}`);
+    res.json({ complaint: complaintView(result.complaint), notified: result.complaint.consentToContact && !!result.complaint.source });
+  }));
+
+  router.post('/complaints/:code/department', agent, route(async (req, res) => {
+    const code = codeOf(req.params.code, 'complaint');
+    const department = str(req.body?.department, 60), note = str(req.body?.note);
+    if (!code || !department) { res.status(400).json({ error: 'code-and-department-required' }); return; }
+    const result = await deps.complaints.reassign(code, department, req.staff!.username, note);
+    if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unknown-department' ? 400 : 409).json({ error: result.reason }); return; }
+    await audit(req, 'complaint-reassigned', code, department);
+    res.json({ complaint: complaintView(result.complaint) });
+  }));
+
+  // A complaint filed for a citizen who phoned or walked in; staff read the tracking code back to them.
+  router.post('/complaints', agent, route(async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const privacy = b.privacy as Privacy;
+    if (!['named', 'confidential', 'anonymous'].includes(privacy)) { res.status(400).json({ error: 'privacy-required', choices: ['named', 'confidential', 'anonymous'] }); return; }
+    const anonymous = privacy === 'anonymous';
+    const from = anonymous ? undefined : chatOf(b);
+    const location = str(b.location, 300);
+    const result = await deps.complaints.fileComplaint({
+      category: String(b.category ?? ''), description: String(b.description ?? ''), privacy, lang: langOf(b.lang),
+      ...(location ? { location: { text: location } } : {}),
+      ...(anonymous ? {} : { name: str(b.name, 100), phone: str(b.phone, 40), email: str(b.email, 200) }),
+      ...(from ? { from } : {}),
+      // The domain knows no "counter" channel yet; the audit entry records that staff filed it.
+      via: from?.channel ?? 'web',
+      consentToContact: !!from && b.consentToContact === true,
+      idempotencyKey: `console:${req.staff!.username}:${str(b.requestId, 80) ?? `${Date.now()}:${Math.random()}`}`,
+    });
+    if (!result.ok) { res.status(400).json({ error: 'invalid', problems: result.problems.map((p) => p.problem) }); return; }
+    await audit(req, 'complaint-filed-for-caller', result.receipt.code, privacy);
+    res.json({ code: result.receipt.code, department: result.receipt.department, deadline: result.receipt.deadline, duplicate: result.duplicate });
+  }));
+
+  router.post('/applications', agent, route(async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const chat = chatOf(b);
+    const result = await deps.applications.createApplication({
+      service: String(b.service ?? ''), name: String(b.name ?? '').slice(0, 100), phone: String(b.phone ?? '').slice(0, 40),
+      lang: langOf(b.lang), by: req.staff!.username, note: str(b.note), ...(chat ? { chat } : {}),
+    });
+    if (!result.ok) { res.status(400).json({ error: 'invalid', problems: result.problems }); return; }
+    await audit(req, 'application-registered', result.application.code);
+    res.json({ application: result.application, receipt: `/console/receipt/${result.application.code}` });
+  }));
+
+  router.get('/applications/:code', agent, route(async (req, res) => {
+    const code = codeOf(req.params.code, 'application');
+    const a = code && await deps.applications.find(code);
+    if (!a) { res.status(404).json({ error: 'not-found' }); return; }
+    res.json({ application: a });
+  }));
+
+  router.post('/applications/:code/status', agent, route(async (req, res) => {
+    const code = codeOf(req.params.code, 'application');
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const status = b.status as ApplicationStatus;
+    if (!code || !APPLICATION_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: APPLICATION_STATUSES }); return; }
+    const missing = Array.isArray(b.missingDocuments) ? b.missingDocuments.filter((d): d is string => typeof d === 'string').slice(0, 30)
+      : typeof b.missingDocuments === 'string' ? b.missingDocuments.split(/\n|;/) : [];
+    const result = await deps.applications.changeStatus(code, { status, by: req.staff!.username, note: str(b.note), reason: str(b.reason), missingDocuments: missing });
+    if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unchanged' ? 409 : 400).json({ error: result.reason }); return; }
+    await audit(req, 'application-status', code, status);
+    res.json({ application: result.application });
+  }));
+
+  const receipt = route(async (req, res) => {
+    const code = codeOf(req.params.code, 'application');
+    const a = code && await deps.applications.find(code);
+    if (!a) { res.status(404).type('text/plain').send('not found'); return; }
+    await audit(req, 'receipt-printed', a.code);
+    res.type('html').send(receiptHtml(a, deps));
+  });
+
+  return { router, receipt: [agent, receipt], earlier };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+
+/** The paper the citizen takes home: tracking code, service, expected date. Every value is escaped. */
+function receiptHtml(a: Application, deps: RecordsDeps): string {
+  const lang = a.lang;
+  const t = (key: string) => escapeHtml(deps.phrases.t(lang, key));
+  const m = deps.content.municipality;
+  const service = deps.content.services.find((s) => s.id === a.service)?.name[lang] ?? a.service;
+  const row = (key: string, value: string, cls = '') => `<tr${cls ? ` class="${cls}"` : ''}><th>${t(key)}</th><td dir="auto">${escapeHtml(value)}</td></tr>`;
+  return `<!doctype html>
+<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">
+<head><meta charset="utf-8"><title>${t('receipt.title')} ${escapeHtml(a.code)}</title>
+<link rel="stylesheet" href="/console/receipt.css"></head>
+<body>
+<main class="receipt">
+  <header><h1>${escapeHtml(m.name[lang])}</h1><h2>${t('receipt.title')}</h2></header>
+  <p class="code-label">${t('receipt.code')}</p>
+  <p class="code" id="code" dir="ltr">${escapeHtml(a.code)}</p>
+  <table>
+    ${row('receipt.service', service)}
+    ${row('receipt.applicant', a.applicant.name)}
+    ${row('receipt.phone', a.applicant.phone)}
+    ${row('receipt.registered', formatDate(a.createdAt, lang, m.timezone))}
+    ${row('receipt.expected', formatDate(a.expectedBy, lang, m.timezone), 'expected')}
+  </table>
+  <p class="track">${escapeHtml(deps.phrases.t(lang, 'receipt.track', { phone: m.phone }))}</p>
+  <button type="button" id="print" class="no-print">${t('receipt.print')}</button>
+</main>
+<script src="/console/receipt.js" type="module"></script>
+</body></html>`;
+}

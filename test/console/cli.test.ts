@@ -1,0 +1,30 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+let server: TestServer;
+
+beforeAll(async () => { server = await startTestServer({ dbName: 'staff_cli' }); });
+afterAll(async () => { await server?.close(); });
+
+async function staffCli(...args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/staff.ts'), ...args], { cwd: root, env: { ...process.env, MONGODB_URI: server.db.uri } });
+}
+
+describe('the staff CLI', () => {
+  it('creates an account with a one-time password, and a disabled account can no longer sign in', async () => {
+    const { stdout } = await staffCli('create', 'noura', '--role', 'supervisor');
+    const password = /one-time password: (\S+)/.exec(stdout)?.[1];
+    expect(password).toHaveLength(16);
+    const noura = new StaffClient(server.url);
+    expect((await noura.json('POST', '/console/api/session', { username: 'noura', password })).body).toMatchObject({ role: 'supervisor', mustChangePassword: true });
+    await staffCli('disable', 'noura');
+    expect((await noura.call('GET', '/console/api/session')).status).toBe(401);
+    expect((await new StaffClient(server.url).call('POST', '/console/api/session', { username: 'noura', password })).status).toBe(401);
+    await expect(staffCli('create', 'noura', '--role', 'agent')).rejects.toMatchObject({ stderr: expect.stringContaining('already exists') });
+  }, 60_000);
+});
