@@ -9,7 +9,7 @@ import type { InboundMessage, Reply } from './types.js';
 
 export const MAX_TEXT = 2000;
 const FLOOD_WINDOW_MS = 10_000;
-const FLOOD_LIMIT = 12;
+const FLOOD_LIMIT = 20;
 const MIN_CONFIDENCE = 0.18;
 const GLOBAL_COMMANDS = new Set(['start', 'help', 'menu', 'services', 'service', 'aspect', 'more', 'offices', 'lang', 'complaint', 'status', 'suggest', 'agent']);
 const ASPECTS = new Set(['documents', 'fees', 'duration', 'location', 'steps']);
