@@ -95,10 +95,8 @@ export class StatusLookup {
   /** Looks a code up for a chat: the filer gets the whole record, anyone else the summary only. */
   async lookupStatus(input: string, channel: ChannelName, user: string): Promise<LookupResult> {
     const chat: Chat = { channel, user };
-    const key = throttleKey(chat);
-    const now = this.now();
-    const blocked = await this.deps.throttle.blockedUntil(key);
-    if (blocked && blocked > now) return { ok: false, problem: 'code.throttled', retryAfterSeconds: Math.ceil((blocked.getTime() - now.getTime()) / 1000) };
+    const { key, now, refused } = await this.throttled(chat);
+    if (refused) return refused;
 
     const parsed = parseTrackingCode(input);
     if (!parsed.ok) {
@@ -121,10 +119,8 @@ export class StatusLookup {
    */
   async linkApplication(input: string, phone: string, channel: ChannelName, user: string): Promise<LookupResult> {
     const chat: Chat = { channel, user };
-    const key = throttleKey(chat);
-    const now = this.now();
-    const blocked = await this.deps.throttle.blockedUntil(key);
-    if (blocked && blocked > now) return { ok: false, problem: 'code.throttled', retryAfterSeconds: Math.ceil((blocked.getTime() - now.getTime()) / 1000) };
+    const { key, now, refused } = await this.throttled(chat);
+    if (refused) return refused;
     const parsed = parseTrackingCode(input);
     if (!parsed.ok || parsed.kind !== 'application') {
       if (parsed.ok || parsed.problem === 'typo') await this.fail(key, now);
@@ -137,6 +133,15 @@ export class StatusLookup {
       return { ok: false, problem: 'code.not-found' };
     }
     return { ok: true, owner: true, summary: applicationSummary(linked), record: { kind: 'application', application: linked } };
+  }
+
+  /** A chat that failed too often waits before its next attempt. */
+  private async throttled(chat: Chat): Promise<{ key: string; now: Date; refused?: LookupResult }> {
+    const key = throttleKey(chat);
+    const now = this.now();
+    const blocked = await this.deps.throttle.blockedUntil(key);
+    if (blocked && blocked > now) return { key, now, refused: { ok: false, problem: 'code.throttled', retryAfterSeconds: Math.ceil((blocked.getTime() - now.getTime()) / 1000) } };
+    return { key, now };
   }
 
   /** Everything this chat filed (anonymous complaints are not findable: nothing links them to the chat). */

@@ -15,6 +15,12 @@ afterAll(async () => { await nafidha.stop(); await db.close(); });
 
 const codeIn = (text: string) => /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(text)?.[0];
 
+/** Files a named complaint with updates through the dialog's buttons and returns its tracking code. */
+async function fileNamed(c: ReturnType<typeof citizen>, category: string, description: string, place: string): Promise<string> {
+  for (const step of ['/complaint', `/cat ${category}`, description, place, '/skip', '/named', '/yes']) await c.say(step);
+  return codeIn(await c.say('/confirm'))!;
+}
+
 describe('filing a complaint in the chat', () => {
   it('a citizen files a complaint in one message with a location and a photo, in Arabic, and gets a tracking code', async () => {
     const c = citizen(nafidha.assistant);
@@ -108,14 +114,7 @@ describe('filing a complaint in the chat', () => {
 describe('status notifications', () => {
   it('a status change reaches the filer\'s chat, even when the change is made before a restart', async () => {
     const c = citizen(nafidha.assistant, 'notify-me', 'web');
-    await c.say('/complaint');
-    await c.say('/cat sewage');
-    await c.say('مجاري طافحة بالشارع');
-    await c.say('حي الزهور');
-    await c.say('/skip');
-    await c.say('/named');
-    await c.say('/yes');
-    const code = codeIn(await c.say('/confirm'))!;
+    const code = await fileNamed(c, 'sewage', 'مجاري طافحة بالشارع', 'حي الزهور');
 
     // The change is stored in the outbox while no dispatcher runs (the server is "down").
     expect((await nafidha.complaints.changeStatus(code, 'in-progress', 'staff:1', 'team on the way')).ok).toBe(true);
@@ -133,14 +132,7 @@ describe('status notifications', () => {
 
   it('"was it fixed?" answered no reopens the complaint for a supervisor with the comment', async () => {
     const c = citizen(nafidha.assistant, 'fixed-asker', 'web');
-    await c.say('/complaint');
-    await c.say('/cat roads');
-    await c.say('حفرة كبيرة');
-    await c.say('شارع النصر');
-    await c.say('/skip');
-    await c.say('/named');
-    await c.say('/yes');
-    const code = codeIn(await c.say('/confirm'))!;
+    const code = await fileNamed(c, 'roads', 'حفرة كبيرة', 'شارع النصر');
     await nafidha.complaints.changeStatus(code, 'resolved', 'staff:1');
     expect(await c.say(`/fixed no ${code}`)).toContain('ما الذي لم يُحل');
     await c.say('الحفرة لسا موجودة');
