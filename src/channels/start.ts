@@ -22,9 +22,13 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
     stop: async () => { await Promise.all(stops.map((s) => s().catch(() => undefined))); },
   };
 
+  const phrases = nafidha.assistant.phrases;
+  const both = (key: string) => ({ ar: phrases.t('ar', key), en: phrases.t('en', key) });
   if (config.telegram.token) {
+    const names = ['start', 'menu', 'status', 'complaint', 'agent', 'lang', 'help'];
+    const commands = { ar: names.map((c) => ({ command: c, description: phrases.t('ar', `command.${c}`) })), en: names.map((c) => ({ command: c, description: phrases.t('en', `command.${c}`) })) };
     const telegram = createTelegramChannel({
-      token: config.telegram.token, apiRoot: config.telegram.apiRoot, core: nafidha.assistant, log,
+      token: config.telegram.token, apiRoot: config.telegram.apiRoot, core: nafidha.assistant, log, commands,
       webhook: config.publicUrl ? { publicUrl: config.publicUrl, secret: config.telegram.webhookSecret } : undefined,
     });
     nafidha.senders.push(telegram.sender);
@@ -46,6 +50,7 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
     const cloud = createWhatsAppCloudRouter({
       verifyToken: wc.verifyToken, appSecret: wc.appSecret, token: wc.token, phoneNumberId: wc.phoneNumberId,
       graphRoot: wc.graphRoot, templateName: wc.template, core: nafidha.assistant, log, windows: new MongoChannelWindows(db.connection),
+      listButton: both('choices.button'),
       onTemplate: (d) => log(`WhatsApp Cloud: outside the 24-hour window, sent as template to ${JSON.stringify(d)}`),
     });
     nafidha.senders.push(cloud.sender);
