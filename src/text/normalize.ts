@@ -37,6 +37,8 @@ export function normalize(text: string): string {
   t = t.replace(DIACRITICS, '').replace(TATWEEL, '');
   // Stretched letters: "كتيييير" → "كتير", "pleeeease" → "please". Before folding, so "أإآ" stays three letters.
   t = t.replace(/([\u0621-\u064A])\1{2,}/g, '$1').replace(/([a-z])\1{2,}/g, '$1');
+  // A doubled alef is always stretching ("بنااء", "سلاام"); other doubled letters can be real ("ممكن", "اللي").
+  t = t.replace(/اا/g, 'ا');
   t = t.replace(LETTERS, (c) => LETTER_MAP[c] ?? c);
   // Anything that is not a letter or digit separates words (punctuation, emoji, symbols).
   t = t.replace(/[^\p{L}\p{N}]+/gu, ' ');
@@ -57,9 +59,11 @@ export function stem(word: string): string {
   let w = word;
   for (const p of PREFIXES) {
     if (!w.startsWith(p)) continue;
-    if (w.length - p.length >= 3) { w = w.slice(p.length); break; }
-    // A short word after the article ("الضي", "الما") is kept whole: "الض" would name nothing.
-    if (p.endsWith('ال')) return w;
+    // A one-letter ف/ب/ل is only split from a word that stays long enough to be one: "فضلة", "بيان" and "لجنة" are
+    // words, not clitic + "ضلة", "يان", "جنة"; و is a clitic far more often ("وبدي").
+    if (w.length - p.length >= (p.length === 1 && p !== 'و' ? 4 : 3)) { w = w.slice(p.length); break; }
+    // A short word keeps its article ("الضي", "بالما" → "الما"): "الض" would name nothing and "ما" is "not".
+    if (p.endsWith('ال')) return w.slice(p.length - 2);
   }
   for (const s of SUFFIXES) {
     if (w.endsWith(s) && w.length - s.length >= 3) { w = w.slice(0, -s.length); break; }

@@ -22,7 +22,7 @@ export class ExampleClassifier {
     for (const [f, c] of df) this.idf.set(f, Math.log(1 + n / c));
     raw.forEach((r, i) => {
       const v = this.weigh(r.vector);
-      this.examples.push({ label: r.label, vector: v, words: data[i].words } as Example);
+      this.examples.push({ label: r.label, vector: v });
       for (const [f, w] of v) {
         let list = this.postings.get(f);
         if (!list) this.postings.set(f, (list = []));
@@ -47,8 +47,11 @@ export class ExampleClassifier {
     return out;
   }
 
-  /** Labels ranked by the mean of their closest examples' cosine similarity (best first). */
-  rank(words: string[], k = Number(process.env.K ?? 5)): Scored[] {
+  /**
+   * Labels ranked by their `k` closest examples' cosine similarity (best first): mostly their mean, so a label
+   * several examples agree on beats a single lucky match, plus a share (`nearest`) of the closest one.
+   */
+  rank(words: string[], k = 5, nearest = 0.3): Scored[] {
     const q = this.weigh(featurize(words));
     const sims = new Map<number, number>();
     for (const [f, w] of q) {
@@ -68,8 +71,7 @@ export class ExampleClassifier {
       const top = (perLabel.get(label) ?? []).sort((a, b) => b - a).slice(0, k);
       if (!top.length) { ranked.push({ id: label, score: 0 }); continue; }
       const mean = top.reduce((a, b) => a + b, 0) / k;
-      const A = Number(process.env.A ?? 0.4);
-      ranked.push({ id: label, score: A * top[0] + (1 - A) * mean });
+      ranked.push({ id: label, score: nearest * top[0] + (1 - nearest) * mean });
     }
     return ranked.sort((a, b) => b.score - a.score);
   }

@@ -12,7 +12,8 @@ const SKELETON = 0.5;
 // "license" and "بالرخصة" meets "رخصة".
 export function stemWord(word: string): string {
   if (/^[a-z]+$/.test(word)) {
-    let w = word;
+    // British and American spellings meet: "regularise" → "regularize", "licence" → "license".
+    let w = word.replace(/is(e|ed|es|ing|ation|ations)$/, 'iz$1').replace(/ence$/, 'ense');
     if (w.length > 4 && /(ies|ied)$/.test(w)) return `${w.slice(0, -3)}y`;
     if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
     else if (w.length > 4 && w.endsWith('ed') && !w.endsWith('eed')) w = w.slice(0, -2);

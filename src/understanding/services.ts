@@ -6,14 +6,25 @@ import { skeleton, stems } from './features.js';
 interface Alias { service: string; words: string[] }
 
 /** A service found in a sentence, with the positions of the words that name it. */
-export interface ServiceMatch extends Scored { at: number[] }
+export interface ServiceMatch extends Scored {
+  /** Positions of the distinctive words that name it. */
+  at: number[];
+  /** Positions of all its words, ordinary ones included. */
+  all: number[];
+  /** Named outright: a whole name is there, or a word that never comes up in other kinds of messages. */
+  sure: boolean;
+}
 
 // Dialect verbs carry person and tense letters the light stemmer keeps ("نفرزو", "بيصدق", "ترقين" vs "رقن"):
 // a word that names nothing as written is tried again without them.
 const VERB_PREFIXES = ['عال', 'عل', 'بت', 'بن', 'بي', 'با', 'ن', 'ي', 'ت', 'ا', 'ب', 'م', 'ع'];
 const VERB_SUFFIXES = ['وها', 'وهم', 'وه', 'وا', 'و', 'ها', 'ه', 'ي', 'ين', 'نا', 'ني'];
+// How sure a reading is when the word is not written as in the name.
 const VARIANT = 0.9;
 const SKELETON_MATCH = 0.85;
+// Score added for each distinctive word (two at most) that fits another name of the same service.
+const EXTRA = 0.08;
+const PARTIAL = 0.9;
 
 /**
  * Finds the service a sentence talks about by how much of one of its names (formal or colloquial) the sentence
@@ -26,10 +37,22 @@ export class ServiceFinder {
   private readonly ordinary = new Set<string>();
   private readonly byWord = new Map<string, number[]>();
   private readonly bySkeleton = new Map<string, string[]>();
+  // Verbal nouns by their root, so the verb finds the noun: "بدي صدّق" → "تصديق", "نفرز" → "افراز".
+  private readonly byRoot = new Map<string, string[]>();
+  private readonly pure = new Set<string>();
+  // Words found in the names of one service only.
+  private readonly unique = new Set<string>();
   private readonly variantCache = new Map<string, Array<[string, number]>>();
+  private readonly common: (word: string) => number;
+  private readonly elsewhere: (word: string) => boolean;
 
-  /** `common` says how ordinary a word is in everyday messages (0 distinctive … 1 ordinary); ordinary words count for little. */
-  constructor(services: Service[], common: (word: string) => number = () => 0) {
+  /**
+   * `common` says how ordinary a word is in everyday messages (0 distinctive … 1 ordinary); ordinary words count
+   * for little. `elsewhere` says whether a word comes up at all in messages that are not about a service.
+   */
+  constructor(services: Service[], common: (word: string) => number = () => 0, elsewhere: (word: string) => boolean = (w) => common(w) > 0) {
+    this.common = common;
+    this.elsewhere = elsewhere;
     for (const s of services) {
       const names = [s.name.ar, s.name.en, ...s.aliases.ar, ...s.aliases.en, ...s.aliases.arabizi];
       for (const name of new Set(names)) {
@@ -43,6 +66,10 @@ export class ServiceFinder {
       const plain = Math.max(0.05, 1 - common(w));
       this.weight.set(w, Math.log(1 + services.length / set.size) * plain);
       if (plain < 0.5) this.ordinary.add(w);
+      if (!elsewhere(w)) this.pure.add(w);
+      if (set.size === 1 && plain >= 0.5) this.unique.add(w);
+      const m = /^ت(.)(.)ي(.)$/.exec(w) ?? /^ا(.)(.)ا(.)$/.exec(w) ?? /^ا(.)ت(.)ا(.)$/.exec(w);
+      if (m) this.byRoot.set(m.slice(1).join(''), [...(this.byRoot.get(m.slice(1).join('')) ?? []), w]);
     }
     this.aliases.forEach((a, i) => {
       for (const w of a.words) this.byWord.set(w, [...(this.byWord.get(w) ?? []), i]);
@@ -53,32 +80,52 @@ export class ServiceFinder {
     }
   }
 
+  /** Whether a word is too ordinary to mean anything by itself ("بدي", "please", "the"). */
+  isFiller(word: string): boolean {
+    return this.common(word) >= 0.5;
+  }
+
   words(): string[] {
     return [...this.weight.keys()];
   }
 
   /** The alias words a query word stands for, with how sure the reading is (1 when written as in the alias). */
   private readings(word: string): Array<[string, number]> {
-    if (this.weight.has(word)) return [[word, 1]];
+    const arabic = /[\u0621-\u064A]/.test(word);
+    if (arabic && this.weight.has(word)) return [[word, 1]];
+    // Short words keep their article ("الضي"): with or without it they are the same word.
+    const article = word.startsWith('ال') ? word.slice(2) : `ال${word}`;
+    if (arabic && this.weight.has(article)) return [[article, 1]];
     const cached = this.variantCache.get(word);
     if (cached) return cached;
-    const out: Array<[string, number]> = [];
-    if (/[\u0621-\u064A]/.test(word)) {
+    const out: Array<[string, number]> = this.weight.has(word) ? [[word, 1]] : [];
+    if (arabic) {
+      const add = (w: string, q: number) => { if (!out.some(([x]) => x === w)) out.push([w, q]); };
       for (const p of ['', ...VERB_PREFIXES]) {
         if (!word.startsWith(p)) continue;
         for (const s of ['', ...VERB_SUFFIXES]) {
-          if (!p && !s) continue;
           if (!word.endsWith(s) || word.length - p.length - s.length < 3) continue;
           const core = word.slice(p.length, word.length - s.length);
-          const found = this.weight.has(core) ? core : this.weight.has(stem(core)) ? stem(core) : undefined;
-          if (found && !out.some(([w]) => w === found)) out.push([found, VARIANT]);
+          if ((p || s) && this.weight.has(core)) add(core, VARIANT);
+          else if ((p || s) && this.weight.has(stem(core))) add(stem(core), VARIANT);
+          else for (const w of this.byRoot.get(core) ?? []) add(w, VARIANT * VARIANT);
         }
         if (out.length) break;
       }
-    } else {
+    } else if (!this.elsewhere(word)) {
+      // Arabizi spellings meet by their skeleton (not English words of other messages: "weather" is not "water"),
+      // and Arabizi verbs and possessives carry letters too: "nsajjel" (sajjel), "sharikti" (sharike).
       const k = skeleton(word);
-      for (const w of (k && this.bySkeleton.get(k)) || []) out.push([w, SKELETON_MATCH]);
+      const forms = k ? [k] : [];
+      if (k && k.length >= 4 && 'bntyl'.includes(k[0])) forms.push(k.slice(1));
+      if (k && k.length >= 4 && k.endsWith('t')) forms.push(k.slice(0, -1), ...('bntyl'.includes(k[0]) && k.length >= 5 ? [k.slice(1, -1)] : []));
+      forms.forEach((f, i) => {
+        for (const w of this.bySkeleton.get(f) ?? []) if (!out.some(([x]) => x === w)) out.push([w, i ? SKELETON_MATCH * VARIANT : SKELETON_MATCH]);
+      });
     }
+    // A form that is itself ordinary in other messages ("بتفتح" of opening hours) is a weak reading of "فتح".
+    const plain = Math.max(0.05, 1 - this.common(word));
+    for (const r of out) if (r[0] !== word) r[1] *= plain;
     if (this.variantCache.size > 50_000) this.variantCache.clear();
     this.variantCache.set(word, out);
     return out;
@@ -97,6 +144,8 @@ export class ServiceFinder {
       }
     });
     const best = new Map<string, ServiceMatch>();
+    // Every distinctive word that fits some name of the service, for the evidence beyond its best name.
+    const evidence = new Map<string, Set<number>>();
     const tried = new Set<number>();
     for (const w of present.keys()) {
       for (const i of this.byWord.get(w) ?? []) {
@@ -106,17 +155,32 @@ export class ServiceFinder {
         let total = 0;
         let matched = 0;
         const at: number[] = [];
+        const all: number[] = [];
         for (const aw of a.words) {
           const x = this.weight.get(aw) ?? 0;
           total += x;
           const p = present.get(aw);
-          if (p) { matched += x * p.q; if (!this.ordinary.has(aw)) at.push(p.at); }
+          if (!p) continue;
+          matched += x * p.q;
+          all.push(p.at);
+          if (!this.ordinary.has(aw)) at.push(p.at);
+          if (!this.ordinary.has(aw)) evidence.set(a.service, (evidence.get(a.service) ?? new Set()).add(p.at));
         }
-        // A long alias fully present is stronger evidence than a one-word alias.
-        const score = (matched / total) * Math.min(1, 0.7 + 0.15 * a.words.length);
-        if (score > (best.get(a.service)?.score ?? 0)) best.set(a.service, { id: a.service, score, at });
+        // A long alias fully present is stronger evidence than a one-word alias; a name only partly there by words
+        // other services share ("رخصة" of "رخصة مهنة") is weaker evidence than its share of the weight.
+        const partial = all.length < a.words.length && !a.words.some((aw) => present.has(aw) && this.unique.has(aw)) ? PARTIAL : 1;
+        const score = (matched / total) * Math.min(1, 0.7 + 0.15 * a.words.length) * partial;
+        const sure = all.length === a.words.length || a.words.some((aw) => present.has(aw) && this.pure.has(aw));
+        const prev = best.get(a.service);
+        if (!prev || score > prev.score || (score === prev.score && all.length > prev.all.length)) best.set(a.service, { id: a.service, score, at, all, sure });
       }
     }
-    return [...best.values()].sort((a, b) => b.score - a.score);
+    // Words of a second name add to the first ("اشيل الرهن": "شيل" of one name, "رهن" of another).
+    for (const m of best.values()) {
+      const extra = [...(evidence.get(m.id) ?? [])].filter((i) => !m.at.includes(i)).length;
+      m.score = Math.min(1, m.score + EXTRA * Math.min(2, extra));
+    }
+    // Between equally good names, the longer one wins ("police clearance certificate" over "clearance certificate").
+    return [...best.values()].sort((a, b) => b.score - a.score || b.all.length - a.all.length);
   }
 }

@@ -4,7 +4,7 @@ import { detectLanguage, type Lang } from '../text/language.js';
 import { normalize } from '../text/normalize.js';
 import { findTrackingCode } from '../domain/tracking-code.js';
 import { ExampleClassifier, type Scored } from './classifier.js';
-import { MARK, stemWord, stems } from './features.js';
+import { MARK, skeleton, stemWord, stems } from './features.js';
 import { ServiceFinder, type ServiceMatch } from './services.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -26,19 +26,45 @@ export interface Understanding {
 
 export interface Context { service?: string | null }
 
-// Intents a named service turns into a question about that service ("مرحبا، رخصة بناء؟").
-const SERVICE_WINS = new Set(['service-info', 'list-services', 'menu', 'greeting', 'out-of-scope', 'office-info', 'thanks', 'goodbye', 'suggestion', 'accessibility']);
+// Intents a service named outright turns into a question about that service ("مرحبا، رخصة بناء؟").
+const SERVICE_WINS = new Set(['service-info', 'list-services', 'menu', 'greeting', 'out-of-scope', 'office-info', 'thanks', 'goodbye', 'suggestion', 'cancel']);
+// A greeting, thanks or farewell in front of a real request ("صباح الخير، لو بدي ... شو بيطلبوا") gives way to it.
+const SOCIAL = new Set(['greeting', 'thanks', 'goodbye']);
+const CONTROL = new Set(['cancel', 'menu', 'out-of-scope']);
+const SOCIAL_LENGTH = 5;
+const SOCIAL_RATIO = 0.5;
+// Intents that are about one service when one is named ("وين وصل طلب رخصة البناء", "موعد لتصديق الاوراق").
+const KEEPS_SERVICE = new Set(['status-check', 'form-help', 'appointment-book']);
+// Asking what to bring, what it costs or how to go about it is a question about the service, not a report or a
+// follow-up ("days" and "where" also come up in those).
+const ASKING = new Set<Aspect>(['documents', 'fees', 'steps']);
 const SERVICE_THRESHOLD = 0.5;
-const CHOICE_THRESHOLD = Number(process.env.CT ?? 0.4);
+// A service must be named this clearly for the intent to be judged without its words.
+const DELEX_THRESHOLD = 0.65;
+// Several services sharing the words that were used ("بدي رخصة") are offered as choices from this score.
+const CHOICE_THRESHOLD = 0.4;
 const STRONG_SERVICE = 0.85;
+// How far another intent must lead service-info to win when a service is named (see understand()).
+const LEAD_ABOUT_SERVICE = 0.06;
+const LEAD_AGAINST_OUTRIGHT = 0.4;
+const LEAD_AGAINST_WEAK = 0.06;
 const CATEGORY_THRESHOLD = 0.12;
+// A word found in examples of this many intents is a function word for the complaint categories.
+const FUNCTION_WORD_INTENTS = 5;
 // A guessed spelling counts for less than what the citizen wrote.
 const CORRECTION_TRUST = 0.8;
 const SERVICE_TOKEN = `${MARK}service`;
 
 // Something shaped like a tracking code (C-7KQ2X-M4PR9, A-…, S-…, or the older NF-…): a kind prefix, a dash and
-// letters mixed with digits. Codes with a typo still say "I am following something up".
-const CODE_SHAPE = /(?:^|[^a-z0-9])(?:nf|[cas])\s*[-_#]\s*(?=[a-z0-9]*\d)[a-z0-9]{3,6}(?:\s*[-_ ]\s*[a-z0-9]{1,6})?(?![a-z0-9])/i;
+// letters mixed with digits, or the same in capitals with spaces. Codes with a typo still say "I am following
+// something up". (Arabizi has digits in words, "3a2ar", so a lone run of letters and digits is not enough.)
+const CODE_DASHED = /(?:^|[^a-z0-9])(?:nf|[cas])\s*[-_#]\s*(?=[a-z0-9]*\d)[a-z0-9]{3,6}(?:\s*[-_ ]\s*[a-z0-9]{1,6})?(?![a-z0-9])/i;
+const CODE_SPACED = /(?:^|[^A-Za-z0-9])(?:NF|[CAS])\s+(?=[A-Z0-9]*\d)[A-Z0-9]{4,6}\s+[A-Z0-9]{3,6}(?![A-Za-z0-9])/;
+const hasTrackingCode = (text: string) => {
+  if (CODE_DASHED.test(text) || CODE_SPACED.test(text)) return true;
+  const found = /\d/.test(text) && /[A-Z]/.test(text) ? findTrackingCode(text) : undefined;
+  return !!found?.ok;
+};
 
 /**
  * The sentence as the intent classifier sees it: the words that name a service become one placeholder, so
@@ -46,7 +72,7 @@ const CODE_SHAPE = /(?:^|[^a-z0-9])(?:nf|[cas])\s*[-_#]\s*(?=[a-z0-9]*\d)[a-z0-9
  * (question, follow-up, complaint) decides the intent rather than which service is named.
  */
 function withoutService(words: string[], origin: number[], match: ServiceMatch | undefined): string[] {
-  if (process.env.NODELEX || !match || match.score < Number(process.env.DT ?? 0.65) || !match.at.length) return words;
+  if (!match || match.score < DELEX_THRESHOLD || !match.at.length) return words;
   const gone = new Set(match.at.map((i) => origin[i]));
   const first = Math.min(...match.at.map((i) => origin[i]));
   const out: string[] = [];
@@ -64,8 +90,11 @@ export class Understander {
   private readonly intents: ExampleClassifier;
   private readonly categories: ExampleClassifier;
   private readonly finder: ServiceFinder;
+  private readonly functionWords: Set<string>;
   private readonly vocabulary: Vocabulary;
   private readonly aspects: Array<{ aspect: Aspect | 'more'; phrase: string }>;
+  // Arabizi asking words by their skeleton, so "rsoomo" asks about fees like "rsoom".
+  private readonly aspectSkeletons = new Map<string, Aspect | 'more'>();
 
   constructor(content: ContentForUnderstanding) {
     const data: Array<{ label: string; words: string[] }> = [];
@@ -74,27 +103,47 @@ export class Understander {
     }
     // How people describe problems is also how they file complaints.
     for (const c of content.categories) for (const ex of c.examples) data.push({ label: 'complaint-file', words: stems(ex) });
+    // Words found in messages of many intents ("على", "the", "بدي") say nothing about what the problem is.
+    const intentsOf = new Map<string, Set<string>>();
+    for (const intent of content.intents) {
+      for (const ex of Object.values(intent.examples).flat()) for (const w of stems(ex)) intentsOf.set(w, (intentsOf.get(w) ?? new Set()).add(intent.id));
+    }
+    this.functionWords = new Set([...intentsOf].filter(([, ids]) => ids.size >= FUNCTION_WORD_INTENTS).map(([w]) => w));
     this.categories = new ExampleClassifier(content.categories.flatMap((c) =>
-      [c.name.ar, c.name.en, ...c.examples].map((ex) => ({ label: c.id, words: stems(ex) }))));
+      [c.name.ar, c.name.en, ...c.examples].map((ex) => ({ label: c.id, words: this.content(stems(ex)) }))));
     this.aspects = (Object.keys(content.aspects) as Array<Aspect | 'more'>).flatMap((aspect) =>
       content.aspects[aspect].map((p) => ({ aspect, phrase: ` ${stems(p).join(' ')} ` })));
     // Words frequent in messages that are not about a service ("ما", "في", "help"), and the words of asking
-    // ("اوراق", "fees"), must not name a service.
-    // A word used in messages of many different kinds ("في", "the", "بدي") is a function word, whatever its frequency.
+    // ("اوراق", "fees"), must not name a service. A word used in messages of many kinds ("في", "the", "بدي") is a
+    // function word, whatever its frequency. Service names inside those messages ("وين وصل طلب رخصة البناء") are
+    // left out of the count, found with a first, rougher finder.
     const other = [...data.filter((d) => d.label !== 'service-info' && d.label !== 'complaint-file'),
       ...content.intents.filter((i) => i.id === 'complaint-file').flatMap((i) => Object.values(i.examples).flat().map((ex) => ({ label: i.id, words: stems(ex) }))),
       ...content.categories.flatMap((c) => c.examples.map((ex) => ({ label: `category:${c.id}`, words: stems(ex) })))];
-    const df = new Map<string, number>();
-    const kinds = new Map<string, Set<string>>();
-    for (const d of other) {
-      for (const w of new Set(d.words)) {
-        df.set(w, (df.get(w) ?? 0) + 1);
-        kinds.set(w, (kinds.get(w) ?? new Set()).add(d.label));
-      }
+    // (Only one-word asking phrases: "قسم" of "اي قسم" is also the "قسمة" of a plot.)
+    const asking = new Set(this.aspects.map((a) => a.phrase.trim()).filter((p) => !p.includes(' ')));
+    for (const a of this.aspects) {
+      const k = a.phrase.trim().includes(' ') ? undefined : skeleton(a.phrase.trim());
+      if (k && !this.aspectSkeletons.has(k)) this.aspectSkeletons.set(k, a.aspect);
     }
-    const asking = new Set(this.aspects.flatMap((a) => a.phrase.trim().split(' ')));
-    const spread = (w: string) => { const n = kinds.get(w)?.size ?? 0; return n >= 5 ? 0.9 : n >= 3 ? 0.2 : 0; };
-    this.finder = new ServiceFinder(content.services, (w) => (asking.has(w) ? 1 : Math.min(1, spread(w) + 4 * (df.get(w) ?? 0) / Math.max(1, other.length))));
+    const ordinariness = (sentences: string[][]) => {
+      const df = new Map<string, number>();
+      const kinds = new Map<string, Set<string>>();
+      sentences.forEach((words, i) => {
+        for (const w of new Set(words)) {
+          df.set(w, (df.get(w) ?? 0) + 1);
+          kinds.set(w, (kinds.get(w) ?? new Set()).add(other[i].label));
+        }
+      });
+      const spread = (w: string) => { const n = kinds.get(w)?.size ?? 0; return n >= 5 ? 0.9 : n >= 3 ? 0.2 : 0; };
+      return (w: string) => (asking.has(w) ? 1 : Math.min(1, spread(w) + 4 * (df.get(w) ?? 0) / Math.max(1, other.length)));
+    };
+    const rough = new ServiceFinder(content.services, ordinariness(other.map((d) => d.words)));
+    const seen = new Set(other.flatMap((d) => d.words));
+    this.finder = new ServiceFinder(content.services, ordinariness(other.map((d) => {
+      const m = rough.rank(d.words)[0];
+      return m && m.score >= DELEX_THRESHOLD ? d.words.filter((_, i) => !m.all.includes(i)) : d.words;
+    })), (w) => seen.has(w));
     // Examples that are nothing but a service name say nothing about the intent.
     this.intents = new ExampleClassifier(data.map((d) => {
       const origin = d.words.map((_, i) => i);
@@ -102,6 +151,11 @@ export class Understander {
     }).filter((d) => d.words.some((w) => w !== SERVICE_TOKEN)));
     this.vocabulary = new Vocabulary([...data.flatMap((d) => d.words), ...this.finder.words(),
       ...this.aspects.flatMap((a) => a.phrase.trim().split(' '))]);
+  }
+
+  /** The words that say what a sentence is about. */
+  private content(words: string[]): string[] {
+    return words.filter((w) => !this.functionWords.has(w));
   }
 
   understand(text: string, context: Context = {}): Understanding {
@@ -127,27 +181,57 @@ export class Understander {
       if (a.aspect === 'more') wantsMore = true;
       else aspect ??= a.aspect;
     }
+    for (const w of raw) {
+      const k = skeleton(w);
+      const a = k && this.aspectSkeletons.get(k);
+      if (a === 'more') wantsMore = true;
+      else if (a) aspect ??= a;
+    }
 
     let intent = intents[0]?.score > 0 ? intents[0].id : 'out-of-scope';
+    // A greeting, thanks or farewell in front of a real question belongs to the question.
+    if (SOCIAL.has(intent) && raw.length >= SOCIAL_LENGTH) {
+      const next = intents.find((i) => !SOCIAL.has(i.id) && !CONTROL.has(i.id));
+      if (next && next.score >= SOCIAL_RATIO * intents[0].score) intent = next.id;
+    }
     const top = services[0];
     let service: string | null = top && top.score >= SERVICE_THRESHOLD ? top.id : null;
-    // A word shared by several services ("رخصة") offers them as choices even when none is named outright.
-    const floor = service ? SERVICE_THRESHOLD : CHOICE_THRESHOLD;
-    const serviceChoices = top && top.score >= floor ? services.filter((s) => s.score >= top.score - 0.08 && s.score >= floor).map((s) => s.id) : [];
+    // Two services fitting about equally well are offered as choices; so are all the services whose names share the
+    // only words that were used ("بدي رخصة"), even when none of them is named outright.
+    const sharing = top ? services.slice(1).filter((s) => s.score >= CHOICE_THRESHOLD && top.at.every((i) => s.at.includes(i))) : [];
+    const serviceChoices = !top ? [] : service && !(sharing.length && top.at.length && top.score < 0.95)
+      ? services.filter((s) => s.score >= top.score - 0.08 && s.score >= SERVICE_THRESHOLD).map((s) => s.id)
+      : top.score >= CHOICE_THRESHOLD ? [top.id, ...sharing.map((s) => s.id)] : [];
     if (serviceChoices.length > 1 && top.score < 0.95) service = null;
     else serviceChoices.length = 0;
     const named = service !== null || serviceChoices.length > 1;
-    // Asking for documents, fees, time or place of a named service is a service question, whatever else it resembles.
+    // Only a service named outright turns a greeting, a menu request or a cancel into a question about it
+    // ("القائمة الرئيسية" is not the mayor, "رئيس البلدية").
+    const outright = named && (!top || top.sure);
+    // A named service makes a service question the likely reading: another intent has to beat it clearly. Following
+    // up, booking and form help are about a service too, so for them a small lead is enough (twice that against a
+    // service named in full); a complaint rarely names a service in full, so against one it needs a large lead.
     const serviceInfoScore = intents.find((i) => i.id === 'service-info')?.score ?? 0;
-    const closeCall = top && serviceInfoScore >= intents[0].score - Number(process.env.M ?? 0.12) * (top.score >= STRONG_SERVICE ? 1 : Number(process.env.WM ?? 0.5));
-    if (named && (SERVICE_WINS.has(intent) || closeCall || (intent === 'complaint-file' && aspect !== null))) intent = 'service-info';
+    const lead = (intents[0]?.score ?? 0) - serviceInfoScore;
+    const strong = !!top && top.score >= STRONG_SERVICE && top.sure;
+    const margin = KEEPS_SERVICE.has(intent) ? LEAD_ABOUT_SERVICE * (strong ? 2 : 1) : strong ? LEAD_AGAINST_OUTRIGHT : LEAD_AGAINST_WEAK;
+    const asking = aspect !== null && ASKING.has(aspect);
+    // A message that is nothing but a service's name ("ترقين", "كرت ضي", "mayor") asks about it.
+    const naming = new Set(services.filter((s) => s.id === service || serviceChoices.includes(s.id))
+      .flatMap((s) => s.all.map((j) => raw[origin[j]])));
+    const bare = outright && raw.every((w) => naming.has(w) || this.finder.isFiller(w));
+    if (named && intent !== 'service-info' && ((SERVICE_WINS.has(intent) && outright) || bare || lead <= margin
+      || (asking && (intent === 'complaint-file' || intent === 'status-check')))) intent = 'service-info';
     // A tracking code in the message means the citizen is following something up.
-    if (CODE_SHAPE.test(text) || findTrackingCode(text).ok) intent = 'status-check';
-    // Other intents keep a service only when it is named outright ("help with the building permit form").
-    if (intent !== 'service-info' && top && top.score < STRONG_SERVICE) { service = null; serviceChoices.length = 0; }
+    const tracked = hasTrackingCode(text);
+    if (tracked) intent = 'status-check';
+    // Following up, booking or filling in a form keep a service only when it is named outright ("help with the
+    // building permit form"); the other intents are not about one service.
+    if (intent !== 'service-info' && (!KEEPS_SERVICE.has(intent) || !top || top.score < STRONG_SERVICE)) { service = null; serviceChoices.length = 0; }
 
     let serviceFromContext = false;
-    if (!named && context.service && (intent === 'service-info' || ((aspect || wantsMore) && SERVICE_WINS.has(intent)))) {
+    // ("وكم الرسوم؟" after a service question; but "خلص ما بدي زيادة" stays a cancel.)
+    if (!named && context.service && (intent === 'service-info' || ((aspect || wantsMore) && SERVICE_WINS.has(intent) && intent !== 'cancel'))) {
       intent = 'service-info';
       service = context.service;
       serviceFromContext = true;
@@ -155,13 +239,14 @@ export class Understander {
 
     let category: string | null = null;
     if (intent === 'complaint-file') {
-      const cats = this.categories.rank(words);
-      if (cats[0] && cats[0].score >= CATEGORY_THRESHOLD && cats[0].score - (cats[1]?.score ?? 0) > 0.02) category = cats[0].id;
+      const cats = this.categories.rank(this.content(words));
+      if (cats[0] && cats[0].score >= CATEGORY_THRESHOLD) category = cats[0].id;
       service = null;
     }
     const s1 = intents[0]?.score ?? 0;
     const s2 = intents[1]?.score ?? 0;
-    const confidence = named && intent === 'service-info' ? Math.max(top.score, s1) : s1 <= 0 ? 0 : Math.min(1, s1 * (0.5 + (s1 - s2) / s1));
+    const confidence = tracked ? 0.95 : named && intent === 'service-info' ? Math.max(top.score, s1)
+      : s1 <= 0 ? 0 : Math.min(1, s1 * (0.5 + (s1 - s2) / s1));
     return {
       text, lang: detectLanguage(text), intent, confidence: round(confidence), service, serviceChoices, serviceFromContext,
       category, aspect, wantsMore, intents: intents.slice(0, 5).map(roundScore), services: services.slice(0, 5).map(roundScore),

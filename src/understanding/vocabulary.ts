@@ -1,26 +1,26 @@
 import Fuse from 'fuse.js';
 
 /**
- * Corrects typos against the words the content knows. Fuse.js searches only the words of about the same length
- * (the pre-filter keeps a search small), and answers are cached because citizens repeat the same misspellings.
+ * Corrects typos against the words the content knows. A character-pair index first picks the few known words of
+ * about the same length that share at least half of the word's letter pairs; Fuse.js then scores only those. Answers are
+ * cached because citizens repeat the same misspellings.
  */
 export class Vocabulary {
   private readonly words: Set<string>;
-  private readonly byLength = new Map<number, Fuse<string>>();
+  private readonly list: string[];
+  private readonly byPair = new Map<string, number[]>();
   private readonly cache = new Map<string, string | null>();
 
   constructor(words: Iterable<string>) {
     this.words = new Set([...words].filter((w) => w.length >= 2));
-    const buckets = new Map<number, string[]>();
-    for (const w of this.words) {
-      const list = buckets.get(w.length) ?? [];
-      list.push(w);
-      buckets.set(w.length, list);
-    }
-    for (const len of buckets.keys()) {
-      const near = [len - 1, len, len + 1].flatMap((l) => buckets.get(l) ?? []);
-      this.byLength.set(len, new Fuse(near, { includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 2 }));
-    }
+    this.list = [...this.words];
+    this.list.forEach((w, i) => {
+      for (const p of pairs(w)) {
+        let ids = this.byPair.get(p);
+        if (!ids) this.byPair.set(p, (ids = []));
+        if (ids[ids.length - 1] !== i) ids.push(i);
+      }
+    });
   }
 
   has(word: string): boolean {
@@ -33,11 +33,33 @@ export class Vocabulary {
     if (word.length < 4 || /^\d+$/.test(word)) return null;
     const cached = this.cache.get(word);
     if (cached !== undefined) return cached;
-    const fuse = this.byLength.get(word.length) ?? this.byLength.get(word.length - 1) ?? this.byLength.get(word.length + 1);
-    const best = fuse?.search(word, { limit: 1 })[0];
-    const answer = best && (best.score ?? 1) <= 0.3 ? best.item : null;
+    const answer = this.search(word);
     if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(word, answer);
     return answer;
   }
+
+  private search(word: string): string | null {
+    // A typo or two changes a few letter pairs: candidates share at least half of them.
+    const own = pairs(word);
+    const shared = new Map<number, number>();
+    for (const p of own) for (const i of this.byPair.get(p) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    const need = Math.max(1, Math.ceil(own.size / 2));
+    const candidates: string[] = [];
+    for (const [i, n] of shared) {
+      const w = this.list[i];
+      if (n >= need && Math.abs(w.length - word.length) <= 1) candidates.push(w);
+    }
+    if (!candidates.length) return null;
+    const best = new Fuse(candidates, { includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 2 })
+      .search(word, { limit: 1 })[0];
+    return best && (best.score ?? 1) <= 0.3 ? best.item : null;
+  }
+}
+
+function pairs(word: string): Set<string> {
+  const out = new Set<string>();
+  const padded = `^${word}$`;
+  for (let i = 0; i + 2 <= padded.length; i++) out.add(padded.slice(i, i + 2));
+  return out;
 }
