@@ -2,7 +2,7 @@ import type { Nafidha } from '../compose.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connection.js';
 import { MongoChannelWindows } from '../db/channel-windows.js';
-import { createTelegramChannel } from './telegram/index.js';
+import { commandMenu, createTelegramChannel } from './telegram/index.js';
 import { createWhatsAppCloudRouter } from './whatsapp-cloud/index.js';
 import { createWhatsAppWebChannel } from './whatsapp-web/index.js';
 
@@ -25,8 +25,7 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
   const phrases = nafidha.assistant.phrases;
   const both = (key: string) => ({ ar: phrases.t('ar', key), en: phrases.t('en', key) });
   if (config.telegram.token) {
-    const names = ['start', 'menu', 'status', 'complaint', 'agent', 'lang', 'help'];
-    const commands = { ar: names.map((c) => ({ command: c, description: phrases.t('ar', `command.${c}`) })), en: names.map((c) => ({ command: c, description: phrases.t('en', `command.${c}`) })) };
+    const commands = commandMenu((lang, key) => phrases.t(lang, key));
     const telegram = createTelegramChannel({
       token: config.telegram.token, apiRoot: config.telegram.apiRoot, core: nafidha.assistant, log, commands,
       webhook: config.publicUrl ? { publicUrl: config.publicUrl, secret: config.telegram.webhookSecret } : undefined,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
 import { startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
@@ -12,7 +12,7 @@ let agent: StaffClient;
 beforeAll(async () => {
   server = await startTestServer({ dbName: 'telegram_handoff' });
   emulator = await startTelegramEmulator();
-  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: server.nafidha.assistant, log: () => undefined });
+  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: server.nafidha.assistant, log: () => undefined, commands: commandMenu((l, k) => server.nafidha.assistant.phrases.t(l, k)) });
   server.nafidha.senders.push(channel.sender);
   expect(await channel.start()).toBe(true);
   agent = new StaffClient(server.url);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import type { Nafidha } from '../../src/compose.js';
 import type { Database } from '../../src/db/connection.js';
 import { testDatabase } from '../helpers/db.js';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   db = await testDatabase('telegram_story');
   nafidha = testNafidha(db);
   emulator = await startTelegramEmulator();
-  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: nafidha.assistant, log: () => undefined });
+  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: nafidha.assistant, log: () => undefined, commands: commandMenu((l, k) => nafidha.assistant.phrases.t(l, k)) });
   nafidha.senders.push(channel.sender);
   nafidha.start();
   expect(await channel.start()).toBe(true);

@@ -2,9 +2,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import { Phrasebook } from '../../src/conversation/replies.js';
+import { shippedContent } from '../helpers/assistant.js';
+
 import type { InboundMessage, Reply } from '../../src/conversation/types.js';
 import { startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+
+const phrases = new Phrasebook(shippedContent().content);
+const commands = commandMenu((lang, key) => phrases.t(lang, key));
 
 // Transport behaviour only (queues, limits, redelivery, webhook secret): a scripted core stands in for the assistant.
 function scriptedCore(answer: (m: InboundMessage) => Reply[] = (m) => [{ text: `echo: ${m.text ?? ''}` }]) {
@@ -22,7 +28,7 @@ afterAll(async () => { await emulator.close(); });
 afterEach(async () => { await channel?.stop(); channel = undefined; });
 
 async function polling(core: ReturnType<typeof scriptedCore>): Promise<TelegramChannel> {
-  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core, log });
+  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core, log, commands });
   expect(await channel.start()).toBe(true);
   return channel;
 }

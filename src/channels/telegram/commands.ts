@@ -5,26 +5,13 @@ import type { Lang } from '../../text/language.js';
 export type CommandMenu = Record<Lang, BotCommand[]>;
 
 // Commands reach the core as text ("/status"), which understands them on every channel.
-export const DEFAULT_COMMANDS: CommandMenu = {
-  ar: [
-    { command: 'start', description: 'ابدأ المحادثة' },
-    { command: 'menu', description: 'القائمة الرئيسية' },
-    { command: 'status', description: 'متابعة طلب أو شكوى' },
-    { command: 'complaint', description: 'تقديم شكوى' },
-    { command: 'agent', description: 'التحدث إلى موظف' },
-    { command: 'lang', description: 'تغيير اللغة' },
-    { command: 'help', description: 'المساعدة' },
-  ],
-  en: [
-    { command: 'start', description: 'Start the conversation' },
-    { command: 'menu', description: 'Main menu' },
-    { command: 'status', description: 'Track an application or complaint' },
-    { command: 'complaint', description: 'File a complaint' },
-    { command: 'agent', description: 'Talk to a staff member' },
-    { command: 'lang', description: 'Change language' },
-    { command: 'help', description: 'Help' },
-  ],
-};
+export const COMMAND_NAMES = ['start', 'menu', 'status', 'complaint', 'agent', 'lang', 'help'] as const;
+
+/** The menu in both languages, its descriptions read from the municipality's replies (`command.<name>`). */
+export function commandMenu(t: (lang: Lang, key: string) => string): CommandMenu {
+  const menu = (lang: Lang) => COMMAND_NAMES.map((command) => ({ command, description: t(lang, `command.${command}`) }));
+  return { ar: menu('ar'), en: menu('en') };
+}
 
 /** "/status@NafidhaBot 123" → "/status 123": the core need not know the bot's username. */
 export function normaliseCommand(text: string): string {

@@ -7,13 +7,13 @@ import type { ChannelSender, InboundMessage, Reply } from '../../conversation/ty
 import { describeError, type ConversationCore, type Log } from '../port.js';
 import { RecentIds } from '../recent-ids.js';
 import { splitMessage } from '../split-message.js';
-import { DEFAULT_COMMANDS, type CommandMenu } from './commands.js';
+import type { CommandMenu } from './commands.js';
 import { fileDownloader } from './files.js';
 import { messageToInbound } from './inbound.js';
 import { ChoiceButtons } from './keyboard.js';
 import { Outbox } from './outbox.js';
 
-export { DEFAULT_COMMANDS, type CommandMenu } from './commands.js';
+export { commandMenu, type CommandMenu } from './commands.js';
 
 const TEXT_LIMIT = 4096;
 const TYPING_EVERY_MS = 4_000; // Telegram shows "typing…" for 5 s
@@ -172,7 +172,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
         log(`Telegram: the bot token was refused or the Bot API is unreachable (${describeError(err)}); Telegram is off, other channels keep running.`);
         return false;
       }
-      await registerCommands(options.commands ?? DEFAULT_COMMANDS).catch((err) => log(`Telegram: the command menu was not set: ${describeError(err)}`));
+      if (options.commands) await registerCommands(options.commands).catch((err) => log(`Telegram: the command menu was not set: ${describeError(err)}`));
       if (hook) {
         try {
           await telegram.setWebhook(hook.url.href, { secret_token: hook.secret, allowed_updates: UPDATES });
