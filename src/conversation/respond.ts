@@ -36,6 +36,8 @@ export interface Turn {
   state: ChatState;
   lang: Lang;
   text: string;
+  /** The first message of a visit: "سلام" then greets rather than says goodbye. */
+  firstMessage?: boolean;
   understanding?: Understanding;
 }
 
@@ -84,6 +86,8 @@ export class Responder {
     state.lang = lang;
     const p = this.phrases;
 
+    const firstMessage = !state.lastAt || now - state.lastAt > 6 * 60 * 60_000;
+    state.lastAt = now;
     state.recent = [...state.recent.filter((t) => now - t < FLOOD_WINDOW_MS), now];
     if (state.recent.length > FLOOD_LIMIT) {
       if (state.floodWarned) return { replies: [] };
@@ -98,7 +102,7 @@ export class Responder {
       text = text.slice(0, MAX_TEXT);
       replies.push(p.reply(lang, 'too.long', { max: MAX_TEXT }));
     }
-    const turn: Turn = { conversation, inbound, state, lang, text };
+    const turn: Turn = { conversation, inbound, state, lang, text, firstMessage };
     if (!text && !inbound.location && !inbound.attachments?.length) return { replies: [p.reply(lang, 'empty', {}, p.menuChoices(lang))] };
 
     const chosen = this.pickChoice(state, text);
@@ -226,6 +230,7 @@ export class Responder {
       case 'thanks':
         return { replies: [p.reply(lang, 'thanks')] };
       case 'goodbye':
+        if (turn.firstMessage) return { replies: [p.reply(lang, 'greeting', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))] };
         return { replies: [p.reply(lang, 'goodbye')] };
       case 'menu':
         return { replies: [p.reply(lang, 'menu', {}, p.menuChoices(lang))] };

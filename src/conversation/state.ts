@@ -14,6 +14,8 @@ export interface ChatState {
   misses: number;
   /** Platform message ids already handled, so a redelivered update is processed once. */
   seen: string[];
+  /** When the last message came (ms), to tell a new visit from a conversation going on. */
+  lastAt?: number;
   /** Recent message times, for the flood limit. */
   recent: number[];
   floodWarned?: boolean;

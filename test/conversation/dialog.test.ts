@@ -55,6 +55,13 @@ describe('service guidance through botkit on the real database', () => {
     expect(await c.say('رخصة بناء')).toContain('Documents needed');
   });
 
+  it('"سلام" opening a visit is a greeting, and at the end a goodbye', async () => {
+    const c = citizen(testAssistant(db));
+    expect(await c.say('سلام')).toContain('أهلاً');
+    await c.say('رخصة بناء');
+    expect(await c.say('سلام')).toContain('مع السلامة');
+  });
+
   it('offers the closest guesses, then staff after two misunderstood messages in a row', async () => {
     const c = citizen(testAssistant(db));
     const first = await c.send('qwxz plorb zzzt');
