@@ -33,12 +33,17 @@ export interface Nafidha {
   lookup: StatusLookup;
   media: MongoMediaStore;
   outbox: MongoOutboxStore;
+  /**
+   * Delivers the outbox through `senders`: status notifications, and (as the handoff's CitizenOutbox) live staff
+   * messages, which it sends as soon as they are stored.
+   */
+  dispatcher: NotificationDispatcher;
   transcripts: MongoTranscriptStore;
   /** Channel senders by name; channels add theirs before `app()` is called. */
   senders: ChannelSender[];
   mounts: Array<{ path: string; router: Router | RequestHandler }>;
   app(): express.Express;
-  /** Starts background work (notification delivery). */
+  /** Starts background work (the dispatcher's polling). */
   start(): void;
   stop(): Promise<void>;
 }
@@ -69,15 +74,14 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
     { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone }) },
     { path: '/chat/upload', router: uploadRoute(media) },
   ];
-  let dispatcher: NotificationDispatcher | undefined;
+  // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
+  const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
 
   return {
-    assistant, texts, complaints, applications, suggestions, lookup, media, outbox, transcripts, senders, mounts,
+    assistant, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
     app: () => createApp({ assistant, mounts }),
-    start() {
-      dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 500, log }).start();
-    },
-    async stop() { await dispatcher?.stop(); },
+    start() { dispatcher.start(); },
+    async stop() { await dispatcher.stop(); },
   };
 }
 

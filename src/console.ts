@@ -14,15 +14,13 @@ import { loadCannedReplies, MongoCannedReplies } from './db/canned-replies.js';
 import { MongoComplaintStore } from './db/complaints.js';
 import type { Database } from './db/connection.js';
 import { MongoConsoleFeed } from './db/console-feed.js';
-import { MongoDeliveryStore } from './db/deliveries.js';
 import { MongoHandoffStore } from './db/handoffs.js';
 import { MongoOutboxStore } from './db/notifications.js';
 import { MongoRateLimitStore } from './db/rate-limits.js';
 import { MongoStaffStore } from './db/staff.js';
 import { ApplicationService, type ApplicationStore } from './domain/applications.js';
-import { CitizenDelivery, type CitizenSender } from './domain/citizen-delivery.js';
 import { ComplaintService, type ComplaintStore } from './domain/complaints.js';
-import { HandoffService, OUTCOMES, type HandoffTexts } from './domain/handoff.js';
+import { HandoffService, OUTCOMES, type CitizenOutbox, type HandoffTexts } from './domain/handoff.js';
 import { loadNotificationTexts, type NotificationTexts } from './domain/notification-texts.js';
 import { ensureFirstAdmin } from './domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from './domain/statuses.js';
@@ -52,8 +50,8 @@ export interface ConsoleDeps {
   /** The citizen-facing sentences (assistant.phrases). */
   phrases: HandoffTexts;
   transcripts: TranscriptStore;
-  /** One sender per channel the citizen may be on (the web one is assistant.webSender); channels may push theirs later. */
-  senders: CitizenSender[];
+  /** Where staff messages to citizens go: the notification dispatcher (nafidha.dispatcher), which sends them at once. */
+  outbox: CitizenOutbox;
   records?: ConsoleRecords;
   sessionSecret?: string;
   publicUrl?: string;
@@ -61,7 +59,7 @@ export interface ConsoleDeps {
   now?: () => Date;
   /** The clock staff hours are checked against (tests); real time when absent. */
   staffClock?: () => Date;
-  /** How often deliveries and the live feed poll the database. */
+  /** How often the live feed polls the database. */
   pollMs?: number;
   /** Sign-in attempts per minute per IP and username. */
   signInLimit?: number;
@@ -73,7 +71,6 @@ export interface Console {
   handoffs: HandoffService;
   staff: MongoStaffStore;
   audit: MongoAuditLog;
-  delivery: CitizenDelivery;
   events: ConsoleEvents;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -98,9 +95,8 @@ export function createConsole(deps: ConsoleDeps): Console {
   const audit = new MongoAuditLog(connection);
   const canned = new MongoCannedReplies(connection);
   const handoffStore = new MongoHandoffStore(connection);
-  const delivery = new CitizenDelivery({ store: new MongoDeliveryStore(connection), senders: deps.senders, intervalMs: deps.pollMs, now: deps.now, log });
   const handoffs = new HandoffService({
-    store: handoffStore, transcripts: deps.transcripts, outbox: delivery, texts: deps.phrases, now: deps.now,
+    store: handoffStore, transcripts: deps.transcripts, outbox: deps.outbox, texts: deps.phrases, now: deps.now,
     staffHours: { hours: content.municipality.staffHours, timeZone: content.municipality.timezone, clock: deps.staffClock },
     departments: content.departments.map((d) => d.id),
     isStaff: async (username) => { const a = await staff.find(username); return !!a && !a.disabled; },
@@ -137,12 +133,11 @@ export function createConsole(deps: ConsoleDeps): Console {
 
   let sweeper: NodeJS.Timeout | undefined;
   return {
-    router, handoffs, staff, audit, delivery, events,
+    router, handoffs, staff, audit, events,
     flows: handoffFlows(handoffs, content.commands),
     async start() {
       await ensureFirstAdmin(staff, log);
       await canned.seed(loadCannedReplies(path.join(deps.knowledgeDir, 'canned-replies.yaml')));
-      delivery.start();
       events.start();
       sweeper = setInterval(() => { void session.sweep().catch(() => undefined); void limits.sweep().catch(() => undefined); }, 10 * 60_000);
       sweeper.unref();
@@ -150,7 +145,6 @@ export function createConsole(deps: ConsoleDeps): Console {
     async stop() {
       clearInterval(sweeper);
       events.stop();
-      await delivery.stop();
     },
   };
 }
@@ -159,7 +153,7 @@ export function createConsole(deps: ConsoleDeps): Console {
 export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number }): Console {
   const staffConsole = createConsole({
     connection: o.db.connection, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.assistant.phrases,
-    transcripts: nafidha.transcripts, senders: nafidha.senders, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
+    transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
   });
   nafidha.assistant.registerFlows(staffConsole.flows);

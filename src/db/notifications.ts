@@ -1,6 +1,5 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
-import type { ChannelName } from '../conversation/types.js';
-import type { ClaimedNotification, NewNotification, Notification, NotificationState, OutboxStore } from '../domain/notifications.js';
+import type { ClaimedNotification, ClaimRequest, NewNotification, Notification, NotificationState, OutboxStore } from '../domain/notifications.js';
 import type { Chat } from '../domain/statuses.js';
 import { RecordLocks } from './record-lock.js';
 
@@ -21,6 +20,9 @@ const schema = new Schema<NotificationDoc>({
 schema.index({ state: 1, availableAt: 1 });
 schema.index({ 'to.channel': 1, 'to.user': 1, createdAt: 1 });
 
+/** Due notifications are read this many at a time. */
+const PAGE = 50;
+
 function toNotification(doc: NotificationDoc & { _id: unknown }): Notification {
   const { _id, claim: _claim, ...rest } = doc;
   return { ...rest, id: String(_id) };
@@ -40,28 +42,45 @@ export class MongoOutboxStore implements OutboxStore {
     await this.model.create({ ...n, state: 'pending', attempts: 0, createdAt: now, availableAt: now });
   }
 
-  async claimNext(channels: ChannelName[], now: Date, leaseMs: number, claim: string,
-    skip: (n: Notification) => boolean = () => false): Promise<ClaimedNotification | null> {
-    const due = await this.model.find({ state: 'pending', 'to.channel': { $in: channels }, availableAt: { $lte: now } })
-      .sort({ availableAt: 1, createdAt: 1 }).limit(50).lean<(NotificationDoc & { _id: Types.ObjectId })[]>();
-    for (const candidate of due) {
-      if (skip(toNotification(candidate))) continue;
-      // Reserving under the record's lock (not a findOneAndUpdate, which FerretDB does not make atomic) is what
-      // keeps two server instances from sending the same notification.
-      const key = `notification:${String(candidate._id)}`;
-      const owner = await this.locks.tryAcquire(key);
-      if (!owner) continue;
-      try {
-        const current = await this.model.findById(candidate._id).lean<NotificationDoc & { _id: Types.ObjectId }>();
-        if (!current || current.state !== 'pending' || current.availableAt > now) continue;
-        const reserved = { attempts: current.attempts + 1, availableAt: new Date(now.getTime() + leaseMs), claim };
-        await this.model.updateOne({ _id: current._id }, { $set: reserved });
-        return { ...toNotification({ ...current, ...reserved }), claim };
-      } finally {
-        await this.locks.release(key, owner);
+  async claimNext({ channels, now, leaseMs, claim, to, skip = () => false }: ClaimRequest): Promise<ClaimedNotification | null> {
+    const filter: Record<string, unknown> = { state: 'pending', 'to.channel': { $in: channels }, availableAt: { $lte: now } };
+    if (to) Object.assign(filter, { 'to.channel': to.channel, 'to.user': to.user });
+    // Page on past the ones this dispatcher skips (web chats open elsewhere pile up), so they never block the rest.
+    for (let offset = 0; ; offset += PAGE) {
+      const due = await this.model.find(filter).sort({ availableAt: 1, createdAt: 1, _id: 1 }).skip(offset).limit(PAGE)
+        .lean<(NotificationDoc & { _id: Types.ObjectId })[]>();
+      for (const candidate of due) {
+        if (skip(toNotification(candidate)) || (await this.hasOlderPending(candidate))) continue;
+        const reserved = await this.reserve(candidate._id, now, leaseMs, claim);
+        if (reserved) return reserved;
       }
+      if (due.length < PAGE) return null;
     }
-    return null;
+  }
+
+  /** An earlier message to the same chat is still to be sent (waiting for a retry, or being sent elsewhere). */
+  private async hasOlderPending(n: NotificationDoc & { _id: Types.ObjectId }): Promise<boolean> {
+    return !!(await this.model.exists({
+      state: 'pending', 'to.channel': n.to.channel, 'to.user': n.to.user,
+      $or: [{ createdAt: { $lt: n.createdAt } }, { createdAt: n.createdAt, _id: { $lt: n._id } }],
+    }));
+  }
+
+  private async reserve(id: Types.ObjectId, now: Date, leaseMs: number, claim: string): Promise<ClaimedNotification | null> {
+    // Reserving under the record's lock (not a findOneAndUpdate, which FerretDB does not make atomic) is what
+    // keeps two server instances from sending the same notification.
+    const key = `notification:${String(id)}`;
+    const owner = await this.locks.tryAcquire(key);
+    if (!owner) return null;
+    try {
+      const current = await this.model.findById(id).lean<NotificationDoc & { _id: Types.ObjectId }>();
+      if (!current || current.state !== 'pending' || current.availableAt > now) return null;
+      const reserved = { attempts: current.attempts + 1, availableAt: new Date(now.getTime() + leaseMs), claim };
+      await this.model.updateOne({ _id: current._id }, { $set: reserved });
+      return { ...toNotification({ ...current, ...reserved }), claim };
+    } finally {
+      await this.locks.release(key, owner);
+    }
   }
 
   async markDelivered(id: string, claim: string, at: Date): Promise<void> {

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelName, ChannelSender, Reply } from '../conversation/types.js';
+import type { CitizenOutbox } from './handoff.js';
 import type { Chat } from './statuses.js';
 import type { TrackingKind } from './tracking-code.js';
 
 /**
- * The outbox: a message to a citizen outside of a conversation turn is stored first and delivered later by a
- * dispatcher, so a restart or an unreachable channel delays it but never loses it.
+ * The outbox: every message to a citizen outside of a conversation turn (status notifications, live staff
+ * replies from the handoff console) is stored first and delivered by a dispatcher, so a restart or an
+ * unreachable channel delays it but never loses it. Whichever server instance can reach the citizen sends it:
+ * any instance for Telegram or WhatsApp, only the one holding the citizen's socket for the web chat. Each chat's
+ * messages arrive in the order they were stored.
  */
 
 export interface NewNotification {
@@ -36,10 +40,23 @@ export interface Outbox {
   enqueue(notification: NewNotification): Promise<void>;
 }
 
+export interface ClaimRequest {
+  channels: ChannelName[];
+  now: Date;
+  leaseMs: number;
+  claim: string;
+  /** Only this chat's notifications (the immediate delivery after an enqueue). */
+  to?: Chat;
+  skip?: (n: Notification) => boolean;
+}
+
 /** The storage port: claims are atomic so two server instances never send the same notification. */
 export interface OutboxStore extends Outbox {
-  /** Reserves the oldest due notification on one of `channels` that `skip` does not rule out. */
-  claimNext(channels: ChannelName[], now: Date, leaseMs: number, claim: string, skip?: (n: Notification) => boolean): Promise<ClaimedNotification | null>;
+  /**
+   * Reserves the oldest due notification on one of `channels` that `skip` does not rule out and that no older
+   * pending notification to the same chat is still ahead of (waiting for a retry, or being sent elsewhere).
+   */
+  claimNext(request: ClaimRequest): Promise<ClaimedNotification | null>;
   markDelivered(id: string, claim: string, at: Date): Promise<void>;
   retryLater(id: string, claim: string, at: Date, error: string): Promise<void>;
   markFailed(id: string, claim: string, error: string): Promise<void>;
@@ -51,8 +68,9 @@ export type NotificationSender = ChannelSender & { connected?: (user: string) =>
 
 export interface DispatcherOptions {
   store: OutboxStore;
+  /** Read on every pass, so channels that start later are found when they push their sender. */
   senders: NotificationSender[];
-  /** How often to look for due notifications. */
+  /** How often to look for due notifications (the ones another instance stored, retries, reconnected web chats). */
   intervalMs?: number;
   /** How long a claimed notification stays reserved if its dispatcher dies mid-send. */
   leaseMs?: number;
@@ -68,14 +86,20 @@ export interface DispatcherOptions {
 
 export interface FlushResult { delivered: number; retried: number; failed: number }
 
-export class NotificationDispatcher {
-  private readonly senders: Map<ChannelName, NotificationSender>;
+/**
+ * Delivers the outbox. `enqueue`/`deliver` store a message and send it at once (a staff reply must reach the
+ * citizen well under a second); a timer picks up the rest: retries, messages stored by an instance that cannot
+ * reach the citizen, and web chats that reconnect.
+ */
+export class NotificationDispatcher implements Outbox, CitizenOutbox {
+  private readonly registered = new Map<ChannelName, NotificationSender>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<FlushResult> | undefined;
+  /** Immediate deliveries under way, so `stop` can wait for them. */
+  private readonly immediate = new Set<Promise<unknown>>();
   private readonly o: Required<Omit<DispatcherOptions, 'senders' | 'store'>>;
 
   constructor(private readonly options: DispatcherOptions) {
-    this.senders = new Map(options.senders.map((s) => [s.channel, s]));
     this.o = {
       intervalMs: options.intervalMs ?? 2_000,
       leaseMs: options.leaseMs ?? 60_000,
@@ -90,7 +114,25 @@ export class NotificationDispatcher {
 
   /** Adds (or replaces) the sender of a channel, e.g. when a channel starts after the dispatcher. */
   register(sender: NotificationSender): void {
-    this.senders.set(sender.channel, sender);
+    this.registered.set(sender.channel, sender);
+  }
+
+  /** Stores a notification, then delivers it (and anything due before it in the same chat) right away. */
+  async enqueue(notification: NewNotification): Promise<void> {
+    await this.options.store.enqueue(notification);
+    const pass = this.deliverDue(notification.to)
+      .catch((err) => { this.o.log(`notifications: ${err instanceof Error ? err.message : String(err)}`); });
+    this.immediate.add(pass);
+    try {
+      await pass;
+    } finally {
+      this.immediate.delete(pass);
+    }
+  }
+
+  /** The handoff's port: staff replies and "the assistant is back". */
+  async deliver(to: Chat, reply: Reply): Promise<void> {
+    await this.enqueue({ to, reply });
   }
 
   start(): this {
@@ -101,11 +143,11 @@ export class NotificationDispatcher {
     return this;
   }
 
-  /** Stops polling and waits for the notification being sent, if any. */
+  /** Stops polling and waits for the notifications being sent, if any. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.running?.catch(() => undefined);
+    await Promise.all([this.running?.catch(() => undefined), ...this.immediate]);
   }
 
   /** Delivers every notification that is due now, one claim at a time. */
@@ -124,23 +166,29 @@ export class NotificationDispatcher {
     await this.flushOnce().catch((err) => this.o.log(`notifications: ${err instanceof Error ? err.message : String(err)}`));
   }
 
-  private async deliverDue(): Promise<FlushResult> {
+  /** The senders as they are now: the live list (the last one of a channel wins), then the registered ones. */
+  private senders(): Map<ChannelName, NotificationSender> {
+    return new Map([...this.options.senders.map((s) => [s.channel, s] as const), ...this.registered]);
+  }
+
+  private async deliverDue(to?: Chat): Promise<FlushResult> {
     const result: FlushResult = { delivered: 0, retried: 0, failed: 0 };
-    const channels = [...this.senders.keys()];
+    const senders = this.senders();
+    const channels = [...senders.keys()].filter((c) => !to || c === to.channel);
     if (!channels.length) return result;
     // A citizen whose message just failed, or whose web chat is open on another instance, waits for a later pass,
     // and so do their later messages, so they arrive in order.
     const waiting = new Set<string>();
     const skip = (n: Notification) => {
-      const connected = this.senders.get(n.to.channel)?.connected;
+      const connected = senders.get(n.to.channel)?.connected;
       return waiting.has(`${n.to.channel}:${n.to.user}`) || (!!connected && !connected(n.to.user));
     };
     for (;;) {
       const claim = randomUUID();
-      const n = await this.options.store.claimNext(channels, this.o.now(), this.o.leaseMs, claim, skip);
+      const n = await this.options.store.claimNext({ channels, now: this.o.now(), leaseMs: this.o.leaseMs, claim, to, skip });
       if (!n) return result;
       try {
-        await this.send(n);
+        await this.send(senders, n);
         await this.options.store.markDelivered(n.id, claim, this.o.now());
         result.delivered++;
       } catch (err) {
@@ -163,8 +211,8 @@ export class NotificationDispatcher {
     return Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** Math.max(0, attempts - 1));
   }
 
-  private async send(n: ClaimedNotification): Promise<void> {
-    const sender = this.senders.get(n.to.channel);
+  private async send(senders: Map<ChannelName, NotificationSender>, n: ClaimedNotification): Promise<void> {
+    const sender = senders.get(n.to.channel);
     if (!sender) throw new Error(`no sender for channel ${n.to.channel}`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

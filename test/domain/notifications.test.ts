@@ -131,6 +131,70 @@ describe('web chat notifications', () => {
   });
 });
 
+describe('live messages from staff (the handoff\'s CitizenOutbox)', () => {
+  const said = (text: string) => ({ text, lang: 'en' as const });
+
+  it('a message is sent as soon as it is stored, without waiting for the dispatcher to poll', async () => {
+    const telegram = new RecordingSender('telegram');
+    const dispatcher = new NotificationDispatcher({ store: app.stores.outbox, senders: [telegram] }); // never started
+    await dispatcher.deliver({ channel: 'telegram', user: 'live-staff-1' }, said('hello from staff'));
+    expect(telegram.sent).toEqual([{ user: 'live-staff-1', reply: said('hello from staff') }]);
+    expect(await app.stores.outbox.list({ to: { channel: 'telegram', user: 'live-staff-1' } })).toMatchObject([{ state: 'delivered', attempts: 1 }]);
+  });
+
+  it('a sender pushed to the list after the dispatcher was built is used (channels start later)', async () => {
+    const senders: RecordingSender[] = [];
+    const dispatcher = new NotificationDispatcher({ store: app.stores.outbox, senders });
+    const to = { channel: 'telegram' as const, user: 'late-channel-1' };
+    await dispatcher.deliver(to, said('first'));
+    expect(await app.stores.outbox.list({ to })).toMatchObject([{ state: 'pending', attempts: 0 }]);
+    const telegram = new RecordingSender('telegram');
+    senders.push(telegram);
+    await dispatcher.deliver(to, said('second'));
+    expect(telegram.sent.map((s) => s.reply.text)).toEqual(['first', 'second']);
+  });
+
+  it('a later message waits for an earlier one that is waiting for a retry, so the citizen reads them in order', async () => {
+    let clock = Date.now() + 1000;
+    const telegram = new RecordingSender('telegram');
+    telegram.unreachableFor = 1;
+    const dispatcher = new NotificationDispatcher({ store: app.stores.outbox, senders: [telegram], baseDelayMs: 10_000, now: () => new Date(clock) });
+    const to = { channel: 'telegram' as const, user: 'in-order-1' };
+    await dispatcher.deliver(to, said('first'));
+    await dispatcher.deliver(to, said('second'));
+    expect(telegram.sent).toEqual([]);
+    expect(await app.stores.outbox.list({ to })).toMatchObject([{ state: 'pending', attempts: 1 }, { state: 'pending', attempts: 0 }]);
+    clock += 10_000;
+    await dispatcher.flushOnce();
+    expect(telegram.sent.filter((s) => s.user === 'in-order-1').map((s) => s.reply.text)).toEqual(['first', 'second']);
+  });
+
+  it('a message for a web chat open on another instance is left for that instance; one stored where the citizen is not reachable is sent by one that can reach them', async () => {
+    const web = { channel: 'web' as const, user: 'browser-live-1' };
+    const elsewhere = new NotificationDispatcher({ store: app.stores.outbox, senders: [Object.assign(new RecordingSender('web'), { connected: () => false })] });
+    await elsewhere.deliver(web, said('from staff'));
+    expect(await app.stores.outbox.list({ to: web })).toMatchObject([{ state: 'pending', attempts: 0 }]);
+    const here = Object.assign(new RecordingSender('web'), { connected: (user: string) => user === web.user });
+    const other = await connectDatabase(db.uri);
+    try {
+      await new NotificationDispatcher({ store: new MongoOutboxStore(other.connection), senders: [here] }).flushOnce();
+    } finally {
+      await other.close();
+    }
+    expect(here.sent).toEqual([{ user: web.user, reply: said('from staff') }]);
+  });
+
+  it('many messages left for web chats open elsewhere do not hold up the others', async () => {
+    for (let i = 0; i < 60; i++) await app.stores.outbox.enqueue({ to: { channel: 'web', user: `away-${i}` }, reply: said('while you were away') });
+    await app.stores.outbox.enqueue({ to: { channel: 'telegram', user: 'behind-the-web-1' }, reply: said('still delivered') });
+    const telegram = new RecordingSender('telegram');
+    const web = Object.assign(new RecordingSender('web'), { connected: () => false });
+    await new NotificationDispatcher({ store: app.stores.outbox, senders: [web, telegram] }).flushOnce();
+    expect(telegram.sent.map((s) => s.user)).toContain('behind-the-web-1');
+    expect(web.sent).toEqual([]);
+  });
+});
+
 describe('the texts citizens read', () => {
   it('knowledge/notifications.yaml names every complaint and application status in Arabic and English', () => {
     const t = loadNotificationTexts(path.resolve('knowledge'));
