@@ -8,6 +8,7 @@ import { renderComplaints, renderComplaint } from './complaints.js';
 import { renderFileForCaller } from './caller.js';
 import { renderApplications } from './applications.js';
 import { renderCanned } from './canned.js';
+import { renderChannels } from './channels.js';
 
 const view = document.getElementById('view');
 const listeners = new Set();
@@ -73,6 +74,7 @@ async function route() {
     file: () => renderFileForCaller(view, ctx),
     applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
     canned: () => renderCanned(view, ctx),
+    ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx) } : {}),
   };
   try {
     cleanup = (await (routes[name] ?? routes.queue)()) || (() => {});
@@ -85,6 +87,7 @@ function signedIn(me) {
   ctx.me = me;
   setCsrf(me.csrf);
   document.getElementById('nav').hidden = false;
+  document.getElementById('nav-channels').hidden = me.role !== 'admin';
   document.getElementById('signout').hidden = false;
   document.getElementById('whoami').textContent = `${me.username} · ${me.role}`;
   if (me.mustChangePassword) { showPasswordChange(); return; }

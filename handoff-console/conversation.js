@@ -40,7 +40,9 @@ export async function renderConversation(view, ctx, id) {
         h('span', { class: 'badge' }, t(`lang.${hoff.lang}`)),
         h('span', { class: `badge status-${hoff.status}`, id: 'conv-status' }, t(`status.${hoff.status}`, { name: hoff.heldBy ?? '' })),
         h('span', { class: 'badge' }, dateTime(hoff.queuedAt)),
-        guess ? h('span', { class: 'badge guess' }, guess) : null));
+        guess ? h('span', { class: 'badge guess' }, guess) : null),
+      // WhatsApp Cloud: staff replies outside the citizen's 24-hour window went as the approved template.
+      data.templates?.length ? h('p', { class: 'alert warn', id: 'conv-template' }, t('conv.template', { n: data.templates.length, time: time(data.templates[0].at) })) : null);
     clear(notes, (hoff.notes || []).map((n) => h('li', {}, h('div', { class: 'meta' }, `${n.by} · ${dateTime(n.at)}`), h('div', { class: 'text', dir: 'auto' }, n.text))));
   }
 
@@ -92,7 +94,10 @@ export async function renderConversation(view, ctx, id) {
         const text = box.value.trim();
         if (!text) return;
         box.disabled = true;
-        if (await act('reply', { text })) draft = box.value = '';
+        if (await act('reply', { text })) {
+          draft = box.value = '';
+          if (data.handoff.channel === 'whatsapp-cloud') void get(`/conversations/${encodeURIComponent(id)}`).then((d) => { data.templates = d.templates; renderHeader(); }, () => undefined);
+        }
         box.disabled = false;
         box.focus();
       });

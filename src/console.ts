@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import type { Connection } from 'mongoose';
+import type { ChannelOverview } from './channels/overview.js';
 import type { Nafidha } from './compose.js';
 import type { Config } from './config.js';
 import type { Content } from './content/load.js';
@@ -18,6 +19,7 @@ import { MongoHandoffStore } from './db/handoffs.js';
 import { MongoOutboxStore } from './db/notifications.js';
 import { MongoRateLimitStore } from './db/rate-limits.js';
 import { MongoStaffStore } from './db/staff.js';
+import { MongoTemplateDeliveries } from './db/template-deliveries.js';
 import { ApplicationService, type ApplicationStore } from './domain/applications.js';
 import { ComplaintService, type ComplaintStore } from './domain/complaints.js';
 import { HandoffService, OUTCOMES, type CitizenOutbox, type HandoffTexts } from './domain/handoff.js';
@@ -27,6 +29,7 @@ import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from './domain/statuses.js';
 import type { TranscriptStore } from './domain/transcript.js';
 import { authRoutes, consoleSession } from './http/auth.js';
 import { consoleApi } from './http/console-api.js';
+import { channelsApi } from './http/console-channels.js';
 import { ConsoleEvents } from './http/console-events.js';
 import { recordsApi } from './http/console-records.js';
 
@@ -63,6 +66,8 @@ export interface ConsoleDeps {
   pollMs?: number;
   /** Sign-in attempts per minute per IP and username. */
   signInLimit?: number;
+  /** This instance's channels (the admins' Channels view): setUpChannels(...).overview. */
+  channels?: () => ChannelOverview;
 }
 
 export interface Console {
@@ -115,13 +120,16 @@ export function createConsole(deps: ConsoleDeps): Console {
     complaintStatuses: COMPLAINT_STATUSES, applicationStatuses: APPLICATION_STATUSES, outcomes: OUTCOMES.slice(0, 4),
     statusNames: records.texts.statuses,
   });
+  const templates = new MongoTemplateDeliveries(connection);
   const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now });
 
   const api = express.Router();
   api.use(express.json({ limit: '64kb' }));
   api.use((_req, res, next) => { res.set('cache-control', 'no-store'); next(); });
   api.use(authRoutes({ staff, audit: (e) => audit.record(e), limitStore: limits, signInLimit: deps.signInLimit }));
-  api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog }));
+  api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog,
+    templates: (user, since) => templates.latest(20, { user, since }) }));
+  api.use(channelsApi({ staff, overview: deps.channels, templates }));
   api.use(rec.router);
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 
@@ -150,11 +158,12 @@ export function createConsole(deps: ConsoleDeps): Console {
 }
 
 /** Adds the console to the composed app: handoff flows into the assistant, the router at /console. As main.ts does. */
-export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number }): Console {
+export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview } }): Console {
   const staffConsole = createConsole({
     connection: o.db.connection, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.assistant.phrases,
     transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
+    channels: o.channels && (() => o.channels!.overview()),
   });
   nafidha.assistant.registerFlows(staffConsole.flows);
   nafidha.mounts.push({ path: '/console', router: staffConsole.router });

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   // channels & console: add senders and mounts here, before the app is built.
   const channels = setUpChannels(config, nafidha, db, log);
   // console & handoff
-  const staffConsole = attachConsole(nafidha, { db, content, config, log });
+  const staffConsole = attachConsole(nafidha, { db, content, config, log, channels });
 
   const server = http.createServer(nafidha.app());
   nafidha.assistant.startWebSocket(server, '/chat/ws');

@@ -2,12 +2,16 @@ import type { Nafidha } from '../compose.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connection.js';
 import { MongoChannelWindows } from '../db/channel-windows.js';
+import { MongoTemplateDeliveries } from '../db/template-deliveries.js';
+import type { ChannelOverview } from './overview.js';
 import { commandMenu, createTelegramChannel } from './telegram/index.js';
 import { createWhatsAppCloudRouter } from './whatsapp-cloud/index.js';
 import { createWhatsAppWebChannel } from './whatsapp-web/index.js';
 
 export interface Channels {
   whatsappWeb?: ReturnType<typeof createWhatsAppWebChannel>;
+  /** The channels' state now, for the console's admin view. */
+  overview(): ChannelOverview;
   /** Starts what needs the server listening (Telegram polling, WhatsApp Web); a bad credential logs one line. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -17,7 +21,10 @@ export interface Channels {
 export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, log: (l: string) => void): Channels {
   const starts: Array<() => Promise<unknown>> = [];
   const stops: Array<() => Promise<unknown>> = [];
+  const telegramState: ChannelOverview['telegram'] = { on: false };
+  let cloudState: ChannelOverview['whatsappCloud'] = { on: false };
   const channels: Channels = {
+    overview: () => ({ telegram: { ...telegramState }, whatsappWeb: channels.whatsappWeb?.status, whatsappCloud: { ...cloudState } }),
     start: async () => { await Promise.all(starts.map((s) => s().catch((err) => log(`channel start failed: ${err}`)))); },
     stop: async () => { await Promise.all(stops.map((s) => s().catch(() => undefined))); },
   };
@@ -32,7 +39,10 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
     });
     nafidha.senders.push(telegram.sender);
     if (telegram.webhook) nafidha.mounts.push({ path: telegram.webhook.path, router: telegram.webhook.handler });
-    starts.push(() => telegram.start());
+    Object.assign(telegramState, { on: true, state: 'starting', mode: telegram.webhook ? 'webhook' : 'polling' });
+    starts.push(() => telegram.start().then(
+      (ok) => { Object.assign(telegramState, { state: ok ? 'on' : 'off', username: telegram.username() }); },
+      (err) => { telegramState.state = 'off'; throw err; }));
     stops.push(() => telegram.stop());
   } else log('Telegram: off (set TELEGRAM_TOKEN to switch it on)');
 
@@ -46,12 +56,15 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
 
   const wc = config.whatsappCloud;
   if (wc.token && wc.phoneNumberId && wc.appSecret && wc.verifyToken) {
+    const templates = new MongoTemplateDeliveries(db.connection);
     const cloud = createWhatsAppCloudRouter({
       verifyToken: wc.verifyToken, appSecret: wc.appSecret, token: wc.token, phoneNumberId: wc.phoneNumberId,
       graphRoot: wc.graphRoot, templateName: wc.template, core: nafidha.assistant, log, windows: new MongoChannelWindows(db.connection),
       listButton: both('choices.button'),
-      onTemplate: (d) => log(`WhatsApp Cloud: outside the 24-hour window, sent as template to ${JSON.stringify(d)}`),
+      // Kept in the database so the console (of any instance) can say which messages went as the template.
+      onTemplate: (d) => { void templates.record(d).catch((err) => log(`WhatsApp Cloud: the template delivery to ${d.user} was not recorded: ${err}`)); },
     });
+    cloudState = { on: true, template: wc.template ?? 'nafidha_update' };
     nafidha.senders.push(cloud.sender);
     nafidha.mounts.push({ path: '/webhooks/whatsapp', router: cloud.router });
   } else if (wc.token || wc.phoneNumberId || wc.appSecret || wc.verifyToken) {

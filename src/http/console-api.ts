@@ -32,6 +32,8 @@ export interface ConsoleApiDeps {
   audit: AuditLog;
   events: ConsoleEvents;
   earlier?: EarlierRecords;
+  /** Messages of this handoff that WhatsApp Cloud had to send as the approved template (the 24-hour window was closed). */
+  templates?: (user: string, since: Date) => Promise<{ at: Date; template: string }[]>;
   catalog: () => unknown;
 }
 
@@ -72,11 +74,15 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
   router.get('/conversations/:id', as('agent'), route(async (req, res) => {
     const handoff = await deps.handoffs.get(req.params.id);
     if (!handoff) { res.status(404).json({ error: 'not-found' }); return; }
-    const [transcript, earlier] = await Promise.all([
+    const [transcript, earlier, templates] = await Promise.all([
       deps.transcripts.list(handoff.conversation, 500),
       deps.earlier?.({ channel: handoff.channel, user: handoff.user }, req.staff!) ?? { complaints: [], applications: [] },
+      handoff.channel === 'whatsapp-cloud' && deps.templates ? deps.templates(handoff.user, handoff.queuedAt) : [],
     ]);
-    res.json({ handoff: { ...handoffSummary(handoff), notes: handoff.notes }, transcript: transcript.map(shownLine), ...earlier });
+    res.json({
+      handoff: { ...handoffSummary(handoff), notes: handoff.notes }, transcript: transcript.map(shownLine), ...earlier,
+      templates: templates.map((t) => ({ at: t.at, template: t.template })),
+    });
   }));
 
   router.post('/conversations/:id/take', as('agent'), route(async (req, res) => {

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WhatsAppWebStatus } from '../../src/channels/whatsapp-web/index.js';
+import { MongoTemplateDeliveries } from '../../src/db/template-deliveries.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // The whole story in a real browser: a citizen in the web chat, an agent in the console, the assistant again after.
@@ -15,9 +18,10 @@ let browser: Browser;
 let password: string;
 const dialogs: string[] = [];
 const pageErrors: string[] = [];
+const whatsappWeb: WhatsAppWebStatus = { state: 'disconnected', since: new Date() };
 
 beforeAll(async () => {
-  server = await startTestServer({ dbName: 'browser' });
+  server = await startTestServer({ dbName: 'browser', channels: { overview: () => ({ telegram: { on: true, state: 'on', username: 'BaladiyaBot', mode: 'polling' }, whatsappWeb, whatsappCloud: { on: true, template: 'nafidha_update' } }) } });
   password = await server.addStaff('amal', 'agent');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -130,6 +134,7 @@ describe('the counter and complaint pages', () => {
     await staff.waitForSelector('#queue-waiting');
     if (await staff.getAttribute('html', 'dir') === 'rtl') await staff.click('#lang');
 
+    expect(await staff.locator('#nav-channels').isHidden()).toBe(true); // admins only
     await staff.click('a[href="#/file"]');
     await staff.selectOption('#file-form select[name=category]', 'street-lighting');
     await staff.fill('#file-form textarea[name=description]', 'Street light out for a week <b>near</b> the school');
@@ -164,4 +169,37 @@ describe('the counter and complaint pages', () => {
     await receipt.screenshot({ path: path.join(SHOTS, 'receipt-ar.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 120_000);
+});
+
+describe('the Channels view', () => {
+  it('shows an admin the QR code to link the WhatsApp phone, that it logged out, and then that it is linked', async () => {
+    Object.assign(whatsappWeb, { state: 'qr', qr: await QRCode.toDataURL('2@browser-test-link-code', { margin: 1, width: 264 }), loggedOutAt: new Date(Date.now() - 5 * 60_000), since: new Date() });
+    await new MongoTemplateDeliveries(server.db.connection).record({ user: '218920000001', template: 'nafidha_update', messageIds: ['wamid.1'] });
+    const adminPassword = await server.addStaff('nour', 'admin');
+    const admin = await page('en');
+    await admin.goto(`${server.url}/console/`);
+    await admin.fill('input[name=username]', 'nour');
+    await admin.fill('input[name=password]', adminPassword);
+    await admin.click('#signin button[type=submit]');
+    await admin.waitForSelector('#queue-waiting');
+    if (await admin.getAttribute('html', 'dir') === 'rtl') await admin.click('#lang');
+
+    await admin.click('#nav-channels');
+    const qr = admin.locator('img#whatsapp-qr');
+    await qr.waitFor();
+    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true); // the CSP lets data: images through
+    await admin.locator('#whatsapp-logged-out', { hasText: 'logged this device out' }).waitFor();
+    await admin.locator('#template-deliveries td', { hasText: '+218920000001' }).waitFor();
+    await admin.locator('#channel-telegram', { hasText: '@BaladiyaBot' }).waitFor();
+    await admin.screenshot({ path: path.join(SHOTS, 'console-channels-en.png'), fullPage: true });
+
+    // The view follows the session without a reload.
+    Object.assign(whatsappWeb, { state: 'ready', qr: undefined, loggedOutAt: undefined, phone: '218910000000', since: new Date() });
+    await admin.click('#lang');
+    await admin.waitForSelector('html[dir=rtl]');
+    await admin.locator('#whatsapp-web-state', { hasText: 'مرتبط ويعمل' }).waitFor({ timeout: 8000 });
+    expect(await admin.locator('#whatsapp-qr, #whatsapp-logged-out').count()).toBe(0);
+    await admin.screenshot({ path: path.join(SHOTS, 'console-channels-ar.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { ChannelOverview } from '../../src/channels/overview.js';
 import { composeNafidha, type Nafidha } from '../../src/compose.js';
 import { attachConsole, type Console } from '../../src/console.js';
 import type { ChannelName, ChannelSender, Reply } from '../../src/conversation/types.js';
@@ -30,7 +31,7 @@ export interface TestServer {
 }
 
 /** The app exactly as main.ts builds it (composeNafidha + attachConsole), on a test database, on 127.0.0.1:<free port>. */
-export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer } = {}): Promise<TestServer> {
+export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview } } = {}): Promise<TestServer> {
   // `join`: a second server instance on the first one's database (closing it leaves the database to the first).
   const db = o.join ? await joinDatabase(o.join.db.uri) : await testDatabase(o.dbName ?? 'console');
   const { content, understander } = shippedContent();
@@ -38,7 +39,7 @@ export async function startTestServer(o: { staffClock?: () => Date; signInLimit?
   const nafidha = composeNafidha({ config: { knowledgeDir, open311Keys: [] }, content, db, understander, log: () => undefined, dispatchIntervalMs: 50 });
   const staffConsole = attachConsole(nafidha, {
     db, content, config: { knowledgeDir, sessionSecret: 'test-session-secret', publicUrl: undefined }, log: () => undefined,
-    staffClock: o.staffClock ?? (() => IN_HOURS), pollMs: 100, signInLimit: o.signInLimit,
+    staffClock: o.staffClock ?? (() => IN_HOURS), pollMs: 100, signInLimit: o.signInLimit, channels: o.channels,
   });
   nafidha.senders.push(...(o.senders ?? []));
   const server = http.createServer(nafidha.app());

@@ -40,6 +40,8 @@ export interface TelegramChannel {
   /** Connects; false (after one log line) when the token is refused or Telegram cannot be reached. */
   start(): Promise<boolean>;
   stop(): Promise<void>;
+  /** The bot's @username, once start() has reached Telegram. */
+  username(): string | undefined;
   /** Resolves when every received update has been answered and every reply sent. */
   idle(): Promise<void>;
 }
@@ -186,6 +188,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       log(`Telegram: @${bot.botInfo.username} is listening (${hook ? `webhook ${hook.url.origin}${hook.url.pathname}` : 'long polling'}).`);
       return true;
     },
+
+    username: () => bot.botInfo?.username,
 
     async stop() {
       if (polling) {

@@ -114,7 +114,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
       if (c !== client) return;
       delay = backoff.firstMs;
       const phone = c.info?.wid?.user;
-      setState('ready', { phone });
+      setState('ready', { phone, loggedOutAt: undefined });
       log(`WhatsApp: linked${phone ? ` to +${phone}` : ''} and ready.`);
     });
     c.on('message', onMessage);

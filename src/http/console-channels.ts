@@ -1,0 +1,44 @@
+import express, { type Router } from 'express';
+import type { ChannelOverview } from '../channels/overview.js';
+import type { TemplateDelivery } from '../db/template-deliveries.js';
+import type { StaffStore } from '../domain/staff.js';
+import { requireStaff } from './auth.js';
+import { route } from './console-api.js';
+
+// The admins' view of the channels: the WhatsApp Web link (QR code, state, linked phone), Telegram, and the messages
+// the WhatsApp Cloud API had to send as the approved template. Read-only, so nothing here is audited.
+
+export interface ChannelsApiDeps {
+  staff: StaffStore;
+  /** This instance's channels now; everything reads as off when absent (a console without channels). */
+  overview?: () => ChannelOverview;
+  templates: { latest(limit?: number, filter?: { user?: string; since?: Date }): Promise<TemplateDelivery[]> };
+}
+
+const OFF: ChannelOverview = { telegram: { on: false }, whatsappCloud: { on: false } };
+const QR_IMAGE = /^data:image\/png;base64,[A-Za-z0-9+/=]+$/;
+
+export function channelsApi(deps: ChannelsApiDeps): Router {
+  const router = express.Router();
+
+  router.get('/channels', requireStaff(deps.staff, 'admin'), route(async (_req, res) => {
+    const o = deps.overview?.() ?? OFF;
+    const wa = o.whatsappWeb;
+    const templates = await deps.templates.latest(50);
+    res.json({
+      now: new Date(),
+      whatsappWeb: wa
+        ? {
+          on: true, state: wa.state, since: wa.since, phone: wa.state === 'ready' ? wa.phone : undefined,
+          // Only an image we made ourselves, and only while it is the one to scan.
+          qr: wa.state === 'qr' && wa.qr && QR_IMAGE.test(wa.qr) ? wa.qr : undefined,
+          loggedOutAt: wa.state === 'ready' ? undefined : wa.loggedOutAt,
+        }
+        : { on: false },
+      whatsappCloud: { ...o.whatsappCloud, templates: templates.map((t) => ({ user: t.user, template: t.template, at: t.at, messages: t.messageIds.length })) },
+      telegram: o.telegram,
+    });
+  }));
+
+  return router;
+}
