@@ -5,7 +5,7 @@ import { MongoChannelWindows } from '../db/channel-windows.js';
 import { MongoTemplateDeliveries } from '../db/template-deliveries.js';
 import type { ChannelOverview } from './overview.js';
 import { commandMenu, createTelegramChannel } from './telegram/index.js';
-import { createWhatsAppCloudRouter } from './whatsapp-cloud/index.js';
+import { createWhatsAppCloudRouter, DEFAULT_TEMPLATE } from './whatsapp-cloud/index.js';
 import { createWhatsAppWebChannel } from './whatsapp-web/index.js';
 
 export interface Channels {
@@ -64,7 +64,7 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
       // Kept in the database so the console (of any instance) can say which messages went as the template.
       onTemplate: (d) => { void templates.record(d).catch((err) => log(`WhatsApp Cloud: the template delivery to ${d.user} was not recorded: ${err}`)); },
     });
-    cloudState = { on: true, template: wc.template ?? 'nafidha_update' };
+    cloudState = { on: true, template: wc.template ?? DEFAULT_TEMPLATE };
     nafidha.senders.push(cloud.sender);
     nafidha.mounts.push({ path: '/webhooks/whatsapp', router: cloud.router });
   } else if (wc.token || wc.phoneNumberId || wc.appSecret || wc.verifyToken) {

@@ -17,6 +17,9 @@ export type { CustomerServiceWindows } from './window.js';
 // Meta's answer when a free-form message is sent outside the 24-hour window.
 const OUTSIDE_WINDOW = 131047;
 
+/** The approved template used outside the 24-hour window when none is configured. */
+export const DEFAULT_TEMPLATE = 'nafidha_update';
+
 export interface WhatsAppCloudOptions {
   verifyToken: string;
   appSecret: string;
@@ -59,7 +62,7 @@ export interface WhatsAppCloudChannel {
 export function createWhatsAppCloudRouter(options: WhatsAppCloudOptions): WhatsAppCloudChannel {
   const { core, log, windows } = options;
   const graph = graphClient(options);
-  const templateName = options.templateName ?? 'nafidha_update';
+  const templateName = options.templateName ?? DEFAULT_TEMPLATE;
   const languages = options.templateLanguages ?? { ar: 'ar', en: 'en' };
   const queues = new KeyedLock();
   const seen = new RecentIds();
