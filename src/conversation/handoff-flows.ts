@@ -17,13 +17,20 @@ export function handoffFlows(handoffs: HandoffService, commands: Content['comman
       // The "talk to staff" button offered after two misunderstood messages arrives as an ordinary request.
       const why = reason === 'requested' && turn.state.misses >= 2 ? 'misunderstood' : reason;
       const guess = turn.understanding ? { intent: turn.understanding.intent, confidence: Math.round(turn.understanding.confidence * 1000) / 1000 } : undefined;
-      return handoffs.request({ conversation: turn.conversation, chat: { channel: turn.inbound.channel, user: turn.inbound.user }, reason: why, lang: turn.lang, guess });
+      const replies = await handoffs.request({ conversation: turn.conversation, chat: { channel: turn.inbound.channel, user: turn.inbound.user }, reason: why, lang: turn.lang, guess });
+      turn.state.withStaff = true;
+      return replies;
     },
+    // Only a chat that was handed over looks its handoff up, so ordinary messages cost no extra query.
     async relay(turn: Turn) {
-      if (isKeyword(turn.text)) return undefined;
-      return handoffs.relay(turn.conversation, turn.state.langChosen ? turn.lang : undefined);
+      if (!turn.state.withStaff || isKeyword(turn.text)) return undefined;
+      const replies = await handoffs.relay(turn.conversation, turn.state.langChosen ? turn.lang : undefined);
+      if (!replies) turn.state.withStaff = false;
+      return replies;
     },
     async cancel(turn: Turn) {
+      if (!turn.state.withStaff) return false;
+      turn.state.withStaff = false;
       return handoffs.leave(turn.conversation);
     },
   };

@@ -26,6 +26,8 @@ export interface ChatState {
   suggesting?: boolean;
   /** Waiting for a tracking code. */
   awaitingCode?: boolean;
+  /** Handed over to staff (queued or held) as far as this chat knows; staff may have handed it back since. */
+  withStaff?: boolean;
   /** Waiting for the comment after "no, it is not fixed". */
   notFixed?: string;
 }
