@@ -1,4 +1,4 @@
-import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationState, type ConversationReference, type ResourceResponse, type Storage } from 'botbuilder';
+import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationState, type ConversationReference, type ResourceResponse, type Storage, type StoreItems } from 'botbuilder';
 import { Botkit, type BotkitMessage, type BotWorker } from 'botkit';
 import { WebAdapter } from 'botbuilder-adapter-web';
 import type { Server } from 'node:http';
@@ -47,6 +47,42 @@ class WebChatAdapter extends WebAdapter {
   override init(): void { /* see startWebSocket */ }
 }
 
+/**
+ * botkit saves a chat's state inside its own callbacks, where a failed save is an unhandled rejection that stops the
+ * whole process. Its saves are held here instead and made by the turn, after the transcript, so a database error
+ * fails that one turn and a stored state always has its transcript lines.
+ */
+class SavesByTurn implements Storage {
+  private readonly held = new Map<string, StoreItems[string]>();
+
+  constructor(private readonly inner: Storage) {}
+
+  read(keys: string[]): Promise<StoreItems> {
+    return this.inner.read(keys);
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    for (const [key, value] of Object.entries(changes)) this.held.set(key, value);
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) this.held.delete(key);
+    await this.inner.delete(keys);
+  }
+
+  /** Stores what the turn with this storage key left to save (nothing when it changed nothing). */
+  async save(key: string): Promise<void> {
+    if (!this.held.has(key)) return;
+    const value = this.held.get(key);
+    this.held.delete(key);
+    await this.inner.write({ [key]: value });
+  }
+
+  forget(key: string): void {
+    this.held.delete(key);
+  }
+}
+
 export interface AssistantDeps {
   content: Content;
   understander: Understander;
@@ -75,12 +111,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const log = deps.log ?? ((l: string) => console.log(l));
   const web = new WebChatAdapter();
   const channels = new ChannelAdapter();
-  const controller = new Botkit({ adapter: web, storage: deps.storage, disable_webserver: true, disable_console: true });
+  const saves = new SavesByTurn(deps.storage);
+  const controller = new Botkit({ adapter: web, storage: saves, disable_webserver: true, disable_console: true });
   const phrases = new Phrasebook(deps.content);
   const flows: Flows = { ...deps.flows };
   const responder = new Responder(deps.content, deps.understander, phrases, flows);
   // botkit keeps its conversation state private in its types; our chat state lives in the same storage document.
-  const chatState = (controller as unknown as { conversationState: ConversationState }).conversationState.createProperty<ChatState>('nafidha');
+  const conversationState = (controller as unknown as { conversationState: ConversationState }).conversationState;
+  const chatState = conversationState.createProperty<ChatState>('nafidha');
   const lock = new KeyedLock();
   const defaultLang = 'ar' as const;
 
@@ -138,7 +176,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     await bot.say(toBotkit(reply));
   });
 
-  /** Runs one turn: serialised per chat, transcript written with the replies. */
+  /** Runs one turn: serialised per chat; the transcript, then the state, stored before any reply is returned. */
   async function turn(ctx: TurnContext, inbound: InboundMessage | undefined): Promise<void> {
     const conversation = key(inbound?.channel ?? 'web', inbound?.user ?? String(ctx.activity.from?.id));
     const sent: Reply[] = [];
@@ -147,17 +185,23 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       return next();
     });
     await lock.run(conversation, async () => {
-      await controller.handleTurn(ctx);
-      const u = ctx.turnState.get('nafidha.understanding') as { intent: string; confidence: number } | undefined;
-      const at = Date.now();
-      const entries: TranscriptEntry[] = [];
-      if (ctx.activity.type === ActivityTypes.Message) {
-        const text = (inbound?.text ?? ctx.activity.text ?? '').slice(0, 10_000);
-        entries.push({ conversation, from: 'citizen', text, at: new Date(at), intent: u?.intent, confidence: u?.confidence,
-          attachments: inbound?.location ? [{ kind: 'location', ...inbound.location }] : undefined });
+      const stateKey = conversationState.getStorageKey(ctx) as string;
+      try {
+        await controller.handleTurn(ctx);
+        const u = ctx.turnState.get('nafidha.understanding') as { intent: string; confidence: number } | undefined;
+        const at = Date.now();
+        const entries: TranscriptEntry[] = [];
+        if (ctx.activity.type === ActivityTypes.Message) {
+          const text = (inbound?.text ?? ctx.activity.text ?? '').slice(0, 10_000);
+          entries.push({ conversation, from: 'citizen', text, at: new Date(at), intent: u?.intent, confidence: u?.confidence,
+            attachments: inbound?.location ? [{ kind: 'location', ...inbound.location }] : undefined });
+        }
+        sent.forEach((r, i) => entries.push({ conversation, from: 'bot', text: r.text, at: new Date(at + 1 + i) }));
+        await deps.transcripts.append(entries);
+        await saves.save(stateKey);
+      } finally {
+        saves.forget(stateKey);
       }
-      sent.forEach((r, i) => entries.push({ conversation, from: 'bot', text: r.text, at: new Date(at + 1 + i) }));
-      await deps.transcripts.append(entries);
     });
   }
 

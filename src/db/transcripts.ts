@@ -1,5 +1,6 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { TranscriptEntry, TranscriptStore } from '../domain/transcript.js';
+import { GroupCommit } from './group-commit.js';
 
 const schema = new Schema<TranscriptEntry>({
   conversation: { type: String, required: true },
@@ -13,15 +14,35 @@ const schema = new Schema<TranscriptEntry>({
 }, { versionKey: false, collection: 'messages' });
 schema.index({ conversation: 1, at: 1 });
 
+type Line = TranscriptEntry & { _id: Types.ObjectId };
+
+/** True when every write error is a line stored already (by a batch that failed after storing it). */
+function onlyDuplicates(err: unknown): boolean {
+  const e = err as { code?: unknown; writeErrors?: Array<{ code?: unknown; err?: { code?: unknown } }> };
+  if (e?.code === 11000 && !e.writeErrors?.length) return true;
+  return !!e?.writeErrors?.length && e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
+}
+
 export class MongoTranscriptStore implements TranscriptStore {
   private readonly model: Model<TranscriptEntry>;
+  // Lines of turns finishing at the same moment go to the database in one insert; each turn waits for its own.
+  private readonly lines: GroupCommit<Line[]>;
 
   constructor(connection: Connection) {
     this.model = connection.models.Message ?? connection.model<TranscriptEntry>('Message', schema);
+    const insert = async (docs: Line[]) => {
+      try {
+        await this.model.insertMany(docs, { ordered: false, lean: true });
+      } catch (err) {
+        if (!onlyDuplicates(err)) throw err;
+      }
+    };
+    this.lines = new GroupCommit((groups) => insert(groups.flat()), insert);
   }
 
   async append(entries: TranscriptEntry[]): Promise<void> {
-    if (entries.length) await this.model.insertMany(entries, { ordered: true, lean: true });
+    // Ids are given here so a line retried after a failed batch is recognised rather than stored twice.
+    if (entries.length) await this.lines.write(entries.map((e) => ({ ...e, _id: new Types.ObjectId() })));
   }
 
   async list(conversation: string, limit = 500): Promise<TranscriptEntry[]> {

@@ -156,6 +156,9 @@ export class ServiceFinder {
         let matched = 0;
         const at: number[] = [];
         const all: number[] = [];
+        // Found in the same pass as the weights: this loop runs for every name sharing a word with the message.
+        let uniquePresent = false;
+        let purePresent = false;
         for (const aw of a.words) {
           const x = this.weight.get(aw) ?? 0;
           total += x;
@@ -165,12 +168,14 @@ export class ServiceFinder {
           all.push(p.at);
           if (!this.ordinary.has(aw)) at.push(p.at);
           if (!this.ordinary.has(aw)) evidence.set(a.service, (evidence.get(a.service) ?? new Set()).add(p.at));
+          uniquePresent ||= this.unique.has(aw);
+          purePresent ||= this.pure.has(aw);
         }
         // A long alias fully present is stronger evidence than a one-word alias; a name only partly there by words
         // other services share ("رخصة" of "رخصة مهنة") is weaker evidence than its share of the weight.
-        const partial = all.length < a.words.length && !a.words.some((aw) => present.has(aw) && this.unique.has(aw)) ? PARTIAL : 1;
+        const partial = all.length < a.words.length && !uniquePresent ? PARTIAL : 1;
         const score = (matched / total) * Math.min(1, 0.7 + 0.15 * a.words.length) * partial;
-        const sure = all.length === a.words.length || a.words.some((aw) => present.has(aw) && this.pure.has(aw));
+        const sure = all.length === a.words.length || purePresent;
         const prev = best.get(a.service);
         if (!prev || score > prev.score || (score === prev.score && all.length > prev.all.length)) best.set(a.service, { id: a.service, score, at, all, sure });
       }

@@ -1,0 +1,127 @@
+// The server side of `npm run bench`: the product as main.ts wires it (the staff console and handoff included; the
+// Telegram and WhatsApp channels left out, as they would call the outside world), on 127.0.0.1, in its own process
+// so the benchmark can read this process's CPU time, memory and database commands (over the IPC channel only).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import mongoose from 'mongoose';
+import { composeNafidha } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
+import { attachConsole } from '../src/console.js';
+import { loadContent } from '../src/content/load.js';
+import { connectDatabase } from '../src/db/connection.js';
+
+const { ObjectId } = mongoose.mongo;
+
+export type ServerCommand =
+  | { type: 'stats' }
+  | { type: 'ceiling'; concurrency: number; ms: number }
+  | { type: 'gc' }
+  | { type: 'stored' }
+  | { type: 'stop'; dropDatabase: boolean };
+export type ServerRequest = ServerCommand & { id: number };
+
+export interface ServerStats {
+  cpuMicros: number;
+  rss: number;
+  /** The highest RSS sampled every 50 ms since the last stats request (and at it). */
+  peakRssSinceLast: number;
+  /** The kernel's high-water mark for the whole process life, start-up included. */
+  maxRss: number;
+  heapUsed: number;
+  commands: number;
+  /** Commands by "name collection", e.g. "update botstate". */
+  byCommand: Record<string, number>;
+}
+
+export interface Stored { chats: number; transcriptLines: number; complaints: number }
+
+export interface Ceiling { iterations: number; roundTrips: number; ms: number; roundTripsPerSecond: number }
+
+const uri = process.env.MONGODB_URI;
+if (!uri || !process.send) {
+  console.error('bench-server is started by scripts/bench.ts (needs MONGODB_URI and an IPC channel)');
+  process.exit(2);
+}
+const send = (m: unknown) => process.send!(m);
+
+const started = performance.now();
+const config = loadConfig();
+const content = loadContent(config.knowledgeDir, config.intentsDir);
+const db = await connectDatabase(uri);
+const byCommand: Record<string, number> = {};
+db.connection.getClient().on('commandStarted', (e) => {
+  const target = (e.command as Record<string, unknown>)[e.commandName];
+  const key = typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName;
+  byCommand[key] = (byCommand[key] ?? 0) + 1;
+});
+const nafidha = composeNafidha({ config, content, db, log: () => undefined });
+const staffConsole = attachConsole(nafidha, { db, content, config, log: () => undefined });
+const server = http.createServer({ keepAliveTimeout: 60_000 }, nafidha.app());
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+nafidha.start();
+await staffConsole.start();
+
+let peak = process.memoryUsage.rss();
+const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 50);
+sampler.unref();
+
+function stats(): ServerStats {
+  const cpu = process.cpuUsage();
+  const rss = process.memoryUsage.rss();
+  const out = { cpuMicros: cpu.user + cpu.system, rss, peakRssSinceLast: Math.max(peak, rss), maxRss: process.resourceUsage().maxRSS * 1024,
+    heapUsed: process.memoryUsage().heapUsed, commands: db.commands(), byCommand: { ...byCommand } };
+  peak = rss;
+  return out;
+}
+
+/** How much the database holds: on FerretDB's SQLite every lookup scans its collection, so cost grows with it. */
+async function stored(): Promise<Stored> {
+  const count = (name: string) => db.connection.collection(name).estimatedDocumentCount().catch(() => NaN);
+  return { chats: await count('botstate'), transcriptLines: await count('messages'), complaints: await count('complaints') };
+}
+
+/** The database's own speed through the same driver: `concurrency` loops of insertOne then findOne by _id. */
+async function ceiling(concurrency: number, ms: number): Promise<Ceiling> {
+  const collection = db.connection.getClient().db(db.connection.name).collection<{ _id: InstanceType<typeof ObjectId>; n: number; at: Date }>('bench_ceiling');
+  await collection.insertOne({ _id: new ObjectId(), n: -1, at: new Date() });
+  let iterations = 0;
+  const t0 = performance.now();
+  const until = t0 + ms;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < until) {
+      const _id = new ObjectId();
+      await collection.insertOne({ _id, n: iterations, at: new Date() });
+      if (!(await collection.findOne({ _id }))) throw new Error('ceiling: an inserted document was not found');
+      iterations++;
+    }
+  }));
+  const elapsed = performance.now() - t0;
+  await collection.drop().catch(() => undefined);
+  return { iterations, roundTrips: iterations * 2, ms: elapsed, roundTripsPerSecond: (iterations * 2) / (elapsed / 1000) };
+}
+
+process.on('message', (m: ServerRequest) => {
+  void (async () => {
+    try {
+      if (m.type === 'stats') send({ id: m.id, stats: stats() });
+      else if (m.type === 'stored') send({ id: m.id, stored: await stored() });
+      else if (m.type === 'gc') { (globalThis as { gc?: () => void }).gc?.(); send({ id: m.id, stats: stats() }); }
+      else if (m.type === 'ceiling') send({ id: m.id, ceiling: await ceiling(m.concurrency, m.ms) });
+      else if (m.type === 'stop') {
+        server.closeAllConnections();
+        server.close();
+        await nafidha.stop();
+        await staffConsole.stop();
+        if (m.dropDatabase) await db.connection.dropDatabase().catch(() => undefined);
+        await db.close();
+        send({ id: m.id, stopped: true });
+        process.disconnect();
+      }
+    } catch (err) {
+      send({ id: m.id, error: err instanceof Error ? err.stack : String(err) });
+    }
+  })();
+});
+process.on('disconnect', () => process.exit(0));
+
+send({ ready: true, port: (server.address() as AddressInfo).port, startupMs: performance.now() - started, services: content.services.length });
