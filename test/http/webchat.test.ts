@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Database } from '../../src/db/connection.js';
+import { MongoTranscriptStore } from '../../src/db/transcripts.js';
 import { createApp } from '../../src/http/server.js';
 import { testAssistant } from '../helpers/assistant.js';
 import { testDatabase } from '../helpers/db.js';
@@ -61,6 +62,9 @@ describe('web chat', () => {
     ws.send(JSON.stringify({ type: 'message', user, channel: 'websocket', text: 'what documents for a demolition permit?' }));
     await waiting;
     expect(received[1].text).toContain('Demolition');
+    // The reply is pushed during the turn; the transcript is written right after it.
+    const transcripts = new MongoTranscriptStore(db.connection);
+    await expect.poll(async () => (await transcripts.list(`web:${user}`)).length).toBeGreaterThanOrEqual(3);
     ws.close();
   });
 });
