@@ -161,6 +161,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
     state.choices = result.replies.at(-1)?.choices;
     ctx.turnState.set('nafidha.understanding', result.understanding);
+    if ('forgetSince' in result && result.forgetSince !== undefined) ctx.turnState.set('nafidha.forgetSince', result.forgetSince);
     for (const reply of result.replies) await bot.say(toBotkit(reply));
   });
 
@@ -197,6 +198,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
             attachments: inbound?.location ? [{ kind: 'location', ...inbound.location }] : undefined });
         }
         sent.forEach((r, i) => entries.push({ conversation, from: 'bot', text: r.text, at: new Date(at + 1 + i) }));
+        const forgetSince = ctx.turnState.get('nafidha.forgetSince') as number | undefined;
+        if (forgetSince !== undefined) {
+          const hidden = `${phrases.t('ar', 'transcript.anonymous')} / ${phrases.t('en', 'transcript.anonymous')}`;
+          for (const e of entries) { e.text = hidden; delete e.attachments; delete e.intent; delete e.confidence; }
+          await deps.transcripts.redact(conversation, new Date(forgetSince), hidden);
+        }
         await deps.transcripts.append(entries);
         await saves.save(stateKey);
       } finally {

@@ -36,6 +36,8 @@ export interface Turn {
   state: ChatState;
   lang: Lang;
   text: string;
+  /** Set by a flow when the transcript must forget the conversation from this time on (ms). */
+  forgetSince?: number;
   /** The first message of a visit: "سلام" then greets rather than says goodbye. */
   firstMessage?: boolean;
   understanding?: Understanding;
@@ -59,7 +61,13 @@ export interface Flows {
   handoff?: (turn: Turn, reason: 'requested' | 'legal-question' | 'form-help' | 'misunderstood') => Promise<Reply[]>;
 }
 
-export interface Result { replies: Reply[]; understanding?: Understanding; flow?: keyof Flows }
+export interface Result {
+  replies: Reply[];
+  understanding?: Understanding;
+  flow?: keyof Flows;
+  /** Transcript lines from this time on (this turn's included) must not keep what was said: an anonymous complaint. */
+  forgetSince?: number;
+}
 
 /** Decides the replies to one citizen message. Pure conversation logic; storage and channels are elsewhere. */
 export class Responder {
@@ -129,7 +137,7 @@ export class Responder {
     }
     if (this.flows.resume) {
       const resumed = await this.flows.resume(turn);
-      if (resumed) return { replies: [...replies, ...resumed] };
+      if (resumed) return { replies: [...replies, ...resumed], forgetSince: turn.forgetSince };
     }
     if (command) return { replies: [...replies, ...(await this.command(turn, text))] };
 

@@ -36,6 +36,8 @@ export type ComplaintStep = 'category' | 'category-confirm' | 'description' | 'l
 
 export interface ComplaintDraft {
   step: ComplaintStep;
+  /** When filing began (ms): an anonymous complaint's lines are forgotten from here on. */
+  startedAt?: number;
   category?: string;
   description?: string;
   location?: { lat: number; lon: number } | { text: string };

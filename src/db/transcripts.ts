@@ -45,6 +45,10 @@ export class MongoTranscriptStore implements TranscriptStore {
     if (entries.length) await this.lines.write(entries.map((e) => ({ ...e, _id: new Types.ObjectId() })));
   }
 
+  async redact(conversation: string, since: Date, text: string): Promise<void> {
+    await this.model.updateMany({ conversation, at: { $gte: since } }, { $set: { text }, $unset: { attachments: 1, intent: 1, confidence: 1 } });
+  }
+
   async list(conversation: string, limit = 500): Promise<TranscriptEntry[]> {
     const docs = await this.model.find({ conversation }).sort({ at: -1, _id: -1 }).limit(limit).lean();
     return docs.reverse().map(({ _id, ...rest }) => ({ ...rest, id: String(_id) }));

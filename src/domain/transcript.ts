@@ -17,4 +17,6 @@ export interface TranscriptEntry {
 export interface TranscriptStore {
   append(entries: TranscriptEntry[]): Promise<void>;
   list(conversation: string, limit?: number): Promise<TranscriptEntry[]>;
+  /** Replaces the text of a conversation's lines from `since` on (an anonymous complaint keeps nothing). */
+  redact(conversation: string, since: Date, text: string): Promise<void>;
 }

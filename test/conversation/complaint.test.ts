@@ -85,6 +85,13 @@ describe('filing a complaint in the chat', () => {
     expect(stored!.reporter).toBeUndefined();
     expect(stored!.source).toBeUndefined();
     expect(JSON.stringify(stored)).not.toContain('anon-citizen-1');
+
+    // Nor does the chat's transcript keep what was said or the code, so staff cannot link the chat to it.
+    const lines = await nafidha.transcripts.list('telegram:anon-citizen-1');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(lines)).not.toContain('الزبالة');
+    expect(JSON.stringify(lines)).not.toContain(code);
+    expect(JSON.stringify(lines)).not.toContain('حارة الجامع');
   });
 
   it('a location far outside the municipality is questioned and nothing is lost', async () => {

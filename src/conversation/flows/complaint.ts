@@ -25,7 +25,7 @@ export class ComplaintFlow {
   /** Starts from whatever the first message told: its category, its description, a shared location. */
   async start(turn: Turn): Promise<Reply[]> {
     const u = turn.understanding;
-    const draft: ComplaintDraft = { step: 'category', photos: [] };
+    const draft: ComplaintDraft = { step: 'category', photos: [], startedAt: Date.now() };
     const words = turn.text.trim().split(/\s+/).length;
     if (u?.category) {
       draft.category = u.category;
@@ -152,6 +152,8 @@ export class ComplaintFlow {
       return [this.problem(lang, first.problem, 'max' in first ? { max: first.max } : {}), this.ask(lang, draft)];
     }
     turn.state.complaint = undefined;
+    // Anonymous means nothing links the chat to the complaint: not even its transcript.
+    if (draft.privacy === 'anonymous') turn.forgetSince = draft.startedAt ?? Date.now();
     const { receipt } = result;
     const department = this.deps.content.departments.find((d) => d.id === receipt.department)?.name[lang] ?? receipt.department;
     const p = this.deps.phrases;
