@@ -8,8 +8,7 @@ import type { Nafidha } from '../../src/compose.js';
 import type { ChannelSender, InboundMessage, Reply } from '../../src/conversation/types.js';
 import { MongoChannelWindows } from '../../src/db/channel-windows.js';
 import type { Database } from '../../src/db/connection.js';
-import { testDatabase } from '../helpers/db.js';
-import { testNafidha } from '../helpers/nafidha.js';
+import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
 
 const APP_SECRET = 'app-secret-for-tests';
 const VERIFY = 'verify-me';
@@ -91,6 +90,7 @@ function expectWithinLimits(m: Posted): void {
   }
 }
 
+let server: TestServer;
 let db: Database;
 let nafidha: Nafidha;
 let graph: Awaited<ReturnType<typeof startFakeGraph>>;
@@ -103,12 +103,13 @@ const logs: string[] = [];
 const templates: CloudDelivery[] = [];
 
 beforeAll(async () => {
-  db = await testDatabase('whatsapp_cloud');
-  nafidha = testNafidha(db);
+  // The whole server as main.ts builds it (the console included, with its clock inside staff hours), on a test database.
+  server = await startTestServer({ dbName: 'whatsapp_cloud' });
+  db = server.db;
+  nafidha = server.nafidha;
   // Notifications go out through whichever channel the current test built.
   const sender: ChannelSender = { channel: 'whatsapp-cloud', send: (user, reply) => current.sender.send(user, reply) };
   nafidha.senders.push(sender);
-  nafidha.start();
   graph = await startFakeGraph();
   const app = express();
   // The router is mounted the way main mounts channel webhooks: before any JSON parser.
@@ -120,9 +121,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await graph.close();
-  await new Promise<void>((r) => web.close(() => r()));
-  await nafidha.stop();
-  await db.close();
+  await new Promise<void>((r) => web?.close(() => r()));
+  await server?.close();
 });
 beforeEach(() => {
   graph.sent.length = 0;
@@ -318,6 +318,53 @@ describe('WhatsApp Cloud API with the real assistant', () => {
     const notification = graph.sent.at(-1)!;
     expect(notification).toMatchObject({ to: from, type: expect.stringMatching(/text|interactive/) });
     expect(bodyOf([notification])).toContain(code);
+  });
+
+  it('a citizen presses the agent option and receives the staff reply sent through the console; after hand back the assistant answers again', async () => {
+    current = channel(nafidha.assistant);
+    const from = '218930000007';
+    const agent = new StaffClient(server.url);
+    expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);
+    const conversation = nafidha.assistant.conversationKey('whatsapp-cloud', from);
+    const toCitizen = (start: number) => graph.sent.slice(start).filter((m) => m.to === from);
+    /** Waits for a message to the citizen containing `part` among those sent from index `start` of the fake Graph API's log. */
+    const arrives = async (part: string, start: number) => {
+      const end = Date.now() + 10_000;
+      while (!toCitizen(start).some((m) => bodyOf([m]).includes(part)) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      const found = toCitizen(start).filter((m) => bodyOf([m]).includes(part));
+      expect(found).toHaveLength(1);
+      expectWithinLimits(found[0]);
+      return found[0];
+    };
+
+    // The main menu is a native list; the citizen presses its "talk to staff" row.
+    const menu = await deliver(from, { type: 'text', text: { body: '/menu' } });
+    const option = optionsOf(menu.at(-1)!).find((o) => o.id === '/agent');
+    expect(option).toBeTruthy();
+    const queued = await deliver(from, { type: 'interactive', interactive: { type: option!.kind, [option!.kind]: { id: option!.id, title: option!.title } } });
+    // Inside staff hours this is the queue position; outside them, when staff answer. Staff can take and reply either way.
+    expect(bodyOf(queued)).toMatch(/ترتيبك|موظف/);
+
+    const { body: queue } = await agent.json<{ waiting: Array<{ id: string; conversation: string; channel: string }> }>('GET', '/console/api/queue');
+    const waiting = queue.waiting.find((w) => w.conversation === conversation);
+    expect(waiting).toMatchObject({ channel: 'whatsapp-cloud' });
+    expect((await agent.json('POST', `/console/api/conversations/${waiting!.id}/take`)).status).toBe(200);
+    const before = graph.sent.length;
+    expect((await agent.json('POST', `/console/api/conversations/${waiting!.id}/reply`, { text: 'أهلاً ليلى، معك أمل من البلدية. كيف أساعدك؟' })).status).toBe(200);
+    // The reply reached the fake Graph API as a normal session message: the citizen wrote within the last 24 hours.
+    const reply = await arrives('معك أمل من البلدية', before);
+    expect(reply).toMatchObject({ to: from, type: 'text' });
+    expect((reply.text as { body: string }).body).toContain('أهلاً ليلى، معك أمل من البلدية. كيف أساعدك؟');
+    expect(templates.filter((t) => t.user === from)).toEqual([]);
+
+    const handing = graph.sent.length;
+    expect((await agent.json('POST', `/console/api/conversations/${waiting!.id}/hand-back`)).status).toBe(200);
+    await arrives(nafidha.assistant.phrases.t('ar', 'handoff.back'), handing);
+    const answer = bodyOf(await deliver(from, { type: 'text', text: { body: 'شو الاوراق المطلوبة لرخصة البناء' } }));
+    expect(answer).toContain('رخصة بناء');
+    expect(answer).toMatch(/الأوراق المطلوبة:\n1\. /);
+    const { body: after } = await agent.json<{ waiting: Array<{ conversation: string }>; held: Array<{ conversation: string }> }>('GET', '/console/api/queue');
+    expect([...after.waiting, ...after.held].filter((h) => h.conversation === conversation)).toEqual([]);
   });
 
   it('a citizen asks for a building permit\'s documents in Arabic and gets them, with native choices', async () => {

@@ -7,9 +7,7 @@ import type { ConversationCore } from '../../src/channels/port.js';
 import { clientOptions, createWhatsAppWebChannel, type WhatsAppWebChannel } from '../../src/channels/whatsapp-web/index.js';
 import type { Nafidha } from '../../src/compose.js';
 import type { ChannelSender, InboundMessage } from '../../src/conversation/types.js';
-import type { Database } from '../../src/db/connection.js';
-import { testDatabase } from '../helpers/db.js';
-import { testNafidha } from '../helpers/nafidha.js';
+import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
 
 const { Client } = wwebjs;
 // The library's real Message class (its typings declare Message only as an interface).
@@ -88,24 +86,23 @@ const until = async (check: () => boolean, ms = 10_000) => {
   }
 };
 
-let db: Database;
+let server: TestServer;
 let nafidha: Nafidha;
 let dataDir: string;
 let channel: WhatsAppWebChannel | undefined;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  db = await testDatabase('whatsapp_web');
-  nafidha = testNafidha(db);
+  // The whole server as main.ts builds it (the console included, with its clock inside staff hours), on a test database.
+  server = await startTestServer({ dbName: 'whatsapp_web' });
+  nafidha = server.nafidha;
   // Notifications go out through whichever channel instance the current test started.
   const sender: ChannelSender = { channel: 'whatsapp', send: (user, reply) => channel!.sender.send(user, reply) };
   nafidha.senders.push(sender);
-  nafidha.start();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nafidha-wa-'));
 });
 afterAll(async () => {
-  await nafidha.stop();
-  await db.close();
+  await server?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 afterEach(async () => { await channel?.stop(); channel = undefined; });
@@ -211,6 +208,50 @@ describe('WhatsApp Web', () => {
     expect((await nafidha.complaints.changeStatus(code!, 'in-progress', 'staff:public-works')).ok).toBe(true);
     await until(() => phone().texts(citizen).length > count);
     expect(phone().texts(citizen).at(-1)).toContain(code);
+  });
+
+  it('a citizen asks for an agent and receives the staff reply sent through the console; after hand back the assistant answers again', async () => {
+    PhoneDouble.linked = true;
+    const wa = start();
+    await wa.start();
+    const citizen = '96177777777@c.us';
+    const agent = new StaffClient(server.url);
+    expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);
+    const textsFor = () => phone().texts(citizen);
+    /** The citizen's next message, then the bot's answer to it. */
+    const say = async (body: string) => {
+      const before = textsFor().length;
+      phone().receive(citizen, { body });
+      await until(() => textsFor().length > before);
+      await wa.idle();
+      return textsFor().slice(before).join('\n');
+    };
+    /** Waits for a message to the citizen containing `part`, sent after the first `from` messages. */
+    const arrives = async (part: string, from: number) => {
+      await until(() => textsFor().slice(from).some((t) => t.includes(part)));
+      return textsFor().slice(from).find((t) => t.includes(part))!;
+    };
+
+    // Inside staff hours this is the queue position; outside them, when staff answer. Staff can take and reply either way.
+    expect(await say('بدي احكي مع موظف')).toMatch(/ترتيبك|موظف/);
+    const { body: queue } = await agent.json<{ waiting: Array<{ id: string; conversation: string; channel: string }> }>('GET', '/console/api/queue');
+    const waiting = queue.waiting.find((w) => w.conversation === nafidha.assistant.conversationKey('whatsapp', citizen));
+    expect(waiting).toMatchObject({ channel: 'whatsapp' });
+    expect((await agent.json('POST', `/console/api/conversations/${waiting!.id}/take`)).status).toBe(200);
+    const before = textsFor().length;
+    expect((await agent.json('POST', `/console/api/conversations/${waiting!.id}/reply`, { text: 'أهلاً ليلى، معك أمل من البلدية. كيف أساعدك؟' })).status).toBe(200);
+    // The reply went out through the channel's sender, i.e. the library Client's sendMessage to the citizen's chat.
+    expect(await arrives('معك أمل من البلدية', before)).toContain('أهلاً ليلى، معك أمل من البلدية. كيف أساعدك؟');
+    expect(phone().sent.filter((s) => s.content.includes('معك أمل من البلدية')).map((s) => s.chatId)).toEqual([citizen]);
+
+    const handing = textsFor().length;
+    expect((await agent.json('POST', `/console/api/conversations/${waiting!.id}/hand-back`)).status).toBe(200);
+    await arrives(nafidha.assistant.phrases.t('ar', 'handoff.back'), handing);
+    const answer = await say('شو الاوراق المطلوبة لرخصة البناء');
+    expect(answer).toContain('رخصة بناء');
+    expect(answer).toMatch(/الأوراق المطلوبة:\n1\. /);
+    const { body: after } = await agent.json<{ waiting: Array<{ conversation: string }>; held: Array<{ conversation: string }> }>('GET', '/console/api/queue');
+    expect([...after.waiting, ...after.held].filter((h) => h.conversation === nafidha.assistant.conversationKey('whatsapp', citizen))).toEqual([]);
   });
 
   it('locations and photos reach the conversation; the photo is downloaded only when asked for', async () => {
