@@ -11,6 +11,7 @@ export const MAX_TEXT = 2000;
 const FLOOD_WINDOW_MS = 10_000;
 const FLOOD_LIMIT = 20;
 const MIN_CONFIDENCE = 0.18;
+const CODE_SHAPE = /\b[CAScas]\s?-?\s?[0-9A-Za-z]{5}[\s-][0-9A-Za-z]{5}\b/g;
 const GLOBAL_COMMANDS = new Set(['start', 'help', 'menu', 'services', 'service', 'aspect', 'more', 'offices', 'lang', 'complaint', 'status', 'suggest', 'agent']);
 const ASPECTS = new Set(['documents', 'fees', 'duration', 'location', 'steps']);
 const LANGUAGE_WORDS: Record<string, Lang> = {
@@ -85,7 +86,8 @@ export class Responder {
   /** The language to answer in: the citizen's choice if they made one, else the language they wrote in. */
   language(state: ChatState, text: string): Lang {
     if (state.langChosen || text.startsWith('/')) return state.lang;
-    return detectLanguage(text) ?? state.lang;
+    // A tracking code is Latin letters in any language: "C-7KQ2X-M4PR9" alone does not switch to English.
+    return detectLanguage(text.replace(CODE_SHAPE, ' ')) ?? state.lang;
   }
 
   async respond(conversation: string, inbound: InboundMessage, state: ChatState, now = Date.now()): Promise<Result> {

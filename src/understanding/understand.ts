@@ -60,8 +60,10 @@ const SERVICE_TOKEN = `${MARK}service`;
 // something up". (Arabizi has digits in words, "3a2ar", so a lone run of letters and digits is not enough.)
 const CODE_DASHED = /(?:^|[^a-z0-9])(?:nf|[cas])\s*[-_#]\s*(?=[a-z0-9]*\d)[a-z0-9]{3,6}(?:\s*[-_ ]\s*[a-z0-9]{1,6})?(?![a-z0-9])/i;
 const CODE_SPACED = /(?:^|[^A-Za-z0-9])(?:NF|[CAS])\s+(?=[A-Z0-9]*\d)[A-Z0-9]{4,6}\s+[A-Z0-9]{3,6}(?![A-Za-z0-9])/;
+// The receipt's own shape ("C-RKPCT-RCJXZ"): a code may happen to have no digit at all.
+const CODE_CANONICAL = /(?:^|[^a-z0-9])[cas]\s*-\s*[a-z0-9]{5}\s*-\s*[a-z0-9]{5}(?![a-z0-9])/i;
 const hasTrackingCode = (text: string) => {
-  if (CODE_DASHED.test(text) || CODE_SPACED.test(text)) return true;
+  if (CODE_DASHED.test(text) || CODE_SPACED.test(text) || CODE_CANONICAL.test(text)) return true;
   const found = /\d/.test(text) && /[A-Z]/.test(text) ? findTrackingCode(text) : undefined;
   return !!found?.ok;
 };

@@ -47,6 +47,7 @@ describe('filing a complaint in the chat', () => {
     expect(mine).toContain(code);
     const own = await c.say(code.toLowerCase());
     expect(own).toContain(code);
+    expect(own).toContain('الشكوى');
 
     const stranger = await citizen(nafidha.assistant).say(`وين صارت الشكوى ${code}`);
     expect(stranger).toContain(code);

@@ -43,6 +43,13 @@ describe('understanding', () => {
     expect(u('بدي اعترض على قرار المحكمة').intent).toBe('legal-question');
   });
 
+  it('a tracking code means a status check, whatever letters and digits the code happens to have', () => {
+    for (const code of ['C-RKPCT-RCJXZ', 'c-7kq2x-m4pr9', 'A-3HJ9K-2WQ8P']) {
+      expect(u(code).intent).toBe('status-check');
+      expect(u(`status ${code}`).intent).toBe('status-check');
+    }
+  });
+
   it('gives every guess a confidence between 0 and 1', () => {
     for (const text of ['مرحبا', 'asdkjh qwe', 'رخصة بناء', '']) {
       const r = u(text);
