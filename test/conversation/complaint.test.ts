@@ -45,6 +45,7 @@ describe('filing a complaint in the chat', () => {
 
     const mine = await c.say(`/status`);
     expect(mine).toContain(code);
+
     const own = await c.say(code.toLowerCase());
     expect(own).toContain(code);
     expect(own).toContain('الشكوى');
@@ -52,6 +53,11 @@ describe('filing a complaint in the chat', () => {
     const stranger = await citizen(nafidha.assistant).say(`وين صارت الشكوى ${code}`);
     expect(stranger).toContain(code);
     expect(stranger).not.toContain('مدرسة');
+  });
+
+  it('asking for "the status of my application" is not taken for a mistyped code', async () => {
+    const reply = await citizen(nafidha.assistant).say('what is the status of my application');
+    expect(reply).toContain('tracking code from your receipt');
   });
 
   it('an English citizen is guided step by step and can fix a field from the summary', async () => {

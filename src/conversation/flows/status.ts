@@ -17,11 +17,12 @@ export interface StatusFlowDeps {
   texts: NotificationTexts;
 }
 
-// Something shaped like a tracking code (C-7KQ2X-M4PR9, typed in any case, with or without dashes).
-const CODE_LIKE = /\b[CASacs][\s-]?[0-9A-Za-z]{4,6}[\s-]?[0-9A-Za-z]{4,6}\b/;
+// Something shaped like a tracking code (C-7KQ2X-M4PR9, typed in any case, with dashes or spaces): the dash or a
+// digit tells it from an ordinary word of that length ("application").
+const CODE_LIKE = /\b[CASacs]\s?-?\s?[0-9A-Za-z]{5}[\s-]?[0-9A-Za-z]{5}\b/g;
 
 export function findCode(text: string): string | undefined {
-  return CODE_LIKE.exec(asciiDigits(text))?.[0];
+  return asciiDigits(text).match(CODE_LIKE)?.find((m) => /[-\d]/.test(m));
 }
 
 /** "Where is my request?": by tracking code, or everything this chat filed; and the "was it fixed?" answers. */
