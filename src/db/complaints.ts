@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Complaint, ComplaintChange, ComplaintSearch, ComplaintStore } from '../domain/complaints.js';
 import { COMPLAINT_STATUSES, sameChat, type Chat, type ComplaintStatus } from '../domain/statuses.js';
-import { isDuplicateKey, withoutId } from './duplicate-key.js';
+import { findOneBy, insertOnce, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
 
 const chat = new Schema<Chat>({ channel: { type: String, required: true }, user: { type: String, required: true } }, { _id: false });
@@ -44,25 +44,16 @@ export class MongoComplaintStore implements ComplaintStore {
     this.ready = this.model.init();
   }
 
-  async insert(complaint: Complaint): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
-    await this.ready;
-    try {
-      await this.model.create(complaint);
-      return 'inserted';
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      return (await this.model.exists({ idempotencyKey: complaint.idempotencyKey })) ? 'duplicate-key' : 'duplicate-code';
-    }
+  insert(complaint: Complaint): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
+    return insertOnce(this.model, this.ready, complaint);
   }
 
-  async findByCode(code: string): Promise<Complaint | null> {
-    const doc = await this.model.findOne({ code }).lean<Complaint>();
-    return doc && withoutId(doc);
+  findByCode(code: string): Promise<Complaint | null> {
+    return findOneBy(this.model, { code });
   }
 
-  async findByIdempotencyKey(idempotencyKey: string): Promise<Complaint | null> {
-    const doc = await this.model.findOne({ idempotencyKey }).lean<Complaint>();
-    return doc && withoutId(doc);
+  findByIdempotencyKey(idempotencyKey: string): Promise<Complaint | null> {
+    return findOneBy(this.model, { idempotencyKey });
   }
 
   async update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat }, change: ComplaintChange): Promise<Complaint | null> {

@@ -1,3 +1,5 @@
+import type { Model } from 'mongoose';
+
 /** True for a unique index violation (E11000), which MongoDB and FerretDB both report with code 11000. */
 export function isDuplicateKey(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
@@ -10,4 +12,26 @@ export function isDuplicateKey(err: unknown): boolean {
 export function withoutId<T>(doc: T & { _id?: unknown }): T {
   const { _id, ...rest } = doc;
   return rest as T;
+}
+
+/**
+ * Stores a record that has a tracking code and a retry key, both unique. A refusal says which one clashed: the
+ * retry key (the same message filed twice) or, astronomically rarely, the random code.
+ */
+export async function insertOnce<T extends { idempotencyKey: string }>(model: Model<T>, ready: Promise<unknown>, record: T):
+  Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
+  await ready;
+  try {
+    await model.create(record);
+    return 'inserted';
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return (await model.exists({ idempotencyKey: record.idempotencyKey } as never)) ? 'duplicate-key' : 'duplicate-code';
+  }
+}
+
+/** One record by a field, without the database's _id. */
+export async function findOneBy<T>(model: Model<T>, filter: Record<string, unknown>): Promise<T | null> {
+  const doc = await model.findOne(filter as never).lean<T>();
+  return doc && withoutId(doc as T & { _id?: unknown });
 }

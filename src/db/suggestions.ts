@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Chat } from '../domain/statuses.js';
 import type { Suggestion, SuggestionStore } from '../domain/suggestions.js';
-import { isDuplicateKey, withoutId } from './duplicate-key.js';
+import { findOneBy, insertOnce, withoutId } from './duplicate-key.js';
 
 const schema = new Schema<Suggestion>({
   code: { type: String, required: true, unique: true },
@@ -24,25 +24,16 @@ export class MongoSuggestionStore implements SuggestionStore {
     this.ready = this.model.init();
   }
 
-  async insert(suggestion: Suggestion): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
-    await this.ready;
-    try {
-      await this.model.create(suggestion);
-      return 'inserted';
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      return (await this.model.exists({ idempotencyKey: suggestion.idempotencyKey })) ? 'duplicate-key' : 'duplicate-code';
-    }
+  insert(suggestion: Suggestion): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
+    return insertOnce(this.model, this.ready, suggestion);
   }
 
-  async findByCode(code: string): Promise<Suggestion | null> {
-    const doc = await this.model.findOne({ code }).lean<Suggestion>();
-    return doc && withoutId(doc);
+  findByCode(code: string): Promise<Suggestion | null> {
+    return findOneBy(this.model, { code });
   }
 
-  async findByIdempotencyKey(idempotencyKey: string): Promise<Suggestion | null> {
-    const doc = await this.model.findOne({ idempotencyKey }).lean<Suggestion>();
-    return doc && withoutId(doc);
+  findByIdempotencyKey(idempotencyKey: string): Promise<Suggestion | null> {
+    return findOneBy(this.model, { idempotencyKey });
   }
 
   async listBySource(source: Chat, limit: number): Promise<Suggestion[]> {
