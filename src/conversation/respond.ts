@@ -65,7 +65,6 @@ export interface Flows {
 export interface Result {
   replies: Reply[];
   understanding?: Understanding;
-  flow?: keyof Flows;
   /** Transcript lines from this time on (this turn's included) must not keep what was said: an anonymous complaint. */
   forgetSince?: number;
 }
@@ -152,7 +151,7 @@ export class Responder {
     const u = this.understander.understand(text, { service: state.service ?? null });
     turn.understanding = u;
     const understood = await this.byIntent(turn, u);
-    return { replies: [...replies, ...understood.replies], understanding: u, flow: understood.flow };
+    return { replies: [...replies, ...understood], understanding: u };
   }
 
   /** The words that work anywhere, even inside a flow: "cancel"/"إلغاء", "menu"/"القائمة". */
@@ -229,48 +228,48 @@ export class Responder {
     return [this.phrases.reply(turn.lang, 'office.call', { phone: this.content.municipality.phone }, this.phrases.menuChoices(turn.lang))];
   }
 
-  private async byIntent(turn: Turn, u: Understanding): Promise<{ replies: Reply[]; flow?: keyof Flows }> {
+  private async byIntent(turn: Turn, u: Understanding): Promise<Reply[]> {
     const { state, lang } = turn;
     const p = this.phrases;
     const understood = u.confidence >= MIN_CONFIDENCE && u.intent !== 'out-of-scope';
     if (understood) state.misses = 0;
     switch (understood ? u.intent : 'fallback') {
       case 'greeting':
-        return { replies: [p.reply(lang, 'greeting', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))] };
+        return [p.reply(lang, 'greeting', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))];
       case 'thanks':
-        return { replies: [p.reply(lang, 'thanks')] };
+        return [p.reply(lang, 'thanks')];
       case 'goodbye':
-        if (turn.firstMessage) return { replies: [p.reply(lang, 'greeting', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))] };
-        return { replies: [p.reply(lang, 'goodbye')] };
+        if (turn.firstMessage) return [p.reply(lang, 'greeting', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))];
+        return [p.reply(lang, 'goodbye')];
       case 'menu':
-        return { replies: [p.reply(lang, 'menu', {}, p.menuChoices(lang))] };
+        return [p.reply(lang, 'menu', {}, p.menuChoices(lang))];
       case 'list-services':
-        return { replies: [{ ...p.serviceList(lang), lang }] };
+        return [{ ...p.serviceList(lang), lang }];
       case 'service-info':
-        return { replies: this.serviceInfo(turn, u) };
+        return this.serviceInfo(turn, u);
       case 'office-info':
-        return { replies: [p.officeInfo(lang)] };
+        return [p.officeInfo(lang)];
       case 'accessibility':
-        return { replies: [p.accessibility(lang)] };
+        return [p.accessibility(lang)];
       case 'appointment-book':
-        return { replies: [p.reply(lang, 'appointment', { phone: this.content.municipality.phone }, p.menuChoices(lang))] };
+        return [p.reply(lang, 'appointment', { phone: this.content.municipality.phone }, p.menuChoices(lang))];
       case 'cancel':
-        return { replies: [p.reply(lang, 'nothing.to.cancel', {}, p.menuChoices(lang))] };
+        return [p.reply(lang, 'nothing.to.cancel', {}, p.menuChoices(lang))];
       case 'complaint-file':
-        return { replies: await this.flow(turn, 'complaint'), flow: 'complaint' };
+        return await this.flow(turn, 'complaint');
       case 'suggestion':
-        return { replies: await this.flow(turn, 'suggestion'), flow: 'suggestion' };
+        return await this.flow(turn, 'suggestion');
       case 'status-check':
-        return { replies: await this.flow(turn, 'status'), flow: 'status' };
+        return await this.flow(turn, 'status');
       case 'human-agent':
       case 'legal-question':
       case 'form-help': {
         const reason = u.intent === 'human-agent' ? 'requested' : (u.intent as 'legal-question' | 'form-help');
-        if (this.flows.handoff) return { replies: await this.flows.handoff(turn, reason), flow: 'handoff' };
-        return { replies: [p.reply(lang, 'office.call', { phone: this.content.municipality.phone })] };
+        if (this.flows.handoff) return await this.flows.handoff(turn, reason);
+        return [p.reply(lang, 'office.call', { phone: this.content.municipality.phone })];
       }
       default:
-        return { replies: this.fallback(turn, u) };
+        return this.fallback(turn, u);
     }
   }
 

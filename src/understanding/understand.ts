@@ -1,7 +1,6 @@
 import type { Content } from '../content/load.js';
 import type { Aspect } from '../content/schema.js';
 import { detectLanguage, type Lang } from '../text/language.js';
-import { normalize } from '../text/normalize.js';
 import { findTrackingCode } from '../domain/tracking-code.js';
 import { ExampleClassifier, type Scored } from './classifier.js';
 import { MARK, skeleton, stemWord, stems } from './features.js';
@@ -255,10 +254,6 @@ export class Understander {
     };
   }
 
-  /** The normalised form, exposed for tools that show what the understanding sees. */
-  static normalize(text: string): string {
-    return normalize(text);
-  }
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
