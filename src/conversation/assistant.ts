@@ -260,7 +260,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       connected: (user) => web.isConnected(user),
       async send(user, reply) {
         if (!web.isConnected(user)) throw new Error(`web chat user ${user} is not connected here`);
-        web.getConnection(user).send(JSON.stringify({ type: 'message', text: reply.text, ...toBotkit(reply).channelData }));
+        web.getConnection(user).send(JSON.stringify({ type: 'message', text: reply.text, ...toBotkit(reply).channelData, ...(reply.from ? { from: reply.from } : {}) }));
       },
     },
   };

@@ -32,7 +32,13 @@ export interface InboundMessage {
 export interface Choice { label: string; value: string }
 
 /** What the core says back; channels render choices natively (buttons, inline keyboards, numbered lines). */
-export interface Reply { text: string; choices?: Choice[]; lang?: Lang }
+export interface Reply {
+  text: string;
+  choices?: Choice[];
+  lang?: Lang;
+  /** Written by a member of staff (the web chat shows it apart from the assistant's replies). */
+  from?: 'staff';
+}
 
 /** Sends a message to a citizen outside of a turn (staff replies, notifications). One per channel. */
 export interface ChannelSender {

@@ -174,7 +174,7 @@ export class HandoffService {
     const held = await this.deps.store.update(id, { statuses: ['held'], heldBy: actor.username }, { updatedAt: now });
     if (!held) return this.refusal(id);
     await this.deps.transcripts.append([{ conversation: held.conversation, from: 'staff', staff: actor.username, text: clean, at: now }]);
-    await this.deps.outbox.deliver({ channel: held.channel, user: held.user }, this.deps.texts.reply(held.lang, 'handoff.staff.says', { text: clean }));
+    await this.deps.outbox.deliver({ channel: held.channel, user: held.user }, { ...this.deps.texts.reply(held.lang, 'handoff.staff.says', { text: clean }), from: 'staff' });
     return { ok: true, handoff: held };
   }
 

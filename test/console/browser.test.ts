@@ -98,6 +98,8 @@ describe('a citizen reaches a person from the web chat and comes back to the ass
     await agent.click('#send');
     await agent.locator('#transcript .line.from-staff').filter({ hasText: 'معك أمل' }).waitFor();
     await citizen.getByText(REPLY, { exact: false }).waitFor({ timeout: 3000 });
+    // A person's words look different from the assistant's in the citizen's chat.
+    await citizen.locator('.msg.staff').filter({ hasText: 'معك أمل' }).waitFor({ timeout: 3000 });
 
     // The citizen answers; the line reaches the open console live.
     await say(citizen, 'شكراً، القرار صدر يوم الأحد');
