@@ -1,6 +1,7 @@
 import type { Content } from '../content/load.js';
 import type { Aspect } from '../content/schema.js';
 import { detectLanguage, type Lang } from '../text/language.js';
+import { codeShaped } from '../domain/tracking-code.js';
 import { asciiDigits, cleanInput, normalize } from '../text/normalize.js';
 import type { Understander, Understanding } from '../understanding/understand.js';
 import type { Phrasebook } from './replies.js';
@@ -11,7 +12,6 @@ export const MAX_TEXT = 2000;
 const FLOOD_WINDOW_MS = 10_000;
 const FLOOD_LIMIT = 20;
 const MIN_CONFIDENCE = 0.18;
-const CODE_SHAPE = /\b[CAScas]\s?-?\s?[0-9A-Za-z]{5}[\s-][0-9A-Za-z]{5}\b/g;
 const GLOBAL_COMMANDS = new Set(['start', 'help', 'menu', 'services', 'service', 'aspect', 'more', 'offices', 'lang', 'complaint', 'status', 'suggest', 'agent']);
 const ASPECTS = new Set(['documents', 'fees', 'duration', 'location', 'steps']);
 const LANGUAGE_WORDS: Record<string, Lang> = {
@@ -86,7 +86,8 @@ export class Responder {
   language(state: ChatState, text: string): Lang {
     if (state.langChosen || text.startsWith('/')) return state.lang;
     // A tracking code is Latin letters in any language: "C-7KQ2X-M4PR9" alone does not switch to English.
-    return detectLanguage(text.replace(CODE_SHAPE, ' ')) ?? state.lang;
+    const withoutCodes = codeShaped(text).reduce((t, code) => t.replace(code, ' '), asciiDigits(text));
+    return detectLanguage(withoutCodes) ?? state.lang;
   }
 
   async respond(conversation: string, inbound: InboundMessage, state: ChatState, now = Date.now()): Promise<Result> {

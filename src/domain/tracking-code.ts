@@ -122,3 +122,12 @@ export function findTrackingCode(text: string): ParsedTrackingCode {
   }
   return first ?? { ok: false, problem: 'empty' };
 }
+
+// Shaped like a printed code ("C-7KQ2X-M4PR9", any case, dashes or spaces): the dash or a digit tells it from an
+// ordinary word of that length ("application").
+const CODE_SHAPED = /\b[CASacs]\s?-?\s?[0-9A-Za-z]{5}[\s-]?[0-9A-Za-z]{5}\b/g;
+
+/** The parts of a message typed as tracking codes, valid or mistyped. */
+export function codeShaped(text: string): string[] {
+  return (asciiDigits(text).match(CODE_SHAPED) ?? []).filter((m) => /[-\d]/.test(m));
+}

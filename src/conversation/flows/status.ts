@@ -4,7 +4,7 @@ import { parseFixedChoice } from '../../domain/complaints.js';
 import { fill, type NotificationTexts } from '../../domain/notification-texts.js';
 import { describeStatus, statusWords, type LookupResult, type StatusLookup } from '../../domain/status-lookup.js';
 import type { Lang } from '../../text/language.js';
-import { asciiDigits } from '../../text/normalize.js';
+import { codeShaped } from '../../domain/tracking-code.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
 import type { Reply } from '../types.js';
@@ -17,12 +17,8 @@ export interface StatusFlowDeps {
   texts: NotificationTexts;
 }
 
-// Something shaped like a tracking code (C-7KQ2X-M4PR9, typed in any case, with dashes or spaces): the dash or a
-// digit tells it from an ordinary word of that length ("application").
-const CODE_LIKE = /\b[CASacs]\s?-?\s?[0-9A-Za-z]{5}[\s-]?[0-9A-Za-z]{5}\b/g;
-
 export function findCode(text: string): string | undefined {
-  return asciiDigits(text).match(CODE_LIKE)?.find((m) => /[-\d]/.test(m));
+  return codeShaped(text)[0];
 }
 
 /** "Where is my request?": by tracking code, or everything this chat filed; and the "was it fixed?" answers. */
