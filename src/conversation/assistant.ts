@@ -1,17 +1,49 @@
 import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationState, type ConversationReference, type ResourceResponse, type Storage, type StoreItems } from 'botbuilder';
 import { Botkit, type BotkitMessage, type BotWorker } from 'botkit';
 import { WebAdapter } from 'botbuilder-adapter-web';
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { WebSocketServer } from 'ws';
+import { cleanInput } from '../text/normalize.js';
 import type { Content } from '../content/load.js';
 import type { TranscriptEntry, TranscriptStore } from '../domain/transcript.js';
 import type { Understander } from '../understanding/understand.js';
 import { KeyedLock } from './keyed-lock.js';
 import { Phrasebook } from './replies.js';
-import { Responder, type Flows } from './respond.js';
+import { Responder, type Flows, type Result } from './respond.js';
+import { detectLanguage, type Lang } from '../text/language.js';
 import { freshState, type ChatState } from './state.js';
 import type { ChannelName, ChannelSender, InboundMessage, Reply } from './types.js';
 
 const INBOUND = 'nafidha.inbound';
+const RESULT = 'nafidha.result';
+const ORIGIN = 'nafidhaOrigin';
+
+function hashOrigin(address: string | undefined): string {
+  return createHash('sha256').update(`ip:${address ?? ''}`).digest('hex').slice(0, 32);
+}
+const REPEATED = 'nafidha.repeated';
+const FAILED = 'nafidha.failed';
+/** Replies kept per chat so a redelivered message is answered as the first time. */
+const ANSWERS_KEPT = 3;
+
+/** A turn that could not be completed; `lang` is the language to apologise in. */
+class TurnFailed extends Error {
+  constructor(readonly lang: Lang, override readonly cause: unknown) { super('turn failed'); }
+}
+
+const describe = (err: unknown) => (err instanceof Error ? err.stack ?? err.message : String(err));
+
+function toActivity(reply: Reply): Partial<Activity> {
+  const m = toBotkit(reply);
+  return { text: m.text, channelData: m.channelData };
+}
+
+/** The language of a turn that failed before the conversation decided one. */
+function languageOf(inbound: InboundMessage | undefined, held: Partial<Activity>[]): Lang {
+  const said = held.map(fromActivity).find((r) => r.lang)?.lang;
+  return said ?? detectLanguage(inbound?.text ?? '') ?? 'ar';
+}
 const OUTBOX = 'nafidha.outbox';
 const WEB_USER = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -124,6 +156,16 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   const key = (channel: ChannelName, user: string) => `${channel}:${user}`;
 
+  /** The web chat's client address, hashed, as set by the server (never as sent by the client). */
+  function originOf(a: Partial<Activity>): string | undefined {
+    if (a.channelId === 'webhook') {
+      const given = (a.channelData as Record<string, unknown> | undefined)?.[ORIGIN];
+      return typeof given === 'string' ? given : undefined;
+    }
+    const user = String(a.from?.id ?? '');
+    return web.isConnected(user) ? (web.getConnection(user) as { [ORIGIN]?: string })[ORIGIN] : undefined;
+  }
+
   function inboundOf(ctx: TurnContext): InboundMessage | undefined {
     const given = ctx.turnState.get(INBOUND) as InboundMessage | undefined;
     if (given) return given;
@@ -133,6 +175,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return {
       channel: 'web',
       user: String(a.from?.id ?? ''),
+      origin: originOf(a),
       text: typeof a.text === 'string' ? a.text : '',
       location: location && typeof location.lat === 'number' && typeof location.lon === 'number' ? { lat: location.lat, lon: location.lon } : undefined,
       messageId: typeof data.id === 'string' ? data.id.slice(0, 100) : undefined,
@@ -143,80 +186,117 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     };
   }
 
+  // botkit runs handlers inside callbacks where a thrown error hangs the turn: failures are handed to `turn` instead.
   controller.on('message', async (bot: BotWorker, message: BotkitMessage) => {
     const ctx = message.context as TurnContext;
     const inbound = inboundOf(ctx)!;
-    const conversation = key(inbound.channel, inbound.user);
-    const state = await chatState.get(ctx, freshState(defaultLang));
-    if (inbound.messageId) {
-      if (state.seen.includes(inbound.messageId)) return;
-      state.seen = [...state.seen.slice(-49), inbound.messageId];
-    }
-    let result;
+    let lang: Lang = languageOf(inbound, []);
     try {
-      result = await responder.respond(conversation, inbound, state);
+      const state = await chatState.get(ctx, freshState(defaultLang));
+      lang = state.lang;
+      if (inbound.messageId) {
+        // A redelivered message gets the replies it got the first time, and changes nothing.
+        if (state.seen.includes(inbound.messageId)) {
+          ctx.turnState.set(REPEATED, true);
+          for (const reply of state.answered?.find((a) => a.id === inbound.messageId)?.replies ?? []) await bot.say(toBotkit(reply));
+          return;
+        }
+        state.seen = [...state.seen.slice(-49), inbound.messageId];
+      }
+      const result = await responder.respond(key(inbound.channel, inbound.user), inbound, state);
+      state.choices = result.replies.at(-1)?.choices;
+      if (inbound.messageId) state.answered = [...(state.answered ?? []).slice(-(ANSWERS_KEPT - 1)), { id: inbound.messageId, replies: result.replies }];
+      ctx.turnState.set(RESULT, result);
+      for (const reply of result.replies) await bot.say(toBotkit(reply));
     } catch (err) {
-      log(`conversation ${conversation}: ${err instanceof Error ? err.stack : err}`);
-      result = { replies: [phrases.reply(state.lang, 'error')] };
+      // Nothing of this turn is stored: the citizen's retry starts from the same state.
+      ctx.turnState.set(FAILED, new TurnFailed(lang, err));
     }
-    state.choices = result.replies.at(-1)?.choices;
-    ctx.turnState.set('nafidha.understanding', result.understanding);
-    if ('forgetSince' in result && result.forgetSince !== undefined) ctx.turnState.set('nafidha.forgetSince', result.forgetSince);
-    for (const reply of result.replies) await bot.say(toBotkit(reply));
   });
 
   // The web chat greets a newcomer once; a returning page just reconnects.
   controller.on('hello', async (bot: BotWorker, message: BotkitMessage) => {
     const ctx = message.context as TurnContext;
-    const state = await chatState.get(ctx, freshState(defaultLang));
-    const lang: 'ar' | 'en' = (message as { lang?: string }).lang === 'en' ? 'en' : state.lang;
-    if (state.welcomed) return;
-    state.welcomed = true;
-    const reply = phrases.reply(lang, 'welcome', { name: deps.content.municipality.name[lang] }, phrases.menuChoices(lang));
-    state.choices = reply.choices;
-    await bot.say(toBotkit(reply));
+    const asked: Lang = (message as { lang?: string }).lang === 'en' ? 'en' : 'ar';
+    try {
+      const state = await chatState.get(ctx, freshState(defaultLang));
+      const lang = asked === 'en' ? 'en' : state.lang;
+      if (state.welcomed) return;
+      state.welcomed = true;
+      const reply = phrases.reply(lang, 'welcome', { name: deps.content.municipality.name[lang] }, phrases.menuChoices(lang));
+      state.choices = reply.choices;
+      await bot.say(toBotkit(reply));
+    } catch (err) {
+      ctx.turnState.set(FAILED, new TurnFailed(asked, err));
+    }
   });
 
-  /** Runs one turn: serialised per chat; the transcript, then the state, stored before any reply is returned. */
+  /**
+   * Runs one turn, serialised per chat. Replies are held back until the transcript and the chat state are stored, so
+   * a citizen is never told what was not kept; a turn that fails answers with the polite error and stores nothing.
+   */
   async function turn(ctx: TurnContext, inbound: InboundMessage | undefined): Promise<void> {
     const conversation = key(inbound?.channel ?? 'web', inbound?.user ?? String(ctx.activity.from?.id));
-    const sent: Reply[] = [];
+    let held: Partial<Activity>[] = [];
+    let release = false;
     ctx.onSendActivities(async (_c, activities, next) => {
-      for (const a of activities) if (a.type === ActivityTypes.Message) sent.push(fromActivity(a));
-      return next();
+      if (release) return next();
+      held.push(...activities.filter((a) => a.type === ActivityTypes.Message));
+      return activities.map(() => ({ id: '' }));
     });
-    await lock.run(conversation, async () => {
-      const stateKey = conversationState.getStorageKey(ctx) as string;
-      try {
+    const stateKey = conversationState.getStorageKey(ctx) as string;
+    try {
+      await lock.run(conversation, async () => {
         await controller.handleTurn(ctx);
-        const u = ctx.turnState.get('nafidha.understanding') as { intent: string; confidence: number } | undefined;
-        const at = Date.now();
-        const entries: TranscriptEntry[] = [];
-        if (ctx.activity.type === ActivityTypes.Message) {
-          const text = (inbound?.text ?? ctx.activity.text ?? '').slice(0, 10_000);
-          entries.push({ conversation, from: 'citizen', text, at: new Date(at), intent: u?.intent, confidence: u?.confidence,
-            attachments: inbound?.location ? [{ kind: 'location', ...inbound.location }] : undefined });
-        }
-        sent.forEach((r, i) => entries.push({ conversation, from: 'bot', text: r.text, at: new Date(at + 1 + i) }));
-        const forgetSince = ctx.turnState.get('nafidha.forgetSince') as number | undefined;
-        if (forgetSince !== undefined) {
-          const hidden = `${phrases.t('ar', 'transcript.anonymous')} / ${phrases.t('en', 'transcript.anonymous')}`;
-          for (const e of entries) { e.text = hidden; delete e.attachments; delete e.intent; delete e.confidence; }
-          await deps.transcripts.redact(conversation, new Date(forgetSince), hidden);
-        }
-        await deps.transcripts.append(entries);
+        const failed = ctx.turnState.get(FAILED) as TurnFailed | undefined;
+        if (failed) throw failed;
+        if (ctx.turnState.get(REPEATED)) return;
+        await store(ctx, conversation, inbound, held.map(fromActivity));
         await saves.save(stateKey);
-      } finally {
-        saves.forget(stateKey);
-      }
-    });
+      });
+    } catch (err) {
+      const failed = err instanceof TurnFailed ? err : new TurnFailed(languageOf(inbound, held), err);
+      log(`conversation ${conversation}: turn failed: ${describe(failed.cause)}`);
+      held = [{ type: ActivityTypes.Message, ...toActivity(phrases.reply(failed.lang, 'error')) }];
+    } finally {
+      saves.forget(stateKey);
+    }
+    release = true;
+    if (held.length) await ctx.sendActivities(held);
+  }
+
+  /** The turn's transcript lines: what the citizen said and what they are told, hidden as the flows asked. */
+  async function store(ctx: TurnContext, conversation: string, inbound: InboundMessage | undefined, sent: Reply[]): Promise<void> {
+    const result = ctx.turnState.get(RESULT) as Result | undefined;
+    const u = result?.understanding;
+    const at = Date.now();
+    const entries: TranscriptEntry[] = [];
+    if (ctx.activity.type === ActivityTypes.Message) {
+      const text = (inbound?.text ?? ctx.activity.text ?? '').slice(0, 10_000);
+      entries.push({ conversation, from: 'citizen', text, at: new Date(at), intent: u?.intent, confidence: u?.confidence,
+        attachments: inbound?.location ? [{ kind: 'location', ...inbound.location }] : undefined });
+    }
+    sent.forEach((r, i) => entries.push({ conversation, from: 'bot', text: r.text, at: new Date(at + 1 + i) }));
+    if (result?.forgetSince !== undefined) {
+      const hidden = `${phrases.t('ar', 'transcript.anonymous')} / ${phrases.t('en', 'transcript.anonymous')}`;
+      for (const e of entries) { e.text = hidden; delete e.attachments; delete e.intent; delete e.confidence; }
+      await deps.transcripts.redact(conversation, new Date(result.forgetSince), hidden);
+    } else if (result?.confidentialSince !== undefined) {
+      for (const e of entries) e.confidential = true;
+      if (result.confidentialSince < at) await deps.transcripts.markConfidential(conversation, new Date(result.confidentialSince));
+    }
+    await deps.transcripts.append(entries);
   }
 
   const logic = async (ctx: TurnContext) => {
     const user = String(ctx.activity.from?.id ?? '');
     // Web chat ids are chosen by the browser: only long random ids are accepted, so none can be guessed.
     if (ctx.activity.channelId !== 'nafidha' && !WEB_USER.test(user)) return;
-    await turn(ctx, ctx.turnState.get(INBOUND));
+    // Every channel's message is cleaned once, here, before anything reads or stores it.
+    const inbound = inboundOf(ctx)!;
+    const cleaned = { ...inbound, text: cleanInput(typeof inbound.text === 'string' ? inbound.text : '') };
+    ctx.turnState.set(INBOUND, cleaned);
+    await turn(ctx, cleaned);
   };
 
   return {
@@ -250,10 +330,16 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       return out;
     },
     async webhook(req, res) {
+      const r = req as { ip?: string; body?: Record<string, unknown> };
+      if (r.body && typeof r.body === 'object') r.body[ORIGIN] = hashOrigin(r.ip);
       await web.processActivity(req as never, res as never, logic);
     },
     startWebSocket(server, path) {
       web.createSocketServer(server, { path, maxPayload: 64 * 1024 }, logic);
+      // Runs after botkit's own listener: the socket is labelled with its address before its first message.
+      (web as unknown as { wss: WebSocketServer }).wss.on('connection', (ws, req) => {
+        (ws as unknown as Record<string, string>)[ORIGIN] = hashOrigin(req.socket.remoteAddress);
+      });
     },
     webSender: {
       channel: 'web',

@@ -39,6 +39,8 @@ export interface Turn {
   text: string;
   /** Set by a flow when the transcript must forget the conversation from this time on (ms). */
   forgetSince?: number;
+  /** Set by a flow when this turn's lines (and the chat's lines from this time on, ms) are about a confidential complaint. */
+  confidentialSince?: number;
   /** The first message of a visit: "سلام" then greets rather than says goodbye. */
   firstMessage?: boolean;
   understanding?: Understanding;
@@ -52,6 +54,11 @@ export interface Flows {
    * returns what the citizen is told (often nothing). Returns undefined when the bot should answer as usual.
    */
   relay?: (turn: Turn) => Promise<Reply[] | undefined>;
+  /**
+   * Runs first on every message: a request this chat confirmed may have been stored without the citizen ever seeing
+   * its receipt (a crash between the two); this returns that receipt, or undefined.
+   */
+  recover?: (turn: Turn) => Promise<Reply[] | undefined>;
   /** Continues a multi-step flow the chat is in (a complaint being filed...); undefined when there is none. */
   resume?: (turn: Turn) => Promise<Reply[] | undefined>;
   /** "cancel" anywhere: ends whatever flow or queue the chat is in; true when there was one. */
@@ -67,6 +74,8 @@ export interface Result {
   understanding?: Understanding;
   /** Transcript lines from this time on (this turn's included) must not keep what was said: an anonymous complaint. */
   forgetSince?: number;
+  /** Transcript lines from this time on (this turn's included) may be read only by the citizen office. */
+  confidentialSince?: number;
 }
 
 /** Decides the replies to one citizen message. Pure conversation logic; storage and channels are elsewhere. */
@@ -113,46 +122,55 @@ export class Responder {
       replies.push(p.reply(lang, 'too.long', { max: MAX_TEXT }));
     }
     const turn: Turn = { conversation, inbound, state, lang, text, firstMessage };
-    if (!text && !inbound.location && !inbound.attachments?.length) return { replies: [p.reply(lang, 'empty', {}, p.menuChoices(lang))] };
+    if (!text && !inbound.location && !inbound.attachments?.length) return this.marked(turn, { replies: [p.reply(lang, 'empty', {}, p.menuChoices(lang))] });
 
+    if (this.flows.recover) {
+      const recovered = await this.flows.recover(turn);
+      if (recovered) return this.marked(turn, { replies: [...replies, ...recovered] });
+    }
     const chosen = this.pickChoice(state, text);
     if (chosen) text = turn.text = chosen;
 
     if (this.flows.relay) {
       const relayed = await this.flows.relay(turn);
-      if (relayed) return { replies: [...replies, ...relayed] };
+      if (relayed) return this.marked(turn, { replies: [...replies, ...relayed] });
     }
     const word = this.keyword(text);
     if (word === 'cancel') {
       const had = (await this.flows.cancel?.(turn)) ?? false;
-      return { replies: [...replies, p.reply(lang, had ? 'cancelled' : 'nothing.to.cancel', {}, p.menuChoices(lang))] };
+      return this.marked(turn, { replies: [...replies, p.reply(lang, had ? 'cancelled' : 'nothing.to.cancel', {}, p.menuChoices(lang))] });
     }
     if (word === 'menu') {
       await this.flows.cancel?.(turn);
-      return { replies: [...replies, p.reply(lang, 'menu', {}, p.menuChoices(lang))] };
+      return this.marked(turn, { replies: [...replies, p.reply(lang, 'menu', {}, p.menuChoices(lang))] });
     }
     const command = text.startsWith('/') ? text.slice(1).split(/\s+/)[0].toLowerCase() : undefined;
     if (command && GLOBAL_COMMANDS.has(command)) {
       // A menu button pressed mid-flow starts over from that button; the unfinished flow is dropped.
       if (command !== 'lang') await this.flows.cancel?.(turn);
-      return { replies: [...replies, ...(await this.command(turn, text))] };
+      return this.marked(turn, { replies: [...replies, ...(await this.command(turn, text))] });
     }
     if (this.flows.resume) {
       const resumed = await this.flows.resume(turn);
-      if (resumed) return { replies: [...replies, ...resumed], forgetSince: turn.forgetSince };
+      if (resumed) return this.marked(turn, { replies: [...replies, ...resumed] });
     }
-    if (command) return { replies: [...replies, ...(await this.command(turn, text))] };
+    if (command) return this.marked(turn, { replies: [...replies, ...(await this.command(turn, text))] });
 
     if (!normalize(text) && !inbound.location && !inbound.attachments?.length) {
-      return { replies: [...replies, p.reply(lang, 'emoji.only', {}, p.menuChoices(lang))] };
+      return this.marked(turn, { replies: [...replies, p.reply(lang, 'emoji.only', {}, p.menuChoices(lang))] });
     }
     const switched = languageRequest(text);
-    if (switched) return { replies: [...replies, ...this.switchLanguage(state, switched)] };
+    if (switched) return this.marked(turn, { replies: [...replies, ...this.switchLanguage(state, switched)] });
 
     const u = this.understander.understand(text, { service: state.service ?? null });
     turn.understanding = u;
     const understood = await this.byIntent(turn, u);
-    return { replies: [...replies, ...understood], understanding: u };
+    return this.marked(turn, { replies: [...replies, ...understood], understanding: u });
+  }
+
+  /** Adds what the flows asked the transcript to hide. */
+  private marked(turn: Turn, result: Result): Result {
+    return { ...result, forgetSince: turn.forgetSince, confidentialSince: turn.confidentialSince };
   }
 
   /** The words that work anywhere, even inside a flow: "cancel"/"إلغاء", "menu"/"القائمة". */

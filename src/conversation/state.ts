@@ -1,5 +1,5 @@
 import type { Lang } from '../text/language.js';
-import type { Choice } from './types.js';
+import type { Choice, Reply } from './types.js';
 
 /** What the assistant remembers about one chat between messages (kept in MongoDB through botkit's state). */
 export interface ChatState {
@@ -14,6 +14,13 @@ export interface ChatState {
   misses: number;
   /** Platform message ids already handled, so a redelivered update is processed once. */
   seen: string[];
+  /** The replies to the last few of those, so a redelivered message gets the same answer. */
+  answered?: { id: string; replies: Reply[] }[];
+  /**
+   * Codes of what this chat filed lately, so the citizen gets a code back ("/status") even if its receipt was lost,
+   * anonymous filers included: the chat holds the code, never the identity.
+   */
+  receipts?: { code: string; at: number }[];
   /** When the last message came (ms), to tell a new visit from a conversation going on. */
   lastAt?: number;
   /** Recent message times, for the flood limit. */
@@ -36,6 +43,8 @@ export type ComplaintStep = 'category' | 'category-confirm' | 'description' | 'l
 
 export interface ComplaintDraft {
   step: ComplaintStep;
+  /** Random, made when filing began: the complaint's retry key is (chat, draft), so a second confirm files nothing. */
+  id?: string;
   /** When filing began (ms): an anonymous complaint's lines are forgotten from here on. */
   startedAt?: number;
   category?: string;

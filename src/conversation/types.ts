@@ -25,6 +25,11 @@ export interface InboundMessage {
   attachments?: Attachment[];
   /** The platform's id for this update, so a redelivered update is processed once. */
   messageId?: string;
+  /**
+   * Where the message came from when the channel knows it and it is not the chat itself (the web chat's client
+   * address, hashed): limits on guessing codes hold across chats made up per guess.
+   */
+  origin?: string;
   /** The name the platform shows for the citizen (kept only when the citizen files with their name). */
   displayName?: string;
 }

@@ -11,6 +11,7 @@ const schema = new Schema<TranscriptEntry>({
   intent: String,
   confidence: Number,
   attachments: [Schema.Types.Mixed],
+  confidential: Boolean,
 }, { versionKey: false, collection: 'messages' });
 schema.index({ conversation: 1, at: 1 });
 
@@ -47,6 +48,10 @@ export class MongoTranscriptStore implements TranscriptStore {
 
   async redact(conversation: string, since: Date, text: string): Promise<void> {
     await this.model.updateMany({ conversation, at: { $gte: since } }, { $set: { text }, $unset: { attachments: 1, intent: 1, confidence: 1 } });
+  }
+
+  async markConfidential(conversation: string, since: Date): Promise<void> {
+    await this.model.updateMany({ conversation, at: { $gte: since } }, { $set: { confidential: true } });
   }
 
   async list(conversation: string, limit = 500): Promise<TranscriptEntry[]> {

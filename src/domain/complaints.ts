@@ -109,7 +109,7 @@ export interface FileComplaintInput {
   idempotencyKey?: string;
 }
 
-export interface Receipt { code: string; department: string; deadline: Date; category: string }
+export interface Receipt { code: string; department: string; deadline: Date; category: string; privacy: Privacy }
 
 export type FileResult =
   | { ok: true; receipt: Receipt; complaint: Complaint; duplicate: boolean }
@@ -132,7 +132,7 @@ function retryKey(input: FileComplaintInput, at: Date): string {
 }
 
 function receiptOf(c: Complaint): Receipt {
-  return { code: c.code, department: c.department, deadline: c.deadline, category: c.category };
+  return { code: c.code, department: c.department, deadline: c.deadline, category: c.category, privacy: c.privacy };
 }
 
 export interface ComplaintDeps {
@@ -203,6 +203,12 @@ export class ComplaintService {
       }
     }
     throw new Error('could not store the complaint: no free tracking code after 5 tries');
+  }
+
+  /** The complaint filed with this caller-made retry key, if any (a receipt the citizen may not have seen). */
+  async findFiled(idempotencyKey: string): Promise<Receipt | null> {
+    const found = await this.deps.store.findByIdempotencyKey(hash(`key:${idempotencyKey}`));
+    return found && receiptOf(found);
   }
 
   async find(code: string): Promise<Complaint | null> {

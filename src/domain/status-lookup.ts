@@ -53,6 +53,7 @@ export interface ThrottleLimits {
 }
 
 export const DEFAULT_THROTTLE: ThrottleLimits = { freeFailures: 5, quietMs: 10 * 60_000, firstDelayMs: 30_000, maxDelayMs: 60 * 60_000 };
+export const DEFAULT_ORIGIN_THROTTLE: ThrottleLimits = { freeFailures: 10, quietMs: 10 * 60_000, firstDelayMs: 30_000, maxDelayMs: 60 * 60_000 };
 
 export interface StatusLookupDeps {
   complaints: ComplaintStore;
@@ -60,6 +61,8 @@ export interface StatusLookupDeps {
   suggestions: SuggestionStore;
   throttle: LookupThrottleStore;
   limits?: ThrottleLimits;
+  /** Limits per origin (several citizens may share one address: a family, an office, a phone operator's NAT). */
+  originLimits?: ThrottleLimits;
   now?: () => Date;
 }
 
@@ -83,30 +86,42 @@ function throttleKey(chat: Chat): string {
   return createHash('sha256').update(`${chat.channel}:${chat.user}`).digest('hex');
 }
 
+function originKey(origin: string): string {
+  return createHash('sha256').update(`origin:${origin}`).digest('hex');
+}
+
 export class StatusLookup {
   private readonly now: () => Date;
   private readonly limits: ThrottleLimits;
+  private readonly originLimits: ThrottleLimits;
 
   constructor(private readonly deps: StatusLookupDeps) {
     this.now = deps.now ?? (() => new Date());
     this.limits = deps.limits ?? DEFAULT_THROTTLE;
+    this.originLimits = deps.originLimits ?? DEFAULT_ORIGIN_THROTTLE;
   }
 
-  /** Looks a code up for a chat: the filer gets the whole record, anyone else the summary only. */
-  async lookupStatus(input: string, channel: ChannelName, user: string): Promise<LookupResult> {
+  /**
+   * Looks a code up for a chat: the filer gets the whole record, anyone else the summary only. Failures count for
+   * the chat and, when the channel knows it, for the place the message came from (`origin`, e.g. a hashed IP), so
+   * a new chat per guess does not buy new guesses.
+   */
+  async lookupStatus(input: string, channel: ChannelName, user: string, origin?: string): Promise<LookupResult> {
     const chat: Chat = { channel, user };
-    const { key, now, refused } = await this.throttled(chat);
+    const keys = [throttleKey(chat), ...(origin ? [originKey(origin)] : [])];
+    const { now, refused } = await this.throttledKeys(keys);
     if (refused) return refused;
+    const fail = async () => { for (const key of keys) await this.fail(key, now, key === keys[0] ? this.limits : this.originLimits); };
 
     const parsed = parseTrackingCode(input);
     if (!parsed.ok) {
       // Only a well-formed attempt counts: a mistyped code is a near miss, garbage cannot guess anything.
-      if (parsed.problem === 'typo') await this.fail(key, now);
+      if (parsed.problem === 'typo') await fail();
       return { ok: false, problem: `code.${parsed.problem}` };
     }
     const found = await this.find(parsed.kind, parsed.code);
     if (!found) {
-      await this.fail(key, now);
+      await fail();
       return { ok: false, problem: 'code.not-found' };
     }
     const { summary, record, owner } = found;
@@ -138,10 +153,27 @@ export class StatusLookup {
   /** A chat that failed too often waits before its next attempt. */
   private async throttled(chat: Chat): Promise<{ key: string; now: Date; refused?: LookupResult }> {
     const key = throttleKey(chat);
+    return { key, ...(await this.throttledKeys([key])) };
+  }
+
+  private async throttledKeys(keys: string[]): Promise<{ now: Date; refused?: LookupResult }> {
     const now = this.now();
-    const blocked = await this.deps.throttle.blockedUntil(key);
-    if (blocked && blocked > now) return { key, now, refused: { ok: false, problem: 'code.throttled', retryAfterSeconds: Math.ceil((blocked.getTime() - now.getTime()) / 1000) } };
-    return { key, now };
+    for (const key of keys) {
+      const blocked = await this.deps.throttle.blockedUntil(key);
+      if (blocked && blocked > now) return { now, refused: { ok: false, problem: 'code.throttled', retryAfterSeconds: Math.ceil((blocked.getTime() - now.getTime()) / 1000) } };
+    }
+    return { now };
+  }
+
+  /** Status and dates of codes a chat already holds (it was given them): no guessing, so no throttle. */
+  async summaries(codes: string[]): Promise<StatusSummary[]> {
+    const found: StatusSummary[] = [];
+    for (const code of codes) {
+      const parsed = parseTrackingCode(code);
+      const record = parsed.ok ? await this.find(parsed.kind, parsed.code) : null;
+      if (record) found.push(record.summary);
+    }
+    return found;
   }
 
   /** Everything this chat filed (anonymous complaints are not findable: nothing links them to the chat). */
@@ -172,8 +204,8 @@ export class StatusLookup {
     return suggestion && { summary: suggestionSummary(suggestion), record: { kind, suggestion }, owner: suggestion.source };
   }
 
-  private async fail(key: string, now: Date): Promise<void> {
-    const { freeFailures, quietMs, firstDelayMs, maxDelayMs } = this.limits;
+  private async fail(key: string, now: Date, limits = this.limits): Promise<void> {
+    const { freeFailures, quietMs, firstDelayMs, maxDelayMs } = limits;
     const failures = await this.deps.throttle.recordFailure(key, now, quietMs);
     if (failures < freeFailures) return;
     const delay = Math.min(maxDelayMs, firstDelayMs * 2 ** (failures - freeFailures));

@@ -11,6 +11,8 @@ export interface TranscriptEntry {
   intent?: string;
   confidence?: number;
   attachments?: unknown[];
+  /** Said while filing a confidential complaint (or about one): only the citizen office reads it. */
+  confidential?: boolean;
 }
 
 /** The port the conversation core writes transcripts through. */
@@ -19,4 +21,6 @@ export interface TranscriptStore {
   list(conversation: string, limit?: number): Promise<TranscriptEntry[]>;
   /** Replaces the text of a conversation's lines from `since` on (an anonymous complaint keeps nothing). */
   redact(conversation: string, since: Date, text: string): Promise<void>;
+  /** Marks a conversation's lines from `since` on as confidential (see domain/confidentiality.ts). */
+  markConfidential(conversation: string, since: Date): Promise<void>;
 }

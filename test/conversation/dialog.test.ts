@@ -97,11 +97,14 @@ describe('service guidance through botkit on the real database', () => {
     expect(lines[2]).toMatchObject({ text: 'رخصة بناء', intent: 'service-info' });
   });
 
-  it('processes a message delivered twice only once', async () => {
+  it('processes a message delivered twice only once, and answers the retry with the same replies', async () => {
     const assistant = testAssistant(db);
     const msg = { channel: 'telegram' as const, user: 'dup-user', text: 'رخصة بناء', messageId: 'm-1' };
-    expect(await assistant.handle(msg)).toHaveLength(1);
-    expect(await assistant.handle(msg)).toHaveLength(0);
+    const first = await assistant.handle(msg);
+    expect(first).toHaveLength(1);
+    expect(await assistant.handle(msg)).toEqual(first);
+    const lines = await new MongoTranscriptStore(db.connection).list('telegram:dup-user');
+    expect(lines.filter((l) => l.from === 'citizen')).toHaveLength(1);
   });
 });
 

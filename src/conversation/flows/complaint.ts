@@ -1,11 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { Content } from '../../content/load.js';
-import { insideBounds, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintService } from '../../domain/complaints.js';
+import { insideBounds, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintService, type Receipt } from '../../domain/complaints.js';
 import { fill, formatDate, type NotificationTexts } from '../../domain/notification-texts.js';
 import { IMAGE_TYPES, MAX_MEDIA_BYTES, type MongoMediaStore } from '../../db/media.js';
 import type { Lang } from '../../text/language.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
-import type { ComplaintDraft, ComplaintStep } from '../state.js';
+import type { ChatState, ComplaintDraft, ComplaintStep } from '../state.js';
 import type { Choice, Reply } from '../types.js';
 
 export interface ComplaintFlowDeps {
@@ -25,7 +26,7 @@ export class ComplaintFlow {
   /** Starts from whatever the first message told: its category, its description, a shared location. */
   async start(turn: Turn): Promise<Reply[]> {
     const u = turn.understanding;
-    const draft: ComplaintDraft = { step: 'category', photos: [], startedAt: Date.now() };
+    const draft: ComplaintDraft = { step: 'category', photos: [], startedAt: Date.now(), id: randomBytes(9).toString('base64url') };
     const words = turn.text.trim().split(/\s+/).length;
     if (u?.category) {
       draft.category = u.category;
@@ -41,6 +42,29 @@ export class ComplaintFlow {
   async resume(turn: Turn): Promise<Reply[] | undefined> {
     const draft = turn.state.complaint;
     if (!draft) return undefined;
+    const replies = await this.step(turn, draft);
+    // Once the citizen chose confidential, everything said while filing is for the citizen office only.
+    if (draft.privacy === 'confidential' && turn.forgetSince === undefined) turn.confidentialSince = draft.startedAt ?? Date.now();
+    return replies;
+  }
+
+  /**
+   * A draft at its summary may already be stored: the server stopped between storing it and answering. The draft's
+   * own retry key finds it, and the citizen gets the receipt instead of a second complaint.
+   */
+  async recover(turn: Turn): Promise<Reply[] | undefined> {
+    const draft = turn.state.complaint;
+    if (draft?.step !== 'confirm' || !draft.id) return undefined;
+    const receipt = await this.deps.complaints.findFiled(this.retryKey(turn, draft.id));
+    if (!receipt) return undefined;
+    return this.filed(turn, draft, receipt);
+  }
+
+  private retryKey(turn: Turn, draftId: string): string {
+    return `complaint-draft:${turn.conversation}:${draftId}`;
+  }
+
+  private async step(turn: Turn, draft: ComplaintDraft): Promise<Reply[]> {
     const { lang, text, inbound } = turn;
     const p = this.deps.phrases;
     const value = text.trim();
@@ -141,7 +165,7 @@ export class ComplaintFlow {
       category: draft.category!, description: draft.description!, location: draft.location, photos: draft.photos,
       privacy: draft.privacy!, from: { channel: inbound.channel, user: inbound.user }, via: inbound.channel,
       name: draft.privacy === 'anonymous' ? undefined : inbound.displayName, consentToContact: draft.consent ?? false,
-      lang, messageId: inbound.messageId,
+      lang, messageId: inbound.messageId, ...(draft.id ? { idempotencyKey: this.retryKey(turn, draft.id) } : {}),
     });
     if (!result.ok) {
       const first = result.problems[0];
@@ -151,10 +175,18 @@ export class ComplaintFlow {
       draft.editing = true;
       return [this.problem(lang, first.problem, 'max' in first ? { max: first.max } : {}), this.ask(lang, draft)];
     }
-    turn.state.complaint = undefined;
+    return this.filed(turn, draft, result.receipt);
+  }
+
+  /** The draft is stored: the chat remembers the code, and the citizen reads the receipt. */
+  private filed(turn: Turn, draft: ComplaintDraft, receipt: Receipt): Reply[] {
+    const { lang } = turn;
+    const state = turn.state;
+    state.complaint = undefined;
+    rememberReceipt(state, receipt.code);
     // Anonymous means nothing links the chat to the complaint: not even its transcript.
-    if (draft.privacy === 'anonymous') turn.forgetSince = draft.startedAt ?? Date.now();
-    const { receipt } = result;
+    if (receipt.privacy === 'anonymous') turn.forgetSince = draft.startedAt ?? Date.now();
+    else if (receipt.privacy === 'confidential') turn.confidentialSince = draft.startedAt ?? Date.now();
     const department = this.deps.content.departments.find((d) => d.id === receipt.department)?.name[lang] ?? receipt.department;
     const p = this.deps.phrases;
     return [p.reply(lang, 'complaint.receipt', {
@@ -206,4 +238,17 @@ export class ComplaintFlow {
       }
     }
   }
+}
+
+/** How long a chat keeps the codes it filed, and how many. */
+const RECEIPTS_KEPT_MS = 24 * 60 * 60_000;
+const RECEIPTS_KEPT = 5;
+
+export function rememberReceipt(state: ChatState, code: string, now = Date.now()): void {
+  const kept = (state.receipts ?? []).filter((r) => r.code !== code && now - r.at < RECEIPTS_KEPT_MS);
+  state.receipts = [...kept.slice(-(RECEIPTS_KEPT - 1)), { code, at: now }];
+}
+
+export function recentReceipts(state: ChatState, now = Date.now()): string[] {
+  return (state.receipts ?? []).filter((r) => now - r.at < RECEIPTS_KEPT_MS).map((r) => r.code);
 }

@@ -29,6 +29,7 @@ export function citizenFlows(deps: CitizenFlowDeps): Flows {
     complaint: (turn) => complaint.start(turn),
     status: (turn) => status.start(turn),
     suggestion: (turn) => suggestion.start(turn),
+    recover: (turn) => complaint.recover(turn),
     async resume(turn) {
       return (await status.resume(turn)) ?? (await complaint.resume(turn)) ?? (await suggestion.resume(turn));
     },

@@ -6,6 +6,7 @@ import { describeStatus, statusWords, type LookupResult, type StatusLookup } fro
 import type { Lang } from '../../text/language.js';
 import { codeShaped } from '../../domain/tracking-code.js';
 import type { Phrasebook } from '../replies.js';
+import { recentReceipts } from './complaint.js';
 import type { Turn } from '../respond.js';
 import type { Reply } from '../types.js';
 
@@ -31,9 +32,19 @@ export class StatusFlow {
     const { lang, inbound } = turn;
     const p = this.deps.phrases;
     const mine = await this.deps.lookup.myRequests(inbound.channel, inbound.user, 5);
+    // Codes this chat holds but cannot be found by (anonymous ones): the chat proves it was told them.
+    const listed = new Set(mine.map((m) => m.summary.code));
+    const held = await this.deps.lookup.summaries(recentReceipts(turn.state).filter((c) => !listed.has(c)));
     turn.state.awaitingCode = true;
-    const list = mine.map((m) => `• ${m.summary.code}: ${statusWords(m.summary, this.deps.texts, lang)}`).join('\n');
-    return [p.reply(lang, mine.length ? 'status.mine' : 'status.ask', { list })];
+    const summaries = [...held, ...mine.map((m) => m.summary)];
+    if (mine.some((m) => m.record.kind === 'complaint' && m.record.complaint.privacy === 'confidential')) this.confidential(turn);
+    const list = summaries.map((s) => `• ${s.code}: ${statusWords(s, this.deps.texts, lang)}`).join('\n');
+    return [p.reply(lang, summaries.length ? 'status.mine' : 'status.ask', { list })];
+  }
+
+  /** This turn links the chat to a confidential complaint: its lines are for the citizen office only. */
+  private confidential(turn: Turn): void {
+    turn.confidentialSince ??= Date.now();
   }
 
   async resume(turn: Turn): Promise<Reply[] | undefined> {
@@ -61,13 +72,15 @@ export class StatusFlow {
     const { inbound, lang } = turn;
     const result = await this.deps.complaints.answerFixed(code, yes, comment, { channel: inbound.channel, user: inbound.user });
     const t = this.deps.texts.messages;
+    if (result.ok && result.complaint.privacy === 'confidential') this.confidential(turn);
     if (!result.ok) return [this.deps.phrases.reply(lang, 'status.notfixed.late')];
     return [{ text: fill(t[yes ? 'complaint.fixed.thanks' : 'complaint.fixed.reopened'][lang], { code }), lang }];
   }
 
   private async lookup(turn: Turn, code: string): Promise<Reply[]> {
     const { inbound, lang } = turn;
-    const result = await this.deps.lookup.lookupStatus(code, inbound.channel, inbound.user);
+    const result = await this.deps.lookup.lookupStatus(code, inbound.channel, inbound.user, inbound.origin);
+    if (result.ok && result.owner && result.record.kind === 'complaint' && result.record.complaint.privacy === 'confidential') this.confidential(turn);
     return [{ text: this.describe(result, lang), lang }];
   }
 
