@@ -106,7 +106,7 @@ export function createConsole(deps: ConsoleDeps): Console {
     departments: content.departments.map((d) => d.id),
     isStaff: async (username) => { const a = await staff.find(username); return !!a && !a.disabled; },
   });
-  const events = new ConsoleEvents({ handoffs: handoffStore, lines: new MongoConsoleFeed(connection) }, { intervalMs: deps.pollMs, now: deps.now, log });
+  const events = new ConsoleEvents({ handoffs: handoffStore, lines: new MongoConsoleFeed(connection) }, { intervalMs: deps.pollMs, now: deps.now, log, audit: (e) => audit.record(e) });
   const records = deps.records
     ? { complaintStore: new MongoComplaintStore(connection), applicationStore: new MongoApplicationStore(connection), ...deps.records }
     : defaultRecords(connection, content, deps.knowledgeDir, deps.now);

@@ -6,6 +6,7 @@ import type { TranscriptStore } from '../domain/transcript.js';
 import type { ConsoleEvents } from './console-events.js';
 import { handoffSummary, shownLine } from './console-events.js';
 import { requireStaff } from './auth.js';
+import { transcriptFor } from '../domain/confidentiality.js';
 
 // The console's JSON API for handed-off conversations. Every route needs a signed-in staff member with the right
 // role; every action is written to the audit log.
@@ -74,13 +75,15 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
   router.get('/conversations/:id', as('agent'), route(async (req, res) => {
     const handoff = await deps.handoffs.get(req.params.id);
     if (!handoff) { res.status(404).json({ error: 'not-found' }); return; }
-    const [transcript, earlier, templates] = await Promise.all([
+    const [lines, earlier, templates] = await Promise.all([
       deps.transcripts.list(handoff.conversation, 500),
       deps.earlier?.({ channel: handoff.channel, user: handoff.user }, req.staff!) ?? { complaints: [], applications: [] },
       handoff.channel === 'whatsapp-cloud' && deps.templates ? deps.templates(handoff.user, handoff.queuedAt) : [],
     ]);
+    const view = transcriptFor(req.staff!, lines);
+    if (view.revealed) await audit(req, 'view-confidential-transcript', handoff.id, `${view.revealed} lines`);
     res.json({
-      handoff: { ...handoffSummary(handoff), notes: handoff.notes }, transcript: transcript.map(shownLine), ...earlier,
+      handoff: { ...handoffSummary(handoff), notes: handoff.notes }, transcript: view.lines.map(shownLine), ...earlier,
       templates: templates.map((t) => ({ at: t.at, template: t.template })),
     });
   }));

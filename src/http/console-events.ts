@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Handoff, HandoffStatus } from '../domain/handoff.js';
 import type { TranscriptEntry } from '../domain/transcript.js';
+import { transcriptFor } from '../domain/confidentiality.js';
+import type { Actor } from '../domain/staff.js';
 
 /**
  * Server-sent events for the console, fed by polling the database rather than by in-process events, so a change
@@ -19,7 +21,11 @@ export interface EventSources {
   lines: { linesSince(conversations: string[], since: Date, limit?: number): Promise<TranscriptEntry[]> };
 }
 
-export interface EventOptions { intervalMs?: number; lookbackMs?: number; now?: () => Date; log?: (line: string) => void }
+export interface EventOptions {
+  intervalMs?: number; lookbackMs?: number; now?: () => Date; log?: (line: string) => void;
+  /** Records that a viewer of the citizen office was streamed confidential lines. */
+  audit?: (entry: { who: string; what: string; target?: string; detail?: string }) => Promise<void>;
+}
 
 /**
  * The conversation key as staff see it. A web chat user id is the citizen's only credential for their chat, so the
@@ -42,7 +48,8 @@ export function handoffSummary(h: Handoff) {
 }
 
 export class ConsoleEvents {
-  private readonly clients = new Set<Response>();
+  /** Open streams and who watches each: lines are shown to each viewer as their role allows. */
+  private readonly clients = new Map<Response, Actor>();
   private readonly sentHandoffs = new Map<string, number>();
   private readonly sentLines = new Map<string, number>();
   /** Conversations whose lines are followed: open handoffs, and closed ones for a short while. */
@@ -51,17 +58,19 @@ export class ConsoleEvents {
   private heartbeat: NodeJS.Timeout | undefined;
   private ticking = false;
   private lastRefresh = 0;
-  private readonly o: Required<Omit<EventOptions, 'now' | 'log'>> & Pick<Required<EventOptions>, 'now' | 'log'>;
+  private readonly o: Required<Omit<EventOptions, 'now' | 'log' | 'audit'>> & Pick<Required<EventOptions>, 'now' | 'log'> & Pick<EventOptions, 'audit'>;
 
   constructor(private readonly sources: EventSources, options: EventOptions = {}) {
-    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? 5_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn };
+    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? 5_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn, audit: options.audit };
   }
 
   readonly handler: RequestHandler = (req, res) => {
     res.set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     res.write('retry: 1000\n: connected\n\n');
-    this.clients.add(res);
+    const viewer = req.staff;
+    if (!viewer) { res.end(); return; }
+    this.clients.set(res, viewer);
     req.on('close', () => this.clients.delete(res));
   };
 
@@ -72,7 +81,7 @@ export class ConsoleEvents {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => { void this.tick(); }, this.o.intervalMs);
-    this.heartbeat = setInterval(() => { for (const c of this.clients) c.write(': ping\n\n'); }, 15_000);
+    this.heartbeat = setInterval(() => { for (const c of this.clients.keys()) c.write(': ping\n\n'); }, 15_000);
     this.timer.unref();
     this.heartbeat.unref();
   }
@@ -81,13 +90,22 @@ export class ConsoleEvents {
     clearInterval(this.timer);
     clearInterval(this.heartbeat);
     this.timer = undefined;
-    for (const c of this.clients) c.end();
+    for (const c of this.clients.keys()) c.end();
     this.clients.clear();
   }
 
   private send(event: string, data: unknown): void {
     const payload = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const c of this.clients) c.write(payload);
+    for (const c of this.clients.keys()) c.write(payload);
+  }
+
+  /** A transcript line to every stream, as each viewer may read it (domain/confidentiality.ts decides). */
+  private sendLine(line: TranscriptEntry): void {
+    for (const [c, viewer] of this.clients) {
+      const view = transcriptFor(viewer, [line]);
+      if (view.revealed) void this.o.audit?.({ who: viewer.username, what: 'view-confidential-transcript', target: shownConversation(line.conversation), detail: 'live feed' }).catch(() => undefined);
+      for (const shown of view.lines) c.write(`event: line\ndata: ${JSON.stringify(shownLine(shown))}\n\n`);
+    }
   }
 
   async tick(): Promise<void> {
@@ -111,7 +129,7 @@ export class ConsoleEvents {
       for (const line of lines) {
         if (!line.id || this.sentLines.has(line.id)) continue;
         this.sentLines.set(line.id, new Date(line.at).getTime());
-        this.send('line', shownLine(line));
+        this.sendLine(line);
       }
       this.forget(now - this.o.lookbackMs * 2);
       for (const [conversation, until] of this.watched) if (until < now) this.watched.delete(conversation);

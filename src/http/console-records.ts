@@ -1,10 +1,11 @@
+import { maySeeIdentity } from '../domain/confidentiality.js';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Content } from '../content/load.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { Application, ApplicationService, ApplicationStore } from '../domain/applications.js';
 import type { Complaint, ComplaintService, ComplaintStore, Privacy } from '../domain/complaints.js';
 import { formatDate, type NotificationTexts } from '../domain/notification-texts.js';
-import { atLeast, type Actor, type StaffStore } from '../domain/staff.js';
+import { type Actor, type StaffStore } from '../domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../domain/statuses.js';
 import { parseTrackingCode, type TrackingKind } from '../domain/tracking-code.js';
 import type { Lang } from '../text/language.js';
@@ -61,7 +62,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
   const earlier: EarlierRecords = async (chat, viewer: Actor) => {
     const [complaints, applications] = await Promise.all([deps.complaintStore.listBySource(chat, 20), deps.applicationStore.listByChat(chat, 20)]);
     // Knowing this chat filed a confidential complaint is knowing who filed it: only the citizen office sees those.
-    const office = atLeast(viewer.role, 'supervisor');
+    const office = maySeeIdentity(viewer.role);
     const shown = complaints.filter((c) => c.privacy !== 'confidential' || office);
     for (const c of shown) if (c.privacy === 'confidential') await deps.audit.record({ who: viewer.username, what: 'view-confidential-identity', target: c.code, detail: 'earlier complaints of a conversation' });
     return { complaints: shown.map((c) => ({ code: c.code, category: c.category, status: c.status, createdAt: c.createdAt, privacy: c.privacy })),
@@ -84,7 +85,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     const code = codeOf(req.params.code, 'complaint');
     const c = code && await deps.complaints.find(code);
     if (!c) { res.status(404).json({ error: 'not-found' }); return; }
-    res.json({ complaint: complaintView(c), canSeeIdentity: atLeast(req.staff!.role, 'supervisor') });
+    res.json({ complaint: complaintView(c), canSeeIdentity: maySeeIdentity(req.staff!.role) });
   }));
 
   // Confidential identities: the citizen office (supervisors, admins) only, and every look is audited.

@@ -99,6 +99,13 @@ describe('filing a complaint in the chat', () => {
     expect(JSON.stringify(lines)).not.toContain('الزبالة');
     expect(JSON.stringify(lines)).not.toContain(code);
     expect(JSON.stringify(lines)).not.toContain('حارة الجامع');
+
+    // The chat holds the code for a while, so the citizen can get it back; the transcript still does not.
+    expect(await c.say('/status')).toContain(code);
+    expect(await c.say(code.toLowerCase())).toContain(code);
+    const later = JSON.stringify(await nafidha.transcripts.list('telegram:anon-citizen-1'));
+    expect(later).not.toContain(code);
+    expect(later).not.toContain(code.toLowerCase());
   });
 
   it('a location far outside the municipality is questioned and nothing is lost', async () => {

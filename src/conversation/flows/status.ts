@@ -37,6 +37,8 @@ export class StatusFlow {
     const held = await this.deps.lookup.summaries(recentReceipts(turn.state).filter((c) => !listed.has(c)));
     turn.state.awaitingCode = true;
     const summaries = [...held, ...mine.map((m) => m.summary)];
+    // Codes not linked to the chat are anonymous complaints: this turn's lines must not link them to it either.
+    if (held.length) turn.forgetSince ??= Date.now();
     if (mine.some((m) => m.record.kind === 'complaint' && m.record.complaint.privacy === 'confidential')) this.confidential(turn);
     const list = summaries.map((s) => `• ${s.code}: ${statusWords(s, this.deps.texts, lang)}`).join('\n');
     return [p.reply(lang, summaries.length ? 'status.mine' : 'status.ask', { list })];
@@ -81,6 +83,7 @@ export class StatusFlow {
     const { inbound, lang } = turn;
     const result = await this.deps.lookup.lookupStatus(code, inbound.channel, inbound.user, inbound.origin);
     if (result.ok && result.owner && result.record.kind === 'complaint' && result.record.complaint.privacy === 'confidential') this.confidential(turn);
+    if (result.ok && recentReceipts(turn.state).includes(result.summary.code) && !result.owner) turn.forgetSince ??= Date.now();
     return [{ text: this.describe(result, lang), lang }];
   }
 
