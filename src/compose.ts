@@ -2,11 +2,12 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { Config } from './config.js';
 import type { Content } from './content/load.js';
-import { createAssistant, type Assistant } from './conversation/assistant.js';
+import { createKernel, type Kernel } from './conversation/kernel.js';
+import { createWebChat, type WebChat } from './channels/webchat/index.js';
 import { citizenFlows } from './conversation/flows/index.js';
 import type { ChannelSender } from './conversation/types.js';
 import { MongoApplicationStore } from './db/applications.js';
-import { MongoBotStorage } from './db/bot-storage.js';
+import { MongoChatStates } from './db/chat-states.js';
 import { MongoComplaintStore } from './db/complaints.js';
 import type { Database } from './db/connection.js';
 import { MongoLookupThrottleStore } from './db/lookup-throttle.js';
@@ -25,7 +26,8 @@ import { createApp } from './http/server.js';
 import { Understander } from './understanding/understand.js';
 
 export interface Nafidha {
-  assistant: Assistant;
+  kernel: Kernel;
+  webchat: WebChat;
   texts: NotificationTexts;
   complaints: ComplaintService;
   applications: ApplicationService;
@@ -64,12 +66,13 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const suggestions = new SuggestionService({ store: suggestionStore });
   const lookup = new StatusLookup({ complaints: complaintStore, applications: applicationStore, suggestions: suggestionStore, throttle: new MongoLookupThrottleStore(conn) });
 
-  const assistant = createAssistant({
-    content, understander: opts.understander ?? new Understander(content), storage: new MongoBotStorage(conn), transcripts, log,
+  const kernel = createKernel({
+    content, understander: opts.understander ?? new Understander(content), states: new MongoChatStates(conn), transcripts, log,
   });
-  assistant.registerFlows(citizenFlows({ content, phrases: assistant.phrases, texts, complaints, suggestions, lookup, media }));
+  kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media }));
+  const webchat = createWebChat(kernel);
 
-  const senders: ChannelSender[] = [assistant.webSender];
+  const senders: ChannelSender[] = [webchat.sender];
   const mounts: Nafidha['mounts'] = [
     { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone }) },
     { path: '/chat/upload', router: uploadRoute(media) },
@@ -78,10 +81,10 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
 
   return {
-    assistant, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
-    app: () => createApp({ assistant, mounts }),
+    kernel, webchat, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
+    app: () => createApp({ webchat, mounts }),
     start() { dispatcher.start(); },
-    async stop() { await dispatcher.stop(); },
+    async stop() { webchat.close(); await dispatcher.stop(); },
   };
 }
 

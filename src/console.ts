@@ -160,12 +160,12 @@ export function createConsole(deps: ConsoleDeps): Console {
 /** Adds the console to the composed app: handoff flows into the assistant, the router at /console. As main.ts does. */
 export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview } }): Console {
   const staffConsole = createConsole({
-    connection: o.db.connection, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.assistant.phrases,
+    connection: o.db.connection, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.kernel.phrases,
     transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
     channels: o.channels && (() => o.channels!.overview()),
   });
-  nafidha.assistant.registerFlows(staffConsole.flows);
+  nafidha.kernel.use(staffConsole.flows);
   nafidha.mounts.push({ path: '/console', router: staffConsole.router });
   return staffConsole;
 }

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const staffConsole = attachConsole(nafidha, { db, content, config, log, channels });
 
   const server = http.createServer(nafidha.app());
-  nafidha.assistant.startWebSocket(server, '/chat/ws');
+  nafidha.webchat.attach(server, '/chat/ws');
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   nafidha.start();
   await channels.start();

@@ -29,12 +29,12 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
     stop: async () => { await Promise.all(stops.map((s) => s().catch(() => undefined))); },
   };
 
-  const phrases = nafidha.assistant.phrases;
+  const phrases = nafidha.kernel.phrases;
   const both = (key: string) => ({ ar: phrases.t('ar', key), en: phrases.t('en', key) });
   if (config.telegram.token) {
     const commands = commandMenu((lang, key) => phrases.t(lang, key));
     const telegram = createTelegramChannel({
-      token: config.telegram.token, apiRoot: config.telegram.apiRoot, core: nafidha.assistant, log, commands,
+      token: config.telegram.token, apiRoot: config.telegram.apiRoot, core: nafidha.kernel, log, commands,
       webhook: config.publicUrl ? { publicUrl: config.publicUrl, secret: config.telegram.webhookSecret } : undefined,
     });
     nafidha.senders.push(telegram.sender);
@@ -47,7 +47,7 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
   } else log('Telegram: off (set TELEGRAM_TOKEN to switch it on)');
 
   if (config.whatsappWeb) {
-    const whatsapp = createWhatsAppWebChannel({ dataDir: config.dataDir, core: nafidha.assistant, log });
+    const whatsapp = createWhatsAppWebChannel({ dataDir: config.dataDir, core: nafidha.kernel, log });
     nafidha.senders.push(whatsapp.sender);
     channels.whatsappWeb = whatsapp;
     starts.push(() => whatsapp.start());
@@ -59,7 +59,7 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
     const templates = new MongoTemplateDeliveries(db.connection);
     const cloud = createWhatsAppCloudRouter({
       verifyToken: wc.verifyToken, appSecret: wc.appSecret, token: wc.token, phoneNumberId: wc.phoneNumberId,
-      graphRoot: wc.graphRoot, templateName: wc.template, core: nafidha.assistant, log, windows: new MongoChannelWindows(db.connection),
+      graphRoot: wc.graphRoot, templateName: wc.template, core: nafidha.kernel, log, windows: new MongoChannelWindows(db.connection),
       listButton: both('choices.button'),
       // Kept in the database so the console (of any instance) can say which messages went as the template.
       onTemplate: (d) => { void templates.record(d).catch((err) => log(`WhatsApp Cloud: the template delivery to ${d.user} was not recorded: ${err}`)); },

@@ -86,9 +86,14 @@ export class Responder {
     private readonly content: Pick<Content, 'services' | 'municipality' | 'commands'>,
     private readonly understander: Understander,
     private readonly phrases: Phrasebook,
-    private readonly flows: Flows = {},
+    private readonly features: () => Flows = () => ({}),
   ) {
     this.commands = { cancel: new Set(content.commands.cancel.map(normalize)), menu: new Set(content.commands.menu.map(normalize)) };
+  }
+
+  /** The features as composed now (channels and the console add theirs after start-up). */
+  private flows(): Flows {
+    return this.features();
   }
 
   /** The language to answer in: the citizen's choice if they made one, else the language they wrote in. */
@@ -100,6 +105,7 @@ export class Responder {
   }
 
   async respond(conversation: string, inbound: InboundMessage, state: ChatState, now = Date.now()): Promise<Result> {
+    const flows = this.flows();
     const raw = cleanInput(inbound.text ?? '');
     const lang = this.language(state, raw);
     state.lang = lang;
@@ -124,34 +130,34 @@ export class Responder {
     const turn: Turn = { conversation, inbound, state, lang, text, firstMessage };
     if (!text && !inbound.location && !inbound.attachments?.length) return this.marked(turn, { replies: [p.reply(lang, 'empty', {}, p.menuChoices(lang))] });
 
-    if (this.flows.recover) {
-      const recovered = await this.flows.recover(turn);
+    if (flows.recover) {
+      const recovered = await flows.recover(turn);
       if (recovered) return this.marked(turn, { replies: [...replies, ...recovered] });
     }
     const chosen = this.pickChoice(state, text);
     if (chosen) text = turn.text = chosen;
 
-    if (this.flows.relay) {
-      const relayed = await this.flows.relay(turn);
+    if (flows.relay) {
+      const relayed = await flows.relay(turn);
       if (relayed) return this.marked(turn, { replies: [...replies, ...relayed] });
     }
     const word = this.keyword(text);
     if (word === 'cancel') {
-      const had = (await this.flows.cancel?.(turn)) ?? false;
+      const had = (await flows.cancel?.(turn)) ?? false;
       return this.marked(turn, { replies: [...replies, p.reply(lang, had ? 'cancelled' : 'nothing.to.cancel', {}, p.menuChoices(lang))] });
     }
     if (word === 'menu') {
-      await this.flows.cancel?.(turn);
+      await flows.cancel?.(turn);
       return this.marked(turn, { replies: [...replies, p.reply(lang, 'menu', {}, p.menuChoices(lang))] });
     }
     const command = text.startsWith('/') ? text.slice(1).split(/\s+/)[0].toLowerCase() : undefined;
     if (command && GLOBAL_COMMANDS.has(command)) {
       // A menu button pressed mid-flow starts over from that button; the unfinished flow is dropped.
-      if (command !== 'lang') await this.flows.cancel?.(turn);
+      if (command !== 'lang') await flows.cancel?.(turn);
       return this.marked(turn, { replies: [...replies, ...(await this.command(turn, text))] });
     }
-    if (this.flows.resume) {
-      const resumed = await this.flows.resume(turn);
+    if (flows.resume) {
+      const resumed = await flows.resume(turn);
       if (resumed) return this.marked(turn, { replies: [...replies, ...resumed] });
     }
     if (command) return this.marked(turn, { replies: [...replies, ...(await this.command(turn, text))] });
@@ -198,6 +204,7 @@ export class Responder {
   }
 
   private async command(turn: Turn, text: string): Promise<Reply[]> {
+    const flows = this.flows();
     const { state, lang } = turn;
     const p = this.phrases;
     const [name, ...args] = text.slice(1).trim().split(/\s+/);
@@ -235,19 +242,21 @@ export class Responder {
       case 'suggest':
         return this.flow(turn, 'suggestion');
       case 'agent':
-        return this.flows.handoff ? this.flows.handoff(turn, 'requested') : [p.reply(lang, 'office.call', { phone: this.content.municipality.phone })];
+        return flows.handoff ? flows.handoff(turn, 'requested') : [p.reply(lang, 'office.call', { phone: this.content.municipality.phone })];
       default:
         return [p.reply(lang, 'welcome', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))];
     }
   }
 
   private async flow(turn: Turn, name: 'complaint' | 'status' | 'suggestion'): Promise<Reply[]> {
-    const start = this.flows[name];
+    const flows = this.flows();
+    const start = flows[name];
     if (start) return start(turn);
     return [this.phrases.reply(turn.lang, 'office.call', { phone: this.content.municipality.phone }, this.phrases.menuChoices(turn.lang))];
   }
 
   private async byIntent(turn: Turn, u: Understanding): Promise<Reply[]> {
+    const flows = this.flows();
     const { state, lang } = turn;
     const p = this.phrases;
     const understood = u.confidence >= MIN_CONFIDENCE && u.intent !== 'out-of-scope';
@@ -284,7 +293,7 @@ export class Responder {
       case 'legal-question':
       case 'form-help': {
         const reason = u.intent === 'human-agent' ? 'requested' : (u.intent as 'legal-question' | 'form-help');
-        if (this.flows.handoff) return await this.flows.handoff(turn, reason);
+        if (flows.handoff) return await flows.handoff(turn, reason);
         return [p.reply(lang, 'office.call', { phone: this.content.municipality.phone })];
       }
       default:

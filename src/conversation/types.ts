@@ -43,6 +43,8 @@ export interface Reply {
   lang?: Lang;
   /** Written by a member of staff (the web chat shows it apart from the assistant's replies). */
   from?: 'staff';
+  /** Set on messages sent outside a turn (the outbox's id), so a channel can confirm and the citizen see it once. */
+  id?: string;
 }
 
 /** Sends a message to a citizen outside of a turn (staff replies, notifications). One per channel. */

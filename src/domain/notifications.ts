@@ -199,7 +199,9 @@ export class NotificationDispatcher implements Outbox, CitizenOutbox {
           this.o.log(`notifications: gave up on ${n.id} to ${n.to.channel} after ${n.attempts} attempts: ${error}`);
           result.failed++;
         } else {
-          await this.options.store.retryLater(n.id, claim, new Date(this.o.now().getTime() + this.delay(n.attempts)), error);
+          // A web chat that dropped is retried as soon as it is back (it is skipped until then), not after a backoff.
+          const gone = senders.get(n.to.channel)?.connected?.(n.to.user) === false;
+          await this.options.store.retryLater(n.id, claim, new Date(this.o.now().getTime() + (gone ? 0 : this.delay(n.attempts))), error);
           result.retried++;
         }
       }
@@ -219,7 +221,7 @@ export class NotificationDispatcher implements Outbox, CitizenOutbox {
       timer = setTimeout(() => reject(new Error(`sending took more than ${this.o.sendTimeoutMs} ms`)), this.o.sendTimeoutMs);
     });
     try {
-      await Promise.race([sender.send(n.to.user, n.reply), timeout]);
+      await Promise.race([sender.send(n.to.user, { ...n.reply, id: n.id }), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -3,13 +3,13 @@ import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Assistant } from '../conversation/assistant.js';
+import type { WebChat } from '../channels/webchat/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WEBCHAT_DIR = path.resolve(here, '../channels/webchat/public');
 
 export interface HttpDeps {
-  assistant: Assistant;
+  webchat: Pick<WebChat, 'webhook'>;
   /** Extra routers mounted by path (Open311, console API, channel webhooks). */
   mounts?: Array<{ path: string; router: Router | RequestHandler }>;
 }
@@ -39,7 +39,7 @@ export function createApp(deps: HttpDeps): Express {
       res.status(400).json({ error: 'expected {"type":"message","user":"<16-64 chars [A-Za-z0-9_-]>","text":"..."}' });
       return;
     }
-    deps.assistant.webhook(req, res).catch(next);
+    deps.webchat.webhook(req, res).catch(next);
   });
 
   app.use('/chat', express.static(WEBCHAT_DIR, { index: false }));

@@ -12,7 +12,7 @@ let agent: StaffClient;
 beforeAll(async () => {
   server = await startTestServer({ dbName: 'telegram_handoff' });
   emulator = await startTelegramEmulator();
-  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: server.nafidha.assistant, log: () => undefined, commands: commandMenu((l, k) => server.nafidha.assistant.phrases.t(l, k)) });
+  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: server.nafidha.kernel, log: () => undefined, commands: commandMenu((l, k) => server.nafidha.kernel.phrases.t(l, k)) });
   server.nafidha.senders.push(channel.sender);
   expect(await channel.start()).toBe(true);
   agent = new StaffClient(server.url);

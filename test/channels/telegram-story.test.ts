@@ -18,7 +18,7 @@ beforeAll(async () => {
   db = await testDatabase('telegram_story');
   nafidha = testNafidha(db);
   emulator = await startTelegramEmulator();
-  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: nafidha.assistant, log: () => undefined, commands: commandMenu((l, k) => nafidha.assistant.phrases.t(l, k)) });
+  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: nafidha.kernel, log: () => undefined, commands: commandMenu((l, k) => nafidha.kernel.phrases.t(l, k)) });
   nafidha.senders.push(channel.sender);
   nafidha.start();
   expect(await channel.start()).toBe(true);

@@ -1,3 +1,4 @@
+import { ChatKey } from '../../src/shared/chat.js';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -285,7 +286,7 @@ const bodyOf = (out: Posted[]) => out.map((m) => (m.type === 'text' ? (m.text as
 
 describe('WhatsApp Cloud API with the real assistant', () => {
   it('files a complaint with a location and a photo by pressing native buttons, then gets a status notification', async () => {
-    current = channel(nafidha.assistant);
+    current = channel(nafidha.kernel);
     const from = '218930000009';
     let last: Posted[] = [];
     const press = async (value: string) => {
@@ -321,11 +322,11 @@ describe('WhatsApp Cloud API with the real assistant', () => {
   });
 
   it('a citizen presses the agent option and receives the staff reply sent through the console; after hand back the assistant answers again', async () => {
-    current = channel(nafidha.assistant);
+    current = channel(nafidha.kernel);
     const from = '218930000007';
     const agent = new StaffClient(server.url);
     expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);
-    const conversation = nafidha.assistant.conversationKey('whatsapp-cloud', from);
+    const conversation = ChatKey.of('whatsapp-cloud', from);
     const toCitizen = (start: number) => graph.sent.slice(start).filter((m) => m.to === from);
     /** Waits for a message to the citizen containing `part` among those sent from index `start` of the fake Graph API's log. */
     const arrives = async (part: string, start: number) => {
@@ -359,7 +360,7 @@ describe('WhatsApp Cloud API with the real assistant', () => {
 
     const handing = graph.sent.length;
     expect((await agent.json('POST', `/console/api/conversations/${waiting!.id}/hand-back`)).status).toBe(200);
-    await arrives(nafidha.assistant.phrases.t('ar', 'handoff.back'), handing);
+    await arrives(nafidha.kernel.phrases.t('ar', 'handoff.back'), handing);
     const answer = bodyOf(await deliver(from, { type: 'text', text: { body: 'شو الاوراق المطلوبة لرخصة البناء' } }));
     expect(answer).toContain('رخصة بناء');
     expect(answer).toMatch(/الأوراق المطلوبة:\n1\. /);
@@ -368,7 +369,7 @@ describe('WhatsApp Cloud API with the real assistant', () => {
   });
 
   it('a citizen asks for a building permit\'s documents in Arabic and gets them, with native choices', async () => {
-    current = channel(nafidha.assistant);
+    current = channel(nafidha.kernel);
     const out = await deliver('218930000001', { type: 'text', text: { body: 'شو الأوراق المطلوبة لرخصة البناء؟' } });
     const texts = out.map((m) => (m.type === 'text' ? (m.text as { body: string }).body : (m.interactive as { body: { text: string } }).body.text)).join('\n');
     expect(texts).toContain('رخصة بناء');
@@ -377,7 +378,7 @@ describe('WhatsApp Cloud API with the real assistant', () => {
   });
 
   it('pressing a choice continues the conversation', async () => {
-    current = channel(nafidha.assistant);
+    current = channel(nafidha.kernel);
     const first = await deliver('218930000002', { type: 'text', text: { body: 'رخصة بناء' } });
     const menu = first.at(-1)!.interactive as { type: string; action: { buttons?: Array<{ reply: { id: string; title: string } }>; sections?: Array<{ rows: Array<{ id: string; title: string }> }> } };
     const options = menu.action.buttons?.map((b) => b.reply) ?? menu.action.sections![0].rows;

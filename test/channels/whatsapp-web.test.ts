@@ -1,3 +1,4 @@
+import { ChatKey } from '../../src/shared/chat.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -107,7 +108,7 @@ afterAll(async () => {
 });
 afterEach(async () => { await channel?.stop(); channel = undefined; });
 
-function start(core: ConversationCore = nafidha.assistant): WhatsAppWebChannel {
+function start(core: ConversationCore = nafidha.kernel): WhatsAppWebChannel {
   channel = createWhatsAppWebChannel({ dataDir, core, log: (l) => logs.push(l), reconnect: { firstMs: 20, maxMs: 100 }, createClient: (o) => new PhoneDouble(o) });
   return channel;
 }
@@ -169,7 +170,7 @@ describe('WhatsApp Web', () => {
     const wa = start();
     await wa.start();
     const citizen = '96176666666@c.us';
-    const t = (key: string) => nafidha.assistant.phrases.t('ar', key);
+    const t = (key: string) => nafidha.kernel.phrases.t('ar', key);
     /** The citizen's next message, then the bot's answer to it. */
     const say = async (fields: Record<string, unknown>) => {
       const before = phone().texts(citizen).length;
@@ -235,7 +236,7 @@ describe('WhatsApp Web', () => {
     // Inside staff hours this is the queue position; outside them, when staff answer. Staff can take and reply either way.
     expect(await say('بدي احكي مع موظف')).toMatch(/ترتيبك|موظف/);
     const { body: queue } = await agent.json<{ waiting: Array<{ id: string; conversation: string; channel: string }> }>('GET', '/console/api/queue');
-    const waiting = queue.waiting.find((w) => w.conversation === nafidha.assistant.conversationKey('whatsapp', citizen));
+    const waiting = queue.waiting.find((w) => w.conversation === ChatKey.of('whatsapp', citizen));
     expect(waiting).toMatchObject({ channel: 'whatsapp' });
     expect((await agent.json('POST', `/console/api/conversations/${waiting!.id}/take`)).status).toBe(200);
     const before = textsFor().length;
@@ -246,12 +247,12 @@ describe('WhatsApp Web', () => {
 
     const handing = textsFor().length;
     expect((await agent.json('POST', `/console/api/conversations/${waiting!.id}/hand-back`)).status).toBe(200);
-    await arrives(nafidha.assistant.phrases.t('ar', 'handoff.back'), handing);
+    await arrives(nafidha.kernel.phrases.t('ar', 'handoff.back'), handing);
     const answer = await say('شو الاوراق المطلوبة لرخصة البناء');
     expect(answer).toContain('رخصة بناء');
     expect(answer).toMatch(/الأوراق المطلوبة:\n1\. /);
     const { body: after } = await agent.json<{ waiting: Array<{ conversation: string }>; held: Array<{ conversation: string }> }>('GET', '/console/api/queue');
-    expect([...after.waiting, ...after.held].filter((h) => h.conversation === nafidha.assistant.conversationKey('whatsapp', citizen))).toEqual([]);
+    expect([...after.waiting, ...after.held].filter((h) => h.conversation === ChatKey.of('whatsapp', citizen))).toEqual([]);
   });
 
   it('locations and photos reach the conversation; the photo is downloaded only when asked for', async () => {

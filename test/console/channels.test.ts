@@ -102,7 +102,7 @@ describe('the Channels view', () => {
 
   it('lists a staff reply that went as the approved template, and marks it in the conversation', async () => {
     // A WhatsApp Cloud citizen who never wrote through the webhook: the 24-hour window is closed.
-    const wa = citizen(server.nafidha.assistant, '218920000001', 'whatsapp-cloud');
+    const wa = citizen(server.nafidha.kernel, '218920000001', 'whatsapp-cloud');
     expect(await wa.say('بدي اعترض على قرار المحكمة')).toContain('ترتيبك في الانتظار');
     const { body: queue } = await admin.json<{ waiting: { id: string; channel: string }[] }>('GET', '/console/api/queue');
     const id = queue.waiting.find((w) => w.channel === 'whatsapp-cloud')!.id;

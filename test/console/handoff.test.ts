@@ -21,7 +21,7 @@ afterAll(async () => { await server?.close(); });
 
 describe('handing a conversation to staff', () => {
   it('a legal question queues the citizen, tells their position, and keeps the assistant quiet while they wait', async () => {
-    legal = citizen(server.nafidha.assistant, 'tg-legal-1');
+    legal = citizen(server.nafidha.kernel, 'tg-legal-1');
     const queued = await legal.say('بدي اعترض على قرار المحكمة');
     expect(queued).toContain('ترتيبك في الانتظار: 1');
     expect(await legal.say('القرار صدر الأسبوع الماضي')).toBe('');
@@ -74,7 +74,7 @@ describe('handing a conversation to staff', () => {
   });
 
   it('a citizen can leave the queue with "رجوع للبوت"', async () => {
-    const c = citizen(server.nafidha.assistant, 'tg-leaver');
+    const c = citizen(server.nafidha.kernel, 'tg-leaver');
     expect(await c.say('I need help filling in the application form')).toMatch(/queue/);
     expect(await c.say('رجوع للبوت')).toBeTruthy();
     const { body } = await agent.json<{ waiting: unknown[] }>('GET', '/console/api/queue');
@@ -82,7 +82,7 @@ describe('handing a conversation to staff', () => {
   });
 
   it('after two misunderstood messages, taking up the offer of staff is queued as "misunderstood"', async () => {
-    const c = citizen(server.nafidha.assistant, 'tg-confused');
+    const c = citizen(server.nafidha.kernel, 'tg-confused');
     await c.say('zxqv blorp wugga');
     expect(await c.say('البطيخ الأزرق يطير فوق القمر')).toContain('موظف');
     expect(await c.say('/agent')).toMatch(/queue|الانتظار/);

@@ -24,7 +24,7 @@ describe('asking for staff out of hours', () => {
   afterAll(async () => { await server?.close(); });
 
   it('tells the citizen when staff will answer, keeps what they write, and queues them for then', async () => {
-    const c = citizen(server.nafidha.assistant, 'friday-caller');
+    const c = citizen(server.nafidha.kernel, 'friday-caller');
     const told = await c.say('ابغى اتكلم مع موظف');
     expect(told).toContain('خارج الدوام');
     expect(told).toContain('الأحد 08:00');
@@ -39,7 +39,7 @@ describe('asking for staff out of hours', () => {
   });
 
   it('in English too', async () => {
-    const c = citizen(server.nafidha.assistant, 'friday-english');
+    const c = citizen(server.nafidha.kernel, 'friday-english');
     const told = await c.say('I want to talk to a real person please');
     expect(told).toContain('not at work');
     expect(told).toContain('Sun 08:00');

@@ -53,7 +53,7 @@ describe("a conversation shows the citizen's earlier records", () => {
       category: 'roads', description: 'حفرة', privacy: 'named', name: 'سالم', from: { channel: 'telegram', user: '5005' }, consentToContact: true, lang: 'ar', messageId: 'n-5005',
     });
     if (!named.ok) throw new Error('not filed');
-    await citizen(server.nafidha.assistant, '5005').say('ابغى اتكلم مع موظف');
+    await citizen(server.nafidha.kernel, '5005').say('ابغى اتكلم مع موظف');
     const { body: queue } = await agent.json<{ waiting: { id: string; conversation: string }[] }>('GET', '/console/api/queue');
     const id = queue.waiting.find((w) => w.conversation === 'telegram:5005')!.id;
     const seenByAgent = await agent.json<{ complaints: { code: string }[] }>('GET', `/console/api/conversations/${id}`);

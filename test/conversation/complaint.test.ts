@@ -23,7 +23,7 @@ async function fileNamed(c: ReturnType<typeof citizen>, category: string, descri
 
 describe('filing a complaint in the chat', () => {
   it('a citizen files a complaint in one message with a location and a photo, in Arabic, and gets a tracking code', async () => {
-    const c = citizen(nafidha.assistant);
+    const c = citizen(nafidha.kernel);
     const first = await c.send('في حفرة كبيرة قدام مدرسة الامل بشارع الجمهورية');
     expect(first[0].text).toContain('الطرق');
     expect(await c.say('/yes')).toContain('الموقع');
@@ -50,18 +50,18 @@ describe('filing a complaint in the chat', () => {
     expect(own).toContain(code);
     expect(own).toContain('الشكوى');
 
-    const stranger = await citizen(nafidha.assistant).say(`وين صارت الشكوى ${code}`);
+    const stranger = await citizen(nafidha.kernel).say(`وين صارت الشكوى ${code}`);
     expect(stranger).toContain(code);
     expect(stranger).not.toContain('مدرسة');
   });
 
   it('asking for "the status of my application" is not taken for a mistyped code', async () => {
-    const reply = await citizen(nafidha.assistant).say('what is the status of my application');
+    const reply = await citizen(nafidha.kernel).say('what is the status of my application');
     expect(reply).toContain('tracking code from your receipt');
   });
 
   it('an English citizen is guided step by step and can fix a field from the summary', async () => {
-    const c = citizen(nafidha.assistant, undefined, 'web');
+    const c = citizen(nafidha.kernel, undefined, 'web');
     await c.say('hello');
     expect(await c.say('/complaint')).toContain('What kind of problem');
     expect(await c.say('/cat street-lighting')).toContain('Describe');
@@ -80,7 +80,7 @@ describe('filing a complaint in the chat', () => {
   });
 
   it('an anonymous complaint keeps no identity at all', async () => {
-    const c = citizen(nafidha.assistant, 'anon-citizen-1');
+    const c = citizen(nafidha.kernel, 'anon-citizen-1');
     await c.say('الزبالة ما انشالت من اسبوع بحارتنا وريحتها طالعة');
     await c.say('/yes');
     await c.say('حارة الجامع');
@@ -109,7 +109,7 @@ describe('filing a complaint in the chat', () => {
   });
 
   it('a location far outside the municipality is questioned and nothing is lost', async () => {
-    const c = citizen(nafidha.assistant);
+    const c = citizen(nafidha.kernel);
     await c.say('/complaint');
     await c.say('/cat water');
     await c.say('ماسورة مكسورة والمي عم تتسرب');
@@ -119,14 +119,14 @@ describe('filing a complaint in the chat', () => {
   });
 
   it('"cancel" in the middle of a complaint drops it', async () => {
-    const c = citizen(nafidha.assistant);
+    const c = citizen(nafidha.kernel);
     await c.say('/complaint');
     expect(await c.say('إلغاء')).toContain('تم الإلغاء');
     expect((await c.send('رخصة بناء'))[0].text).toContain('رخصة بناء');
   });
 
   it('a suggestion is stored and acknowledged with a reference', async () => {
-    const c = citizen(nafidha.assistant);
+    const c = citizen(nafidha.kernel);
     const reply = await c.say('عندي اقتراح: تزرعوا شجر على طول الطريق العام قدام المدارس');
     expect(reply).toMatch(/S-[0-9A-Z]{5}-[0-9A-Z]{5}/);
   });
@@ -134,7 +134,7 @@ describe('filing a complaint in the chat', () => {
 
 describe('status notifications', () => {
   it('a status change reaches the filer\'s chat, even when the change is made before a restart', async () => {
-    const c = citizen(nafidha.assistant, 'notify-me', 'web');
+    const c = citizen(nafidha.kernel, 'notify-me', 'web');
     const code = await fileNamed(c, 'sewage', 'مجاري طافحة بالشارع', 'حي الزهور');
 
     // The change is stored in the outbox while no dispatcher runs (the server is "down").
@@ -152,7 +152,7 @@ describe('status notifications', () => {
   });
 
   it('"was it fixed?" answered no reopens the complaint for a supervisor with the comment', async () => {
-    const c = citizen(nafidha.assistant, 'fixed-asker', 'web');
+    const c = citizen(nafidha.kernel, 'fixed-asker', 'web');
     const code = await fileNamed(c, 'roads', 'حفرة كبيرة', 'شارع النصر');
     await nafidha.complaints.changeStatus(code, 'resolved', 'staff:1');
     expect(await c.say(`/fixed no ${code}`)).toContain('ما الذي لم يُحل');

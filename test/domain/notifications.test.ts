@@ -138,7 +138,7 @@ describe('live messages from staff (the handoff\'s CitizenOutbox)', () => {
     const telegram = new RecordingSender('telegram');
     const dispatcher = new NotificationDispatcher({ store: app.stores.outbox, senders: [telegram] }); // never started
     await dispatcher.deliver({ channel: 'telegram', user: 'live-staff-1' }, said('hello from staff'));
-    expect(telegram.sent).toEqual([{ user: 'live-staff-1', reply: said('hello from staff') }]);
+    expect(telegram.sent).toEqual([{ user: 'live-staff-1', reply: { ...said('hello from staff'), id: expect.any(String) } }]);
     expect(await app.stores.outbox.list({ to: { channel: 'telegram', user: 'live-staff-1' } })).toMatchObject([{ state: 'delivered', attempts: 1 }]);
   });
 
@@ -181,7 +181,7 @@ describe('live messages from staff (the handoff\'s CitizenOutbox)', () => {
     } finally {
       await other.close();
     }
-    expect(here.sent).toEqual([{ user: web.user, reply: said('from staff') }]);
+    expect(here.sent).toEqual([{ user: web.user, reply: { ...said('from staff'), id: expect.any(String) } }]);
   });
 
   it('many messages left for web chats open elsewhere do not hold up the others', async () => {

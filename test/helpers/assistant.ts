@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { loadContent, type Content } from '../../src/content/load.js';
-import { createAssistant, type Assistant, type AssistantDeps } from '../../src/conversation/assistant.js';
+import { createKernel, type Kernel, type KernelDeps } from '../../src/conversation/kernel.js';
 import type { InboundMessage } from '../../src/conversation/types.js';
-import { MongoBotStorage } from '../../src/db/bot-storage.js';
+import { MongoChatStates } from '../../src/db/chat-states.js';
 import { MongoTranscriptStore } from '../../src/db/transcripts.js';
 import type { Database } from '../../src/db/connection.js';
 import { Understander } from '../../src/understanding/understand.js';
@@ -19,17 +19,17 @@ export function shippedContent(): { content: Content; understander: Understander
   return cached;
 }
 
-/** A real assistant (botkit, real understanding) on a real test database. */
-export function testAssistant(db: Database, extra: Partial<AssistantDeps> = {}): Assistant {
+/** The real conversation kernel (real understanding) on a real test database. */
+export function testKernel(db: Database, extra: Partial<KernelDeps> = {}): Kernel {
   const { content, understander } = shippedContent();
-  return createAssistant({
-    content, understander, storage: new MongoBotStorage(db.connection), transcripts: new MongoTranscriptStore(db.connection),
+  return createKernel({
+    content, understander, states: new MongoChatStates(db.connection), transcripts: new MongoTranscriptStore(db.connection),
     log: () => undefined, ...extra,
   });
 }
 
 /** A citizen on a channel: `say` sends one message and returns the reply texts joined. */
-export function citizen(assistant: Assistant, user = `u${Math.random().toString(36).slice(2)}`, channel: InboundMessage['channel'] = 'telegram') {
+export function citizen(assistant: Pick<Kernel, 'handle'>, user = `u${Math.random().toString(36).slice(2)}`, channel: InboundMessage['channel'] = 'telegram') {
   let n = 0;
   return {
     user,

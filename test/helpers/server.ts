@@ -43,7 +43,7 @@ export async function startTestServer(o: { staffClock?: () => Date; signInLimit?
   });
   nafidha.senders.push(...(o.senders ?? []));
   const server = http.createServer(nafidha.app());
-  nafidha.assistant.startWebSocket(server, '/chat/ws');
+  nafidha.webchat.attach(server, '/chat/ws');
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   nafidha.start();
   await staffConsole.start();

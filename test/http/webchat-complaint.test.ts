@@ -17,7 +17,7 @@ beforeAll(async () => {
   db = await testDatabase('webchat_complaint');
   nafidha = testNafidha(db);
   server = http.createServer(nafidha.app());
-  nafidha.assistant.startWebSocket(server, '/chat/ws');
+  nafidha.webchat.attach(server, '/chat/ws');
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

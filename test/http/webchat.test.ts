@@ -5,7 +5,8 @@ import WebSocket from 'ws';
 import type { Database } from '../../src/db/connection.js';
 import { MongoTranscriptStore } from '../../src/db/transcripts.js';
 import { createApp } from '../../src/http/server.js';
-import { testAssistant } from '../helpers/assistant.js';
+import { createWebChat } from '../../src/channels/webchat/index.js';
+import { testKernel } from '../helpers/assistant.js';
 import { testDatabase } from '../helpers/db.js';
 
 let db: Database;
@@ -14,9 +15,9 @@ let base: string;
 
 beforeAll(async () => {
   db = await testDatabase('webchat');
-  const assistant = testAssistant(db);
-  server = http.createServer(createApp({ assistant }));
-  assistant.startWebSocket(server, '/chat/ws');
+  const webchat = createWebChat(testKernel(db));
+  server = http.createServer(createApp({ webchat }));
+  webchat.attach(server, '/chat/ws');
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

@@ -57,7 +57,7 @@ async function fileConfidential(say: (t: string) => Promise<string>): Promise<st
 
 describe.each([
   { channel: 'web', conversation: (u: string) => `web:${u}`, make: (u: string) => webCitizen(u) },
-  { channel: 'telegram', conversation: (u: string) => `telegram:${u}`, make: (u: string) => citizen(server.nafidha.assistant, u) },
+  { channel: 'telegram', conversation: (u: string) => `telegram:${u}`, make: (u: string) => citizen(server.nafidha.kernel, u) },
 ])('a confidential complaint on $channel, then a handoff', ({ channel, make }) => {
   const user = `${channel}-conf-${Math.random().toString(36).slice(2, 10)}-citizen`;
   let code = '';

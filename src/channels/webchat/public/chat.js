@@ -16,6 +16,7 @@ let lang = localStorage.getItem('nafidha.lang') || (navigator.language?.startsWi
 let socket;
 let queue = [];
 let retry = 500;
+const shown = new Set();
 
 function setLang(l) {
   lang = l;
@@ -71,6 +72,13 @@ function connect() {
   socket.addEventListener('message', (event) => {
     const m = JSON.parse(event.data);
     if (m.type !== 'message' || !m.text) return;
+    // Messages sent outside a reply (staff, notifications) carry an id: confirm it, and show it once even when the
+    // server sends it again after a dropped connection.
+    if (m.id) {
+      socket.send(JSON.stringify({ type: 'ack', ack: m.id, user, channel: 'websocket' }));
+      if (shown.has(m.id)) return;
+      shown.add(m.id);
+    }
     show(m.text, m.from === 'staff' ? 'staff' : 'bot');
     showChoices(m.quick_replies);
   });

@@ -1,28 +1,29 @@
-import type { Storage, StoreItems } from 'botbuilder';
+import type { ChatStateStore } from '../conversation/chat-state.js';
+import type { ChatState } from '../conversation/state.js';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKey } from './duplicate-key.js';
 import { GroupCommit } from './group-commit.js';
 
-interface BotStateDoc { _id: string; state: string; updatedAt: Date }
+interface ChatStateDoc { _id: string; state: string; updatedAt: Date }
 interface Save { key: string; state: string; fresh: boolean }
 
-const schema = new Schema<BotStateDoc>({ _id: String, state: String, updatedAt: Date }, { versionKey: false, collection: 'botstate' });
+const schema = new Schema<ChatStateDoc>({ _id: String, state: String, updatedAt: Date }, { versionKey: false, collection: 'chats' });
 
 // Keys read as missing and not yet written; past this many (turns that failed before saving) the list starts over.
 const MAX_FRESH = 10_000;
 
 /**
- * botbuilder's Storage port on mongoose: botkit keeps dialog state here, so a restart resumes mid-dialog.
- * State is stored as JSON text because dialog state may hold keys MongoDB does not accept ("a.b", "$x").
+ * The chat-state port on mongoose: one document per chat, `_id` the chat key, so a restart resumes mid-flow.
+ * State is stored as JSON text because it may hold keys MongoDB does not accept ("a.b", "$x").
  */
-export class MongoBotStorage implements Storage {
-  private readonly model: Model<BotStateDoc>;
+export class MongoChatStates implements ChatStateStore {
+  private readonly model: Model<ChatStateDoc>;
   // The states of chats answered at the same moment are saved together: one insert for new chats, one bulk update.
   private readonly saves: GroupCommit<Save>;
   private readonly fresh = new Set<string>();
 
   constructor(connection: Connection) {
-    this.model = connection.models.BotState ?? connection.model<BotStateDoc>('BotState', schema);
+    this.model = connection.models.ChatState ?? connection.model<ChatStateDoc>('ChatState', schema);
     const doc = (s: Save) => ({ _id: s.key, state: s.state, updatedAt: new Date() });
     const update = (s: Save) => ({ updateOne: { filter: { _id: s.key }, update: { $set: { state: s.state, updatedAt: new Date() } }, upsert: true } });
     this.saves = new GroupCommit(
@@ -44,28 +45,22 @@ export class MongoBotStorage implements Storage {
     );
   }
 
-  async read(keys: string[]): Promise<StoreItems> {
-    // One key per turn: a lookup by _id alone is the one query FerretDB answers in SQLite ($in is filtered in Go).
-    const docs = keys.length === 1
-      ? [await this.model.findOne({ _id: keys[0] }).lean()].filter((d) => d !== null)
-      : keys.length ? await this.model.find({ _id: { $in: keys } }).lean() : [];
-    const items: StoreItems = {};
-    for (const d of docs) items[d._id] = JSON.parse(d.state);
+  async read(key: string): Promise<ChatState | undefined> {
+    // A lookup by _id alone is the one query FerretDB answers in SQLite.
+    const doc = await this.model.findOne({ _id: key }).lean();
     if (this.fresh.size > MAX_FRESH) this.fresh.clear();
-    for (const key of keys) if (!items[key]) this.fresh.add(key);
-    return items;
+    if (!doc) { this.fresh.add(key); return undefined; }
+    return JSON.parse(doc.state) as ChatState;
   }
 
-  async write(changes: StoreItems): Promise<void> {
-    // Serialised now: the caller may change its objects once this returns.
-    await Promise.all(Object.entries(changes).map(([key, value]) => {
-      const fresh = this.fresh.delete(key);
-      return this.saves.write({ key, state: JSON.stringify(value), fresh });
-    }));
+  async write(key: string, state: ChatState): Promise<void> {
+    // Serialised now: the caller may change its object once this returns.
+    const fresh = this.fresh.delete(key);
+    await this.saves.write({ key, state: JSON.stringify(state), fresh });
   }
 
-  async delete(keys: string[]): Promise<void> {
-    for (const key of keys) this.fresh.delete(key);
-    if (keys.length) await this.model.deleteMany({ _id: { $in: keys } });
+  async delete(key: string): Promise<void> {
+    this.fresh.delete(key);
+    await this.model.deleteOne({ _id: key });
   }
 }

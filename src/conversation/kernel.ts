@@ -1,0 +1,129 @@
+import type { Content } from '../content/load.js';
+import type { TranscriptEntry, TranscriptStore } from '../domain/transcript.js';
+import { ChatKey, type Chat } from '../shared/chat.js';
+import { detectLanguage, type Lang } from '../text/language.js';
+import { cleanInput } from '../text/normalize.js';
+import type { Understander } from '../understanding/understand.js';
+import type { ChatStateStore } from './chat-state.js';
+import { composeFlows } from './compose-flows.js';
+import { KeyedLock } from './keyed-lock.js';
+import { Phrasebook } from './replies.js';
+import { Responder, type Flows, type Result } from './respond.js';
+import { freshState, type ChatState } from './state.js';
+import type { InboundMessage, Reply } from './types.js';
+
+/** Replies kept per chat so a redelivered message is answered as the first time. */
+const ANSWERS_KEPT = 3;
+const DEFAULT_LANG: Lang = 'ar';
+
+export interface KernelDeps {
+  content: Content;
+  understander: Understander;
+  states: ChatStateStore;
+  transcripts: TranscriptStore;
+  flows?: Flows[];
+  log?: (line: string) => void;
+}
+
+/** The conversation, the same for every channel: one citizen message in, the replies out. */
+export interface Kernel {
+  phrases: Phrasebook;
+  handle(message: InboundMessage): Promise<Reply[]>;
+  /** A chat page that opens: a newcomer is welcomed once, a returning one gets nothing. */
+  greet(chat: Chat, lang?: Lang): Promise<Reply[]>;
+  /** Adds a feature (the console's handoff...) after the others. */
+  use(flows: Flows): void;
+}
+
+export function createKernel(deps: KernelDeps): Kernel {
+  const log = deps.log ?? ((l: string) => console.log(l));
+  const phrases = new Phrasebook(deps.content);
+  const features: Flows[] = [...(deps.flows ?? [])];
+  let composed = composeFlows(features);
+  const responder = new Responder(deps.content, deps.understander, phrases, () => composed);
+  const lock = new KeyedLock();
+
+  /**
+   * One turn, serialised per chat: the transcript and the state are stored before the replies are returned, so a
+   * citizen is never told what was not kept; a turn that fails stores nothing and answers with the polite error.
+   */
+  async function turn(key: string, langHint: () => Lang, run: (state: ChatState) => Promise<Outcome>): Promise<Reply[]> {
+    return lock.run(key, async () => {
+      let lang = langHint();
+      try {
+        const state = (await deps.states.read(key)) ?? freshState(DEFAULT_LANG);
+        lang = state.lang;
+        const done = await run(state);
+        if (done.kind === 'nothing') return [];
+        if (done.kind === 'repeat') return done.replies;
+        await store(key, done.result, done.citizen);
+        await deps.states.write(key, state);
+        return done.result.replies;
+      } catch (err) {
+        log(`conversation ${key}: turn failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        return [phrases.reply(lang, 'error')];
+      }
+    });
+  }
+
+  /** The turn's transcript lines: what the citizen said and what they are told, hidden as the flows asked. */
+  async function store(key: string, result: Result, citizen: TranscriptEntry | undefined): Promise<void> {
+    const at = Date.now();
+    const entries: TranscriptEntry[] = citizen ? [{ ...citizen, at: new Date(at) }] : [];
+    result.replies.forEach((r, i) => entries.push({ conversation: key, from: 'bot', text: r.text, at: new Date(at + 1 + i) }));
+    if (result.forgetSince !== undefined) {
+      const hidden = `${phrases.t('ar', 'transcript.anonymous')} / ${phrases.t('en', 'transcript.anonymous')}`;
+      for (const e of entries) { e.text = hidden; delete e.attachments; delete e.intent; delete e.confidence; }
+      await deps.transcripts.redact(key, new Date(result.forgetSince), hidden);
+    } else if (result.confidentialSince !== undefined) {
+      for (const e of entries) e.confidential = true;
+      if (result.confidentialSince < at) await deps.transcripts.markConfidential(key, new Date(result.confidentialSince));
+    }
+    await deps.transcripts.append(entries);
+  }
+
+  return {
+    phrases,
+    use(flows) {
+      features.push(flows);
+      composed = composeFlows(features);
+    },
+    handle(raw) {
+      // Every channel's message is cleaned once, here, before anything reads or stores it.
+      const message: InboundMessage = { ...raw, text: cleanInput(typeof raw.text === 'string' ? raw.text : '') };
+      const key = ChatKey.of(message.channel, message.user);
+      return turn(key, () => detectLanguage(message.text ?? '') ?? DEFAULT_LANG, async (state) => {
+        const id = message.messageId;
+        // A redelivered message gets the replies it got the first time, and changes nothing.
+        if (id && state.seen.includes(id)) return { kind: 'repeat', replies: state.answered?.find((a) => a.id === id)?.replies ?? [] };
+        if (id) state.seen = [...state.seen.slice(-49), id];
+        const result = await responder.respond(key, message, state);
+        state.choices = result.replies.at(-1)?.choices;
+        if (id) state.answered = [...(state.answered ?? []).slice(-(ANSWERS_KEPT - 1)), { id, replies: result.replies }];
+        const u = result.understanding;
+        const citizen: TranscriptEntry = {
+          conversation: key, from: 'citizen', text: (message.text ?? '').slice(0, 10_000), at: new Date(), intent: u?.intent, confidence: u?.confidence,
+          attachments: message.location ? [{ kind: 'location', ...message.location }] : undefined,
+        };
+        return { kind: 'done', result, citizen };
+      });
+    },
+    greet(chat, asked) {
+      const key = ChatKey.of(chat.channel, chat.user);
+      return turn(key, () => asked ?? DEFAULT_LANG, async (state) => {
+        if (state.welcomed) return { kind: 'nothing' };
+        const lang = asked ?? state.lang;
+        state.welcomed = true;
+        const reply = phrases.reply(lang, 'welcome', { name: deps.content.municipality.name[lang] }, phrases.menuChoices(lang));
+        state.choices = reply.choices;
+        return { kind: 'done', result: { replies: [reply] } };
+      });
+    },
+  };
+}
+
+/** What a turn came to: something to store and say, a repeat of an earlier answer, or nothing at all. */
+type Outcome =
+  | { kind: 'done'; result: Result; citizen?: TranscriptEntry }
+  | { kind: 'repeat'; replies: Reply[] }
+  | { kind: 'nothing' };

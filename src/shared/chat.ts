@@ -1,0 +1,20 @@
+// A chat is a citizen on one channel. Its key ("telegram:12345", "web:<id>") is built and read only here.
+
+export const CHANNELS = ['web', 'telegram', 'whatsapp', 'whatsapp-cloud'] as const;
+/** Where a citizen talks to us. `web` covers the web chat's websocket and webhook modes. */
+export type ChannelName = (typeof CHANNELS)[number];
+
+export interface Chat { channel: ChannelName; user: string }
+
+export const ChatKey = {
+  of(channel: ChannelName, user: string): string {
+    return `${channel}:${user}`;
+  },
+  /** The chat a key names, or undefined when it names none. */
+  parse(key: string): Chat | undefined {
+    const at = key.indexOf(':');
+    const channel = key.slice(0, at) as ChannelName;
+    const user = key.slice(at + 1);
+    return at > 0 && user && CHANNELS.includes(channel) ? { channel, user } : undefined;
+  },
+};
