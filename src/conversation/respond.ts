@@ -60,6 +60,8 @@ export interface Flows {
   suggestion?: FlowStarter;
   status?: FlowStarter;
   handoff?: (turn: Turn, reason: 'requested' | 'legal-question' | 'form-help' | 'misunderstood') => Promise<Reply[]>;
+  /** Voice notes, videos, files, stickers and contacts: answered (or kept for staff) before anything else. */
+  media?: (turn: Turn) => Promise<Reply[] | undefined>;
 }
 
 export interface Result {
@@ -117,6 +119,9 @@ export class Responder {
 
     const chosen = this.pickChoice(state, text);
     if (chosen) text = turn.text = chosen;
+
+    const media = await this.flows.media?.(turn);
+    if (media) return { replies: [...replies, ...media] };
 
     if (this.flows.relay) {
       const relayed = await this.flows.relay(turn);

@@ -141,6 +141,10 @@ export function messageToInbound(m: CloudMessage, user: string, displayName: str
       const attachment: Attachment = { kind: KINDS[m.type], mimeType: file.mime_type ?? 'application/octet-stream', fileName: file.filename, download: () => download(file.id) };
       return { ...base, text: file.caption ?? '', attachments: [attachment] };
     }
+    case 'sticker':
+      return { ...base, text: '', attachments: [{ kind: 'sticker', mimeType: 'image/webp' }] };
+    case 'contacts':
+      return { ...base, text: '', attachments: [{ kind: 'contact', mimeType: 'text/vcard' }] };
     default:
       return undefined;
   }
