@@ -7,7 +7,8 @@ function line(entry) {
   return h('li', { class: `line from-${entry.from}`, dataset: { id: entry.id || '', at: entry.at } },
     h('div', { class: 'meta' }, `${t(`from.${entry.from}`)}${entry.staff ? ` · ${entry.staff}` : ''} · ${time(entry.at)}`),
     // dir=auto: an Arabic line reads right to left even in the English console, and the other way round.
-    h('div', { class: 'text', dir: 'auto' }, entry.text));
+    // A voice note or file leaves an empty line: say so (the recording is listed beside it).
+    entry.text ? h('div', { class: 'text', dir: 'auto' }, entry.text) : h('div', { class: 'text muted' }, t('conv.noText')));
 }
 
 /** A voice note, video or file the citizen sent, played through the signed-in session (never a public URL). */

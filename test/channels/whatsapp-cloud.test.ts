@@ -8,6 +8,7 @@ import type { Nafidha } from '../../src/compose.js';
 import type { ChannelSender, InboundMessage, Reply } from '../../src/conversation/types.js';
 import { loadConfig } from '../../src/config.js';
 import { MongoChannelWindows, MongoCloudIdentities } from '../../src/db/channel-windows.js';
+import { MongoMediaStore } from '../../src/db/media.js';
 import type { Database } from '../../src/db/connection.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
 import { comparable, delivery, messageChange, sdkReads, sdkRequestFor } from '../helpers/whatsapp-sdk.js';
@@ -566,5 +567,47 @@ describe('WhatsApp Cloud Graph API version', () => {
     } finally {
       await pinned.close();
     }
+  });
+});
+
+describe('WhatsApp Cloud voice notes and other media', () => {
+  const now = () => String(Math.floor(Date.now() / 1000));
+  let n = 0;
+  const part = (from: string, message: Record<string, unknown>) => delivery(messageChange(PHONE_ID, {
+    contact: { profile: { name: 'Mona' }, wa_id: from, user_id: `LY.${from}` },
+    message: { from, from_user_id: `LY.${from}`, id: `wamid.MEDIA${++n}`, timestamp: now(), ...message } as never,
+  }));
+  const send = async (payload: ReturnType<typeof part>) => {
+    const before = graph.sent.length;
+    expect(await post(payload)).toBe(200);
+    await current.idle();
+    const out = graph.sent.slice(before);
+    out.forEach(expectWithinLimits);
+    return out;
+  };
+
+  it('a voice note is answered politely in the citizen\'s language with a button to pass it to staff; pressing it queues the chat with the recording', async () => {
+    current = channel(nafidha.assistant);
+    const from = '218940000001';
+    graph.media.set('VOICE-1', { bytes: Buffer.from('OggS-voice-bytes'), mime: 'audio/ogg; codecs=opus' });
+    const voiceNote = part(from, { type: 'audio', audio: { voice: true, mime_type: 'audio/ogg; codecs=opus', sha256: 'x', id: 'VOICE-1', url: 'https://lookaside.example/VOICE-1' } });
+    expect(await sdkReads(voiceNote, APP_SECRET)).toEqual([{ kind: 'message', type: 'audio', recipient: expect.objectContaining({ phone: from }) }]);
+    const [offer] = await send(voiceNote);
+    expect(bodyOf([offer])).toContain('رسالتك الصوتية');
+    const pass = optionsOf(offer).find((o) => o.id === '/agent');
+    expect(pass?.title).toBe('أرسلها إلى موظف');
+    const queued = await send(part(from, { type: 'interactive', interactive: { type: pass!.kind, [pass!.kind]: { id: pass!.id, title: pass!.title } } }));
+    expect(bodyOf(queued)).toMatch(/ترتيبك|موظف/);
+    const kept = await new MongoMediaStore(db.connection).listFor(nafidha.assistant.conversationKey('whatsapp-cloud', from));
+    expect(kept.map((m) => [m.mimeType, m.size])).toEqual([['audio/ogg; codecs=opus', 16]]);
+  });
+
+  it('a sticker and a shared contact each get an answer, never silence', async () => {
+    current = channel(nafidha.assistant);
+    const from = '218940000002';
+    const sticker = await send(part(from, { type: 'sticker', sticker: { animated: false, mime_type: 'image/webp', sha256: 'x', id: 'STICKER-1', url: 'https://lookaside.example/S' } }));
+    expect(bodyOf(sticker)).toContain('كيف أساعدك');
+    const contact = await send(part(from, { type: 'contacts', contacts: [{ name: { formatted_name: 'Ali', first_name: 'Ali' }, phones: [{ phone: '+218910000000', type: 'CELL' }] }] }));
+    expect(bodyOf(contact)).toContain('جهات الاتصال');
   });
 });
