@@ -4,10 +4,22 @@ import { clear, field, formValues, h, select } from './dom.js';
 import { currentLang, dateTime, named, t, time } from './i18n.js';
 
 function line(entry) {
-  return h('li', { class: `line from-${entry.from}`, dataset: { id: entry.id || '' } },
+  return h('li', { class: `line from-${entry.from}`, dataset: { id: entry.id || '', at: entry.at } },
     h('div', { class: 'meta' }, `${t(`from.${entry.from}`)}${entry.staff ? ` · ${entry.staff}` : ''} · ${time(entry.at)}`),
     // dir=auto: an Arabic line reads right to left even in the English console, and the other way round.
-    h('div', { class: 'text', dir: 'auto' }, entry.text));
+    // A voice note or file leaves an empty line: say so (the recording is listed beside it).
+    entry.text ? h('div', { class: 'text', dir: 'auto' }, entry.text) : h('div', { class: 'text muted' }, t('conv.noText')));
+}
+
+/** A voice note, video or file the citizen sent, played through the signed-in session (never a public URL). */
+function mediaLine(conversationId, item) {
+  const src = `/console/api/conversations/${encodeURIComponent(conversationId)}/media/${encodeURIComponent(item.id)}`;
+  const kind = item.mimeType.split('/')[0];
+  const player = kind === 'audio' ? h('audio', { controls: 'controls', preload: 'metadata', src, class: 'media-audio' })
+    : kind === 'video' ? h('video', { controls: 'controls', preload: 'metadata', src, class: 'media-video' })
+    : h('a', { href: src, download: item.id }, t('conv.mediaFile', { kb: Math.ceil(item.size / 1024) }));
+  return h('li', { class: `line from-citizen media media-${kind}`, dataset: { id: `media:${item.id}`, at: item.at } },
+    h('div', { class: 'meta' }, `${t('from.citizen')} · ${t(`conv.media.${kind}`)} · ${time(item.at)}`), player);
 }
 
 export async function renderConversation(view, ctx, id) {
@@ -27,6 +39,21 @@ export async function renderConversation(view, ctx, id) {
     const stick = transcript.scrollTop + transcript.clientHeight >= transcript.scrollHeight - 40;
     transcript.append(line(entry));
     if (stick) transcript.scrollTop = transcript.scrollHeight;
+  }
+
+  /** Puts a line where its time belongs (media are listed apart from the transcript). */
+  function insertByTime(li) {
+    const next = [...transcript.children].find((c) => c.dataset.at && c.dataset.at > li.dataset.at);
+    transcript.insertBefore(li, next ?? null);
+  }
+
+  async function loadMedia() {
+    const { media } = await get(`/conversations/${encodeURIComponent(id)}/media`);
+    for (const item of media) {
+      if (seen.has(`media:${item.id}`)) continue;
+      seen.add(`media:${item.id}`);
+      insertByTime(mediaLine(id, item));
+    }
   }
 
   function renderHeader() {
@@ -141,12 +168,17 @@ export async function renderConversation(view, ctx, id) {
     h('section', { class: 'card transcript-card' }, transcript),
     h('aside', { class: 'card side' }, actions, earlier)));
   for (const entry of data.transcript) addLine(entry);
+  await loadMedia().catch(ctx.fail);
   transcript.scrollTop = transcript.scrollHeight;
   renderActions();
   renderEarlier();
 
   return ctx.on((type, payload) => {
-    if (type === 'line' && payload.conversation === data.handoff.conversation) addLine(payload);
+    if (type === 'line' && payload.conversation === data.handoff.conversation) {
+      addLine(payload);
+      // A voice note arrives as an empty citizen line; its recording is fetched beside it.
+      if (payload.from === 'citizen') void loadMedia().catch(() => undefined);
+    }
     if (type === 'handoff' && payload.id === data.handoff.id) {
       const changed = payload.status !== data.handoff.status || payload.heldBy !== data.handoff.heldBy;
       data.handoff = { ...data.handoff, ...payload };

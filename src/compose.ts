@@ -74,7 +74,7 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
 
   const senders: ChannelSender[] = [webchat.sender];
   const mounts: Nafidha['mounts'] = [
-    { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone }) },
+    { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone, contact: content.municipality.phone }) },
     { path: '/chat/upload', router: uploadRoute(media) },
   ];
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.

@@ -12,13 +12,16 @@ export interface Config {
   publicUrl: string | undefined;
   telegram: { token?: string; apiRoot?: string; webhookSecret?: string };
   whatsappWeb: boolean;
-  whatsappCloud: { token?: string; phoneNumberId?: string; appSecret?: string; verifyToken?: string; graphRoot?: string; template?: string };
+  whatsappCloud: { token?: string; phoneNumberId?: string; appSecret?: string; verifyToken?: string; graphRoot?: string; apiVersion?: string; template?: string };
   open311Keys: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const root = process.cwd();
   const port = Number(env.PORT ?? 3000);
+  // Unset: the channel's current default (src/channels/whatsapp-cloud/graph.ts).
+  const apiVersion = env.WHATSAPP_CLOUD_API_VERSION || undefined;
+  if (apiVersion && !/^v\d+\.\d+$/.test(apiVersion)) throw new Error(`WHATSAPP_CLOUD_API_VERSION must look like v26.0, got "${apiVersion}"`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   return {
     port,
@@ -37,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appSecret: env.WHATSAPP_CLOUD_APP_SECRET || undefined,
       verifyToken: env.WHATSAPP_CLOUD_VERIFY_TOKEN || undefined,
       graphRoot: env.WHATSAPP_CLOUD_GRAPH_ROOT || undefined,
+      apiVersion,
       template: env.WHATSAPP_CLOUD_TEMPLATE || undefined,
     },
     open311Keys: (env.OPEN311_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),

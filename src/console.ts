@@ -16,6 +16,7 @@ import { MongoComplaintStore } from './db/complaints.js';
 import type { Database } from './db/connection.js';
 import { MongoConsoleFeed } from './db/console-feed.js';
 import { MongoHandoffStore } from './db/handoffs.js';
+import { MongoMediaStore } from './db/media.js';
 import { MongoOutboxStore } from './db/notifications.js';
 import { MongoRateLimitStore } from './db/rate-limits.js';
 import { MongoStaffStore } from './db/staff.js';
@@ -30,6 +31,7 @@ import type { TranscriptStore } from './domain/transcript.js';
 import { authRoutes, consoleSession } from './http/auth.js';
 import { consoleApi } from './http/console-api.js';
 import { channelsApi } from './http/console-channels.js';
+import { consoleMediaApi } from './http/console-media.js';
 import { ConsoleEvents } from './http/console-events.js';
 import { recordsApi } from './http/console-records.js';
 
@@ -130,6 +132,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog,
     templates: (user, since) => templates.latest(20, { user, since }) }));
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
+  api.use(consoleMediaApi({ staff, handoffs, media: new MongoMediaStore(connection), audit }));
   api.use(rec.router);
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 

@@ -1,7 +1,7 @@
 import type { Nafidha } from '../compose.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connection.js';
-import { MongoChannelWindows } from '../db/channel-windows.js';
+import { MongoChannelWindows, MongoCloudIdentities } from '../db/channel-windows.js';
 import { MongoTemplateDeliveries } from '../db/template-deliveries.js';
 import type { ChannelOverview } from './overview.js';
 import { commandMenu, createTelegramChannel } from './telegram/index.js';
@@ -59,7 +59,8 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
     const templates = new MongoTemplateDeliveries(db.connection);
     const cloud = createWhatsAppCloudRouter({
       verifyToken: wc.verifyToken, appSecret: wc.appSecret, token: wc.token, phoneNumberId: wc.phoneNumberId,
-      graphRoot: wc.graphRoot, templateName: wc.template, core: nafidha.kernel, log, windows: new MongoChannelWindows(db.connection),
+      graphRoot: wc.graphRoot, apiVersion: wc.apiVersion, templateName: wc.template, core: nafidha.kernel, log, windows: new MongoChannelWindows(db.connection),
+      identities: new MongoCloudIdentities(db.connection),
       listButton: both('choices.button'),
       // Kept in the database so the console (of any instance) can say which messages went as the template.
       onTemplate: (d) => { void templates.record(d).catch((err) => log(`WhatsApp Cloud: the template delivery to ${d.user} was not recorded: ${err}`)); },

@@ -141,6 +141,8 @@ export const REPLY_KEYS = [
   // handing a conversation to staff (src/domain/handoff.ts)
   'handoff.queued', 'handoff.out.of.hours', 'handoff.today', 'handoff.tomorrow', 'handoff.with.staff', 'handoff.joined',
   'handoff.staff.says', 'handoff.transferred', 'handoff.back', 'handoff.ended',
+  // voice notes, videos, files, stickers and contacts (src/conversation/flows/media.ts)
+  'media.audio', 'media.video', 'media.file', 'media.sticker', 'media.contact', 'media.pass', 'media.no', 'media.too.large',
   // the receipt printed at the counter for an application (src/http/console-records.ts)
   'receipt.title', 'receipt.code', 'receipt.service', 'receipt.applicant', 'receipt.phone', 'receipt.registered',
   'receipt.expected', 'receipt.track', 'receipt.print',

@@ -6,7 +6,7 @@ import type { Flows } from './respond.js';
  * feature provides it.
  */
 export function composeFlows(list: readonly Flows[]): Flows {
-  const first = <K extends 'relay' | 'resume' | 'recover'>(hook: K): Flows[K] => {
+  const first = <K extends 'relay' | 'resume' | 'recover' | 'media'>(hook: K): Flows[K] => {
     const hooks = list.map((f) => f[hook]).filter((h) => !!h);
     if (!hooks.length) return undefined;
     return (async (turn) => {
@@ -20,6 +20,7 @@ export function composeFlows(list: readonly Flows[]): Flows {
   const cancels = list.map((f) => f.cancel).filter((c) => !!c);
   const starter = <K extends 'complaint' | 'suggestion' | 'status' | 'handoff'>(name: K): Flows[K] => list.map((f) => f[name]).filter((s) => !!s).at(-1);
   return {
+    media: first('media'),
     relay: first('relay'),
     recover: first('recover'),
     resume: first('resume'),

@@ -67,6 +67,8 @@ export interface Flows {
   suggestion?: FlowStarter;
   status?: FlowStarter;
   handoff?: (turn: Turn, reason: 'requested' | 'legal-question' | 'form-help' | 'misunderstood') => Promise<Reply[]>;
+  /** Voice notes, videos, files, stickers and contacts: answered (or kept for staff) before anything else. */
+  media?: (turn: Turn) => Promise<Reply[] | undefined>;
 }
 
 export interface Result {
@@ -136,6 +138,9 @@ export class Responder {
     }
     const chosen = this.pickChoice(state, text);
     if (chosen) text = turn.text = chosen;
+
+    const media = await flows.media?.(turn);
+    if (media) return this.marked(turn, { replies: [...replies, ...media] });
 
     if (flows.relay) {
       const relayed = await flows.relay(turn);

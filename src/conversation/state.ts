@@ -35,6 +35,8 @@ export interface ChatState {
   awaitingCode?: boolean;
   /** Handed over to staff (queued or held) as far as this chat knows; staff may have handed it back since. */
   withStaff?: boolean;
+  /** Media stored while the citizen decides whether to pass it to staff; removed unless they accept. */
+  pendingMedia?: string[];
   /** Waiting for the comment after "no, it is not fixed". */
   notFixed?: string;
 }

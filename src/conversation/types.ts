@@ -4,7 +4,7 @@ import type { Lang } from '../text/language.js';
 export type ChannelName = 'web' | 'telegram' | 'whatsapp' | 'whatsapp-cloud';
 
 export interface Attachment {
-  kind: 'image' | 'file' | 'audio' | 'video';
+  kind: 'image' | 'file' | 'audio' | 'video' | 'sticker' | 'contact';
   mimeType: string;
   /** Size in bytes, when the platform tells it before download. */
   size?: number;

@@ -81,6 +81,7 @@ export class MongoComplaintStore implements ComplaintStore {
     if (q.categories) filter.category = { $in: q.categories };
     if (q.statuses) filter.status = { $in: q.statuses };
     if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
+    if (q.updatedFrom || q.updatedTo) filter.updatedAt = { ...(q.updatedFrom ? { $gte: q.updatedFrom } : {}), ...(q.updatedTo ? { $lte: q.updatedTo } : {}) };
     const docs = await this.model.find(filter).sort({ createdAt: -1 }).limit(q.limit).lean<Complaint[]>();
     return docs.map(withoutId);
   }

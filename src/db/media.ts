@@ -10,7 +10,7 @@ const schema = new Schema<StoredMedia>({
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
 
-/** Photos citizens send, kept in MongoDB (one document each, under the 16 MB document limit) for staff to see. */
+/** Photos (and voice notes, videos, files passed to staff) citizens send, kept in MongoDB (one document each, under the 16 MB document limit) for staff to see. */
 export class MongoMediaStore {
   private readonly model: Model<StoredMedia>;
 
@@ -25,7 +25,19 @@ export class MongoMediaStore {
   }
 
   async get(id: string): Promise<StoredMedia | null> {
-    return this.model.findById(id).lean();
+    const doc = await this.model.findById(id).lean();
+    // lean() hands back the driver's Binary; callers get the bytes as a Buffer.
+    const data = doc?.data as unknown as { buffer?: Uint8Array } | Buffer | undefined;
+    return doc && { ...doc, data: Buffer.isBuffer(data) ? data : Buffer.from(data?.buffer ?? []) };
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.model.deleteOne({ _id: id });
+  }
+
+  /** What a conversation holds, without the bytes (the console lists it next to the transcript). */
+  async listFor(conversation: string): Promise<Array<Omit<StoredMedia, 'data' | 'conversation'>>> {
+    return this.model.find({ conversation }, { data: 0, conversation: 0 }).sort({ createdAt: 1 }).limit(200).lean();
   }
 
   async belongsTo(id: string, conversation: string): Promise<boolean> {

@@ -62,6 +62,9 @@ export interface ComplaintSearch {
   statuses?: ComplaintStatus[];
   from?: Date;
   to?: Date;
+  /** Last changed within (updatedAt), for feeds of status changes. */
+  updatedFrom?: Date;
+  updatedTo?: Date;
   limit: number;
 }
 

@@ -1,16 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import rateLimit from 'express-rate-limit';
 import type { ComplaintCategory, Department } from '../content/schema.js';
 import type { Complaint, ComplaintService, ComplaintStore, FileComplaintInput } from '../domain/complaints.js';
 import { fill, formatDate, type NotificationTexts } from '../domain/notification-texts.js';
 import type { ComplaintStatus } from '../domain/statuses.js';
 import { parseTrackingCode } from '../domain/tracking-code.js';
 import { detectLanguage, type Lang } from '../text/language.js';
+import { IdLookupBudget } from './open311-limits.js';
+import { renderXml, type XmlValue } from './open311-xml.js';
 
 /**
- * Open311 GeoReport v2 (JSON) over the complaint domain, mounted at /open311/v2:
- * https://wiki.open311.org/GeoReport_v2. Reporter identity never leaves through it, and neither does what a
+ * Open311 GeoReport v2 over the complaint domain, mounted at /open311/v2: https://wiki.open311.org/GeoReport_v2.
+ * Every endpoint answers in XML (the specification's required format) and JSON, chosen by the path's extension;
+ * errors come back in the same format. Reporter identity never leaves through it, and neither does what a
  * citizen wrote or where: anyone may read these endpoints, so they show what a non-filer sees in the chat.
+ * Beyond the core, `servicerequestupdates` is the status-change feed FixMyStreet polls (mySociety's extension).
  */
 
 export interface Open311Deps {
@@ -26,15 +31,34 @@ export interface Open311Deps {
   jurisdictionId?: string;
   /** Publish the point or address of each request (off by default: a location can identify a reporter). */
   exposeLocation?: boolean;
+  /** Who to ask about the API (discovery's `contact`), e.g. the municipality's phone. */
+  contact?: string;
+  limits?: Partial<Open311Limits>;
 }
 
+export interface Open311Limits {
+  /** Requests by id (each id of a batch counts) per address per minute. */
+  idLookupsPerMinute: number;
+  /** Most ids one `service_request_id` list may name. */
+  maxIdsPerRequest: number;
+  /** Any Open311 request, per address per minute. */
+  requestsPerMinute: number;
+}
+
+const DEFAULT_LIMITS: Open311Limits = { idLookupsPerMinute: 120, maxIdsPerRequest: 50, requestsPerMinute: 300 };
 const MAX_REQUESTS = 1000;
 const DEFAULT_WINDOW_MS = 90 * 24 * 60 * 60_000;
+const DEFAULT_UPDATES_WINDOW_MS = 24 * 60 * 60_000;
 const OPEN: ComplaintStatus[] = ['received', 'in-progress', 'reopened'];
 const CLOSED: ComplaintStatus[] = ['resolved', 'closed'];
+/** The date this server's description (discovery) last changed. */
+const CHANGESET = '2026-12-01T00:00:00Z';
+const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
+
+type Format = 'json' | 'xml';
 
 class Open311Error extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  constructor(readonly status: number, message: string, readonly retryAfter?: number) { super(message); }
 }
 
 function digest(text: string): Buffer {
@@ -68,13 +92,39 @@ function date(value: unknown, name: string): Date | undefined {
   return d;
 }
 
+/** W3C date-time without fractions, as the specification's examples and FixMyStreet's parser expect. */
+function w3c(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function formatOf(req: Request): Format {
+  return /\.xml$/i.test(req.path) ? 'xml' : 'json';
+}
+
+/** One answer in the format the path asked for; `root` is the XML document element. */
+function send(res: Response, format: Format, root: string, value: XmlValue, status = 200): void {
+  res.status(status);
+  if (format === 'xml') res.type('text/xml; charset=utf-8').send(renderXml(root, value));
+  else res.json(value);
+}
+
 export function createOpen311Router(deps: Open311Deps): Router {
   const router = express.Router();
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const idBudget = new IdLookupBudget(limits.idLookupsPerMinute);
+  router.use(rateLimit({
+    windowMs: 60_000, limit: limits.requestsPerMinute, standardHeaders: 'draft-7', legacyHeaders: false,
+    handler: (req, _res, next) => next(new Open311Error(429, 'too many requests from this address; wait a minute and try again', 60)),
+  }));
   router.use(express.urlencoded({ extended: false, limit: '64kb' }), express.json({ limit: '64kb' }));
 
   const lang = (req: Request): Lang => (str(req.query.locale)?.startsWith('ar') ? 'ar' : 'en');
   const category = (code: string) => deps.categories.find((c) => c.id === code);
   const departmentName = (id: string, l: Lang) => deps.departments?.find((d) => d.id === id)?.name[l] ?? id;
+  const spend = (req: Request, cost: number) => {
+    const wait = idBudget.take(req.ip ?? '', cost);
+    if (wait) throw new Open311Error(429, `too many lookups by service_request_id from this address; try again in ${wait} s`, wait);
+  };
 
   router.use((req, _res, next) => {
     const jurisdiction = str(req.query.jurisdiction_id) ?? str((req.body as Record<string, unknown> | undefined)?.jurisdiction_id);
@@ -84,9 +134,21 @@ export function createOpen311Router(deps: Open311Deps): Router {
     next();
   });
 
-  router.get('/services.json', (req, res) => {
+  router.get(/^\/discovery\.(json|xml)$/, (req, res) => {
+    const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
+    send(res, formatOf(req), 'discovery', {
+      changeset: CHANGESET,
+      contact: deps.contact ?? '',
+      key_service: 'Keys to POST requests are issued by the municipality; reading needs none.',
+      endpoints: [{
+        specification: SPECIFICATION, url, changeset: CHANGESET, type: 'production', formats: ['text/xml', 'application/json'],
+      }],
+    });
+  });
+
+  router.get(/^\/services\.(json|xml)$/, (req, res) => {
     const l = lang(req);
-    res.json(deps.categories.map((c) => ({
+    send(res, formatOf(req), 'services', deps.categories.map((c) => ({
       service_code: c.id,
       service_name: c.name[l],
       description: c.name[l],
@@ -97,10 +159,10 @@ export function createOpen311Router(deps: Open311Deps): Router {
     })));
   });
 
-  router.get(/^\/services\/([^/]+)\.json$/, (req, res, next) => {
+  router.get(/^\/services\/([^/]+)\.(json|xml)$/, (req, res, next) => {
     const code = req.params[0];
-    if (!category(code)) return next(new Open311Error(404, `service_code '${code}' not found; see services.json`));
-    res.json({ service_code: code, attributes: [] });
+    if (!category(code)) return next(new Open311Error(404, `service_code '${code}' not found; see services.${formatOf(req)}`));
+    send(res, formatOf(req), 'service_definition', { service_code: code, attributes: [] });
   });
 
   const view = (c: Complaint, l: Lang) => ({
@@ -111,23 +173,26 @@ export function createOpen311Router(deps: Open311Deps): Router {
     service_code: c.category,
     agency_responsible: departmentName(c.department, l),
     service_notice: null,
-    requested_datetime: c.createdAt.toISOString(),
-    updated_datetime: c.updatedAt.toISOString(),
-    expected_datetime: c.deadline.toISOString(),
+    requested_datetime: w3c(c.createdAt),
+    updated_datetime: w3c(c.updatedAt),
+    expected_datetime: w3c(c.deadline),
     ...(deps.exposeLocation && c.location
       ? 'text' in c.location ? { address: c.location.text } : { lat: c.location.lat, long: c.location.lon }
       : {}),
   });
 
-  router.get('/requests.json', async (req, res, next) => {
+  router.get(/^\/requests\.(json|xml)$/, async (req, res, next) => {
     try {
       const l = lang(req);
+      const format = formatOf(req);
       const ids = list(req.query.service_request_id);
       if (ids) {
+        if (ids.length > limits.maxIdsPerRequest) throw new Open311Error(400, `service_request_id may list at most ${limits.maxIdsPerRequest} ids`);
+        spend(req, ids.length);
         // The spec: with service_request_id every other filter is ignored.
         const codes = ids.map((id) => parseTrackingCode(id)).flatMap((p) => (p.ok && p.kind === 'complaint' ? [p.code] : []));
         const found = codes.length ? await deps.store.search({ codes, limit: MAX_REQUESTS }) : [];
-        return res.json(found.map((c) => view(c, l)));
+        return send(res, format, 'service_requests', found.map((c) => view(c, l)));
       }
       const statusWords = list(req.query.status);
       if (statusWords?.some((s) => s !== 'open' && s !== 'closed')) throw new Open311Error(400, 'status must be open, closed or both (open,closed)');
@@ -137,25 +202,37 @@ export function createOpen311Router(deps: Open311Deps): Router {
       if (from && to && from > to) throw new Open311Error(400, 'start_date must be before end_date');
       if (!from) from = new Date((to ?? new Date()).getTime() - DEFAULT_WINDOW_MS);
       const found = await deps.store.search({ categories: list(req.query.service_code), statuses, from, to, limit: MAX_REQUESTS });
-      res.json(found.map((c) => view(c, l)));
+      send(res, format, 'service_requests', found.map((c) => view(c, l)));
     } catch (err) {
       next(err);
     }
   });
 
-  router.get(/^\/requests\/([^/]+)\.json$/, async (req, res, next) => {
+  router.get(/^\/requests\/([^/]+)\.(json|xml)$/, async (req, res, next) => {
     try {
+      spend(req, 1);
       const parsed = parseTrackingCode(req.params[0]);
       const found = parsed.ok && parsed.kind === 'complaint' ? await deps.store.findByCode(parsed.code) : null;
       if (!found) throw new Open311Error(404, `service_request_id '${req.params[0]}' not found`);
-      res.json([view(found, lang(req))]);
+      send(res, formatOf(req), 'service_requests', [view(found, lang(req))]);
     } catch (err) {
       next(err);
     }
   });
 
-  router.post('/requests.json', async (req, res, next) => {
+  // Requests are stored before POST answers, so its reply always carries the id and no token is ever issued.
+  router.get(/^\/tokens\/([^/]+)\.(json|xml)$/, (req, _res, next) => {
     try {
+      spend(req, 1);
+      throw new Open311Error(404, `token '${req.params[0]}' not found: this server answers POST requests with the service_request_id itself`);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post(/^\/requests\.(json|xml)$/, async (req, res, next) => {
+    try {
+      if (req.is('multipart/form-data')) throw new Open311Error(415, 'send the request as application/x-www-form-urlencoded (or JSON); give photos as media_url');
       const body = (req.body ?? {}) as Record<string, unknown>;
       const keyIndex = matchApiKey(str(body.api_key) ?? str(req.query.api_key), deps.apiKeys);
       if (keyIndex < 0) throw new Open311Error(403, 'api_key is missing or not valid; ask the municipality for a key');
@@ -167,29 +244,61 @@ export function createOpen311Router(deps: Open311Deps): Router {
       }
       const l = lang(req);
       const { receipt } = result;
-      res.status(result.duplicate ? 200 : 201).json([{
+      send(res, formatOf(req), 'service_requests', [{
         service_request_id: receipt.code,
         service_notice: fill(deps.texts.messages['open311.notice'][l], {
           department: departmentName(receipt.department, l), date: formatDate(receipt.deadline, l, deps.timeZone),
         }),
         account_id: null,
-      }]);
+      }], result.duplicate ? 200 : 201);
     } catch (err) {
       next(err);
     }
   });
 
-  router.use((req, _res, next) => next(new Open311Error(404, `no such resource: ${req.method} ${req.path} (this server speaks JSON: services.json, requests.json, requests/{id}.json)`)));
+  // Each status change after filing, with the public wording of the new status; staff notes never leave.
+  router.get(/^\/servicerequestupdates\.(json|xml)$/, async (req, res, next) => {
+    try {
+      const l = lang(req);
+      const to = date(req.query.end_date, 'end_date') ?? new Date();
+      const from = date(req.query.start_date, 'start_date') ?? new Date(to.getTime() - DEFAULT_UPDATES_WINDOW_MS);
+      if (from > to) throw new Open311Error(400, 'start_date must be before end_date');
+      if (to.getTime() - from.getTime() > DEFAULT_WINDOW_MS) throw new Open311Error(400, 'start_date and end_date may span 90 days at most');
+      const found = await deps.store.search({ updatedFrom: from, updatedTo: to, limit: MAX_REQUESTS });
+      const updates = found.flatMap((c) => c.history.flatMap((h, i) => (i > 0 && h.status && h.at >= from && h.at <= to ? [{
+        update_id: `${c.code}.${i}`,
+        service_request_id: c.code,
+        status: updateStatus(h.status),
+        updated_datetime: w3c(h.at),
+        description: deps.texts.statuses.complaint[h.status][l],
+        media_url: null,
+      }] : [])));
+      updates.sort((a, b) => a.updated_datetime.localeCompare(b.updated_datetime));
+      send(res, formatOf(req), 'service_request_updates', updates);
+    } catch (err) {
+      next(err);
+    }
+  });
 
-  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  router.use((req, _res, next) => next(new Open311Error(404,
+    `no such resource: ${req.method} ${req.path}; see discovery.xml (services, services/{code}, requests, requests/{id}, tokens/{token}, servicerequestupdates, each .xml or .json)`)));
+
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = err instanceof Open311Error ? err.status
       : typeof err === 'object' && err && 'status' in err && typeof err.status === 'number' && err.status < 500 ? err.status : 500;
-    const description = err instanceof Open311Error ? err.message : status < 500 ? 'the request body could not be read' : 'internal error';
+    const description = err instanceof Open311Error ? err.message
+      : status === 413 ? 'the request body is too large (64 kB at most)' : status < 500 ? 'the request body could not be read' : 'internal error';
     if (status >= 500) console.error('open311:', err);
-    res.status(status).json([{ code: status, description }]);
+    if (err instanceof Open311Error && err.retryAfter) res.setHeader('Retry-After', String(err.retryAfter));
+    send(res, formatOf(req), 'errors', [{ code: status, description }], status);
   });
 
   return router;
+}
+
+/** FixMyStreet's words for the states it maps (Open311::map_state): in_progress and fixed beyond open/closed. */
+function updateStatus(status: ComplaintStatus): string {
+  return status === 'in-progress' ? 'in_progress' : status === 'resolved' ? 'fixed' : status === 'closed' ? 'closed' : 'open';
 }
 
 /** A POSTed GeoReport request as a complaint: confidential when any identity is given, else anonymous. */

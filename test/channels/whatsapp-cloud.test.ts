@@ -3,13 +3,16 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWhatsAppCloudRouter, LIMITS, type CloudDelivery, type WhatsAppCloudChannel } from '../../src/channels/whatsapp-cloud/index.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createWhatsAppCloudRouter, DEFAULT_API_VERSION, LIMITS, type CloudDelivery, type WhatsAppCloudChannel } from '../../src/channels/whatsapp-cloud/index.js';
 import type { Nafidha } from '../../src/compose.js';
 import type { ChannelSender, InboundMessage, Reply } from '../../src/conversation/types.js';
-import { MongoChannelWindows } from '../../src/db/channel-windows.js';
+import { loadConfig } from '../../src/config.js';
+import { MongoChannelWindows, MongoCloudIdentities } from '../../src/db/channel-windows.js';
+import { MongoMediaStore } from '../../src/db/media.js';
 import type { Database } from '../../src/db/connection.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
+import { comparable, delivery, messageChange, sdkReads, sdkRequestFor } from '../helpers/whatsapp-sdk.js';
 
 const APP_SECRET = 'app-secret-for-tests';
 const VERIFY = 'verify-me';
@@ -18,11 +21,16 @@ const PHONE_ID = '109876543210';
 
 interface Posted { to: string; type: string; [k: string]: unknown }
 
-/** Meta's Graph API as far as Nafidha uses it: send messages, look up media, download media; all need the token. */
-async function startFakeGraph() {
+/**
+ * Meta's Graph API as far as Nafidha uses it: send messages, look up media, download media; all need the token and
+ * the configured API version. Every message sent must be what whatsapp-api-js sends for the same content.
+ */
+async function startFakeGraph(version = DEFAULT_API_VERSION) {
   const app = express();
   app.use(express.json());
   const sent: Posted[] = [];
+  const versions: string[] = [];
+  const mismatches: string[] = [];
   const media = new Map<string, { bytes: Buffer; mime: string }>();
   const faults: Array<{ status: number; code: number; message: string }> = [];
   let base = '';
@@ -31,14 +39,19 @@ async function startFakeGraph() {
     res.status(401).json({ error: { message: 'Invalid OAuth access token', code: 190 } });
     return false;
   };
-  app.post('/v20.0/:phone/messages', (req, res) => {
+  app.post('/:version/:phone/messages', async (req, res) => {
     if (!authorised(req, res)) return;
+    versions.push(req.params.version);
+    if (req.params.version !== version) { res.status(400).json({ error: { message: `Unsupported version ${req.params.version}`, code: 2635 } }); return; }
     if (req.params.phone !== PHONE_ID) { res.status(400).json({ error: { message: 'Unknown phone number id', code: 100 } }); return; }
     const fault = faults.shift();
     if (fault) { res.status(fault.status).json({ error: { message: fault.message, code: fault.code } }); return; }
     expect(req.body).toMatchObject({ messaging_product: 'whatsapp', recipient_type: 'individual' });
+    const sdk = await sdkRequestFor(req.body as Posted, PHONE_ID).catch((err: Error) => ({ error: err.message }));
+    if (comparable(req.body as Posted) !== comparable(sdk)) mismatches.push(`${JSON.stringify(req.body)} ≠ SDK ${JSON.stringify(sdk)}`);
     sent.push(req.body as Posted);
-    res.json({ messaging_product: 'whatsapp', contacts: [{ input: req.body.to, wa_id: req.body.to }], messages: [{ id: `wamid.OUT${sent.length}` }] });
+    const input = req.body.to ?? req.body.recipient;
+    res.json({ messaging_product: 'whatsapp', contacts: [{ input, ...(req.body.to ? { wa_id: req.body.to } : { user_id: req.body.recipient }) }], messages: [{ id: `wamid.OUT${sent.length}` }] });
   });
   app.get('/media-download/:id', (req, res) => {
     if (!authorised(req, res)) return;
@@ -46,7 +59,7 @@ async function startFakeGraph() {
     if (!m) { res.sendStatus(404); return; }
     res.type(m.mime).send(m.bytes);
   });
-  app.get('/v20.0/:mediaId', (req, res) => {
+  app.get(`/${version}/:mediaId`, (req, res) => {
     if (!authorised(req, res)) return;
     const m = media.get(req.params.mediaId);
     if (!m) { res.status(404).json({ error: { message: 'Unsupported get request', code: 100 } }); return; }
@@ -55,7 +68,7 @@ async function startFakeGraph() {
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { root: `${base}/v20.0`, sent, media, faults, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { root: base, sent, versions, mismatches, media, faults, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 /** Checks a message we sent against the Cloud API's documented limits. */
@@ -127,14 +140,18 @@ afterAll(async () => {
 });
 beforeEach(() => {
   graph.sent.length = 0;
+  graph.mismatches.length = 0;
   handled.length = 0;
   handler = async (m) => [{ text: `echo ${m.text}` }];
   current = channel({ handle: async (m) => { handled.push(m); return handler(m); } });
 });
 
+// Whatever a test sent, each message had to be exactly what the SDK sends for it.
+afterEach(() => { expect(graph.mismatches).toEqual([]); });
+
 function channel(core: { handle(m: InboundMessage): Promise<Reply[]> }): WhatsAppCloudChannel {
   return createWhatsAppCloudRouter({ verifyToken: VERIFY, appSecret: APP_SECRET, token: TOKEN, phoneNumberId: PHONE_ID, graphRoot: graph.root,
-    core, log: (l) => logs.push(l), windows: new MongoChannelWindows(db.connection), onTemplate: (d) => templates.push(d) });
+    core, log: (l) => logs.push(l), windows: new MongoChannelWindows(db.connection), identities: new MongoCloudIdentities(db.connection), onTemplate: (d) => templates.push(d) });
 }
 
 let wamid = 0;
@@ -387,5 +404,211 @@ describe('WhatsApp Cloud API with the real assistant', () => {
     const kind = menu.type === 'button' ? 'button_reply' : 'list_reply';
     const picked = await deliver('218930000002', { type: 'interactive', interactive: { type: kind, [kind]: steps } });
     expect(JSON.stringify(picked)).toContain('الخطوات:');
+  });
+});
+
+describe('WhatsApp Cloud deliveries: every part on its own, citizens known only by a business-scoped user id', () => {
+  const now = () => String(Math.floor(Date.now() / 1000));
+  const signedPost = async (payload: unknown) => {
+    expect(await post(payload)).toBe(200);
+    await current.idle();
+  };
+
+  it('one delivery with a username-only citizen, a status without recipient_id and an ordinary message: all three handled, none dropped', async () => {
+    const bsuid = 'LY.1502576394655843';
+    const payload = delivery(
+      messageChange(PHONE_ID, {
+        contact: { profile: { name: 'Huda', username: '@huda.tripoli' }, user_id: bsuid } as never,
+        message: { from_user_id: bsuid, id: 'wamid.USERNAME1', timestamp: now(), type: 'text', text: { body: 'username citizen' } },
+      }),
+      messageChange(PHONE_ID, {
+        status: { id: 'wamid.OUT-EARLIER', status: 'failed', timestamp: now(), recipient_user_id: 'LY.99887766', errors: [{ code: 131026, title: 'Message undeliverable' }] } as never,
+      }),
+      messageChange(PHONE_ID, {
+        contact: { profile: { name: 'Salem' }, wa_id: '218910000100', user_id: 'LY.1111222233' },
+        message: { from: '218910000100', from_user_id: 'LY.1111222233', id: 'wamid.PHONE1', timestamp: now(), type: 'text', text: { body: 'phone citizen' } },
+      }),
+    );
+    // The SDK reads each part of the payload as Meta's: a username-only sender is a BSUID recipient.
+    expect(await sdkReads(payload, APP_SECRET)).toEqual([
+      { kind: 'message', type: 'text', recipient: { phone: undefined, bsuid: bsuid, pbsuid: undefined } },
+      { kind: 'status', status: 'failed', recipient: { phone: undefined, bsuid: 'LY.99887766', pbsuid: undefined } },
+      { kind: 'message', type: 'text', recipient: { phone: '218910000100', bsuid: 'LY.1111222233', pbsuid: undefined } },
+    ]);
+    const logged = logs.length;
+    await signedPost(payload);
+    // Two citizens are answered side by side, so in either order.
+    expect(handled.map((m) => [m.user, m.text, m.displayName]).sort()).toEqual([['218910000100', 'phone citizen', 'Salem'], [bsuid, 'username citizen', 'Huda']]);
+    expect(logs.slice(logged)).toEqual([expect.stringMatching(/wamid\.OUT-EARLIER to LY\.99887766 failed: 131026 Message undeliverable/)]);
+    // The answers: to the username citizen by BSUID (`recipient`, no `to`), to the other by phone number.
+    expect(graph.sent.map((m) => [m.to ?? '-', m.recipient ?? '-', (m.text as { body: string }).body]).sort()).toEqual([['-', bsuid, 'echo username citizen'], ['218910000100', '-', 'echo phone citizen']]);
+  });
+
+  it('a malformed entry, change, message or contact and an unknown message type are each logged once and skipped; the rest is answered', async () => {
+    const good = messageChange(PHONE_ID, { message: { from: '218910000200', from_user_id: 'LY.200', id: 'wamid.GOOD1', timestamp: now(), type: 'text', text: { body: 'still answered' } } });
+    const payload = {
+      object: 'whatsapp_business_account',
+      entry: [
+        { id: 'BROKEN-ENTRY' },
+        { id: 'WABA-ID', changes: [
+          { field: 'messages' },
+          { field: 'account_update', value: { event: 'VERIFIED' } },
+          { field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: PHONE_ID },
+            contacts: ['not a contact'],
+            messages: [{ id: 'wamid.NOSENDER', timestamp: now(), type: 'text', text: { body: 'who am I' } },
+              { from: '218910000201', id: 'wamid.REACTION', timestamp: now(), type: 'reaction', reaction: { message_id: 'wamid.X', emoji: '👍' } },
+              { from: '218910000202', id: 'wamid.OK2', timestamp: now(), type: 'text', text: { body: 'next to broken ones' } }] } },
+          good,
+        ] },
+      ],
+    };
+    const logged = logs.length;
+    await signedPost(payload);
+    expect(handled.map((m) => m.text).sort()).toEqual(['next to broken ones', 'still answered']);
+    // The reaction is valid but not something the assistant reads: logged once, not answered.
+    const lines = logs.slice(logged).filter((l) => !l.includes('wamid.REACTION'));
+    expect(logs.slice(logged).filter((l) => l.includes('wamid.REACTION'))).toEqual([expect.stringContaining("type 'reaction'")]);
+    expect(lines).toHaveLength(5);
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/skipped entry\[0\]: changes/),
+      expect.stringMatching(/skipped entry\[1\]\.changes\[0\]: value/),
+      expect.stringMatching(/skipped entry\[1\]\.changes\[1\]: field 'account_update'/),
+      expect.stringMatching(/skipped entry\[1\]\.changes\[2\]\.contacts\[0\]/),
+      expect.stringMatching(/skipped entry\[1\]\.changes\[2\]\.messages\[0\] \(type text\): .*neither from nor from_user_id/),
+    ]));
+  });
+
+  it('a delivery that is not a webhook at all is acknowledged and logged, never a 500', async () => {
+    const logged = logs.length;
+    await signedPost({ hello: 'world' });
+    await signedPost([1, 2, 3]);
+    expect(logs.slice(logged)).toEqual([expect.stringContaining('skipped the delivery'), expect.stringContaining('skipped the delivery')]);
+    expect(handled).toEqual([]);
+  });
+
+  it('a citizen first seen with a phone number and later by BSUID alone stays in the same chat', async () => {
+    await signedPost(delivery(messageChange(PHONE_ID, {
+      contact: { profile: { name: 'Omar' }, wa_id: '218910000300', user_id: 'LY.300300300' },
+      message: { from: '218910000300', from_user_id: 'LY.300300300', id: 'wamid.LINK1', timestamp: now(), type: 'text', text: { body: 'with number' } },
+    })));
+    await signedPost(delivery(messageChange(PHONE_ID, {
+      contact: { profile: { username: '@omar' }, user_id: 'LY.300300300' } as never,
+      message: { from_user_id: 'LY.300300300', id: 'wamid.LINK2', timestamp: now(), type: 'text', text: { body: 'took a username' } },
+    })));
+    expect(handled.map((m) => [m.user, m.text])).toEqual([['218910000300', 'with number'], ['218910000300', 'took a username']]);
+  });
+
+  it('a username-only citizen files a complaint, gets the status update by BSUID, and outside 24 hours the template goes by BSUID', async () => {
+    current = channel(nafidha.kernel);
+    const bsuid = 'LY.7788990011223344';
+    const from = (id: string, message: Record<string, unknown>) => delivery(messageChange(PHONE_ID, {
+      contact: { profile: { username: '@rania' }, user_id: bsuid } as never,
+      message: { from_user_id: bsuid, id, timestamp: now(), ...message } as never,
+    }));
+    let last: Posted[] = [];
+    const say = async (id: string, message: Record<string, unknown>) => {
+      const before = graph.sent.length;
+      await signedPost(from(id, message));
+      last = graph.sent.slice(before);
+      last.forEach(expectWithinLimits);
+      for (const m of last) { expect(m.recipient).toBe(bsuid); expect(m).not.toHaveProperty('to'); }
+      return bodyOf(last);
+    };
+    const press = (id: string, value: string) => {
+      const option = optionsOf(last.at(-1)!).find((o) => o.id === value);
+      if (!option) throw new Error(`no option ${value} in ${JSON.stringify(last.at(-1))}`);
+      return say(id, { type: 'interactive', interactive: { type: option.kind, [option.kind]: { id: option.id, title: option.title } } });
+    };
+    expect(await say('wamid.R1', { type: 'text', text: { body: 'في حفرة كبيرة قدام مدرسة الامل بشارع الجمهورية' } })).toContain('الطرق');
+    expect(await press('wamid.R2', '/yes')).toContain('الموقع');
+    expect(await say('wamid.R3', { type: 'location', location: { latitude: 32.87, longitude: 13.18 } })).toContain('صورة');
+    await press('wamid.R4', '/skip');
+    expect(await press('wamid.R5', '/confidential')).toContain('تحديثات');
+    await press('wamid.R6', '/yes');
+    const code = /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(await press('wamid.R7', '/confirm'))?.[0];
+    expect(code).toBeTruthy();
+    expect(await nafidha.complaints.find(code!)).toMatchObject({ source: { channel: 'whatsapp-cloud', user: bsuid } });
+
+    // Inside the window the notification is a session message addressed by BSUID.
+    const count = graph.sent.length;
+    expect((await nafidha.complaints.changeStatus(code!, 'in-progress', 'staff:public-works')).ok).toBe(true);
+    const deadline = Date.now() + 10_000;
+    while (graph.sent.length === count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const update = graph.sent.at(-1)!;
+    expect(update).toMatchObject({ recipient: bsuid, type: expect.stringMatching(/text|interactive/) });
+    expect(update).not.toHaveProperty('to');
+    expect(bodyOf([update])).toContain(code);
+
+    // A day later the window has closed: the approved template goes to the same BSUID.
+    await db.connection.collection('channelwindows').updateOne({ _id: `whatsapp-cloud:${bsuid}` as never }, { $set: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) } });
+    const late = await current.sender.deliver(bsuid, { text: `Your complaint ${code} was resolved`, lang: 'en' });
+    expect(late.via).toBe('template');
+    expect(graph.sent.at(-1)).toMatchObject({ recipient: bsuid, type: 'template', template: { name: 'nafidha_update' } });
+  });
+});
+
+describe('WhatsApp Cloud Graph API version', () => {
+  it('uses a current version by default, and WHATSAPP_CLOUD_API_VERSION chooses another', async () => {
+    expect(DEFAULT_API_VERSION).toBe('v26.0');
+    await deliver('218910000400', { type: 'text', text: { body: 'which version' } });
+    expect(graph.versions.at(-1)).toBe(DEFAULT_API_VERSION);
+
+    expect(loadConfig({ WHATSAPP_CLOUD_API_VERSION: 'v25.0' }).whatsappCloud.apiVersion).toBe('v25.0');
+    expect(loadConfig({}).whatsappCloud.apiVersion).toBeUndefined();
+    expect(() => loadConfig({ WHATSAPP_CLOUD_API_VERSION: '25' })).toThrow(/WHATSAPP_CLOUD_API_VERSION must look like v26\.0/);
+
+    const pinned = await startFakeGraph('v25.0');
+    try {
+      const c = createWhatsAppCloudRouter({ verifyToken: VERIFY, appSecret: APP_SECRET, token: TOKEN, phoneNumberId: PHONE_ID, graphRoot: pinned.root, apiVersion: 'v25.0',
+        core: { handle: async () => [] }, log: () => undefined, windows: new MongoChannelWindows(db.connection), identities: new MongoCloudIdentities(db.connection) });
+      await new MongoChannelWindows(db.connection).touch('218910000401', new Date());
+      await c.sender.send('218910000401', { text: 'pinned' });
+      expect(pinned.versions).toEqual(['v25.0']);
+      expect(pinned.sent).toHaveLength(1);
+    } finally {
+      await pinned.close();
+    }
+  });
+});
+
+describe('WhatsApp Cloud voice notes and other media', () => {
+  const now = () => String(Math.floor(Date.now() / 1000));
+  let n = 0;
+  const part = (from: string, message: Record<string, unknown>) => delivery(messageChange(PHONE_ID, {
+    contact: { profile: { name: 'Mona' }, wa_id: from, user_id: `LY.${from}` },
+    message: { from, from_user_id: `LY.${from}`, id: `wamid.MEDIA${++n}`, timestamp: now(), ...message } as never,
+  }));
+  const send = async (payload: ReturnType<typeof part>) => {
+    const before = graph.sent.length;
+    expect(await post(payload)).toBe(200);
+    await current.idle();
+    const out = graph.sent.slice(before);
+    out.forEach(expectWithinLimits);
+    return out;
+  };
+
+  it('a voice note is answered politely in the citizen\'s language with a button to pass it to staff; pressing it queues the chat with the recording', async () => {
+    current = channel(nafidha.kernel);
+    const from = '218940000001';
+    graph.media.set('VOICE-1', { bytes: Buffer.from('OggS-voice-bytes'), mime: 'audio/ogg; codecs=opus' });
+    const voiceNote = part(from, { type: 'audio', audio: { voice: true, mime_type: 'audio/ogg; codecs=opus', sha256: 'x', id: 'VOICE-1', url: 'https://lookaside.example/VOICE-1' } });
+    expect(await sdkReads(voiceNote, APP_SECRET)).toEqual([{ kind: 'message', type: 'audio', recipient: expect.objectContaining({ phone: from }) }]);
+    const [offer] = await send(voiceNote);
+    expect(bodyOf([offer])).toContain('رسالتك الصوتية');
+    const pass = optionsOf(offer).find((o) => o.id === '/agent');
+    expect(pass?.title).toBe('أرسلها إلى موظف');
+    const queued = await send(part(from, { type: 'interactive', interactive: { type: pass!.kind, [pass!.kind]: { id: pass!.id, title: pass!.title } } }));
+    expect(bodyOf(queued)).toMatch(/ترتيبك|موظف/);
+    const kept = await new MongoMediaStore(db.connection).listFor(ChatKey.of('whatsapp-cloud', from));
+    expect(kept.map((m) => [m.mimeType, m.size])).toEqual([['audio/ogg; codecs=opus', 16]]);
+  });
+
+  it('a sticker and a shared contact each get an answer, never silence', async () => {
+    current = channel(nafidha.kernel);
+    const from = '218940000002';
+    const sticker = await send(part(from, { type: 'sticker', sticker: { animated: false, mime_type: 'image/webp', sha256: 'x', id: 'STICKER-1', url: 'https://lookaside.example/S' } }));
+    expect(bodyOf(sticker)).toContain('كيف أساعدك');
+    const contact = await send(part(from, { type: 'contacts', contacts: [{ name: { formatted_name: 'Ali', first_name: 'Ali' }, phones: [{ phone: '+218910000000', type: 'CELL' }] }] }));
+    expect(bodyOf(contact)).toContain('جهات الاتصال');
   });
 });

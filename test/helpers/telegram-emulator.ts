@@ -35,6 +35,8 @@ export interface Citizen {
   command(text: string): Promise<void>;
   shareLocation(lat: number, lon: number): Promise<void>;
   sendPhoto(fileId: string, caption?: string): Promise<void>;
+  /** Any other message the Bot API delivers: { voice: {...} }, { sticker: {...} }, { contact: {...} }… */
+  send(fields: Record<string, unknown>): Promise<void>;
   press(message: BotMessage, label: string): Promise<void>;
 }
 
@@ -195,6 +197,7 @@ export async function startTelegramEmulator(): Promise<TelegramEmulator> {
             { file_id: fileId, file_unique_id: `l${fileId}`, width: 1280, height: 960, file_size: files.get(fileId)?.bytes.length },
           ] } as never);
         },
+        send: async (fields) => { await client.sendMessage({ ...common(), ...fields } as never); },
         press: async (message, label) => {
           const button = message.buttons.find((b) => b.text === label);
           if (!button) throw new Error(`no button "${label}" on message ${message.messageId}: ${message.buttons.map((b) => b.text).join(' | ')}`);

@@ -25,6 +25,10 @@ function attachmentsOf(message: Message, download: FileDownload): Attachment[] {
   if ('voice' in message) return [attachmentOf(message.voice, 'audio/ogg', download)];
   if ('audio' in message) return [attachmentOf(message.audio, 'audio/mpeg', download)];
   if ('video' in message) return [attachmentOf(message.video, 'video/mp4', download)];
+  if ('video_note' in message) return [attachmentOf(message.video_note, 'video/mp4', download)];
+  // Answered, never downloaded: the assistant has nothing to do with a sticker's picture or a contact card.
+  if ('sticker' in message) return [{ kind: 'sticker', mimeType: 'image/webp' }];
+  if ('contact' in message) return [{ kind: 'contact', mimeType: 'text/vcard' }];
   return [];
 }
 

@@ -1,6 +1,9 @@
 import type { Log } from '../port.js';
+import { isBsuid } from './identity.js';
 
-export const DEFAULT_GRAPH_ROOT = 'https://graph.facebook.com/v20.0';
+/** A current Graph API version (v26.0, July 2026); WHATSAPP_CLOUD_API_VERSION pins another. */
+export const DEFAULT_API_VERSION = 'v26.0';
+export const DEFAULT_GRAPH_ROOT = 'https://graph.facebook.com';
 
 /** An error answered by the Graph API, with Meta's numeric code (e.g. 131047: outside the 24-hour window). */
 export class GraphError extends Error {
@@ -22,8 +25,14 @@ export interface GraphClient {
   download(mediaId: string): Promise<{ bytes: Buffer; mimeType?: string }>;
 }
 
-export function graphClient(options: { token: string; phoneNumberId: string; graphRoot?: string; log: Log }): GraphClient {
-  const root = (options.graphRoot ?? DEFAULT_GRAPH_ROOT).replace(/\/+$/, '');
+/** The versioned API root: a root that already ends in a version (a self-hosted proxy's) is kept as it is. */
+export function graphBase(graphRoot = DEFAULT_GRAPH_ROOT, apiVersion = DEFAULT_API_VERSION): string {
+  const root = graphRoot.replace(/\/+$/, '');
+  return /\/v\d+\.\d+$/.test(root) ? root : `${root}/${apiVersion}`;
+}
+
+export function graphClient(options: { token: string; phoneNumberId: string; graphRoot?: string; apiVersion?: string; log: Log }): GraphClient {
+  const root = graphBase(options.graphRoot, options.apiVersion);
   const auth = { authorization: `Bearer ${options.token}` };
 
   async function fail(res: Response, what: string): Promise<never> {
@@ -38,7 +47,8 @@ export function graphClient(options: { token: string; phoneNumberId: string; gra
         const res = await fetch(`${root}/${options.phoneNumberId}/messages`, {
           method: 'POST',
           headers: { ...auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...message }),
+          // A citizen known only by a business-scoped user id is addressed with `recipient` instead of `to`.
+          body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', ...(isBsuid(to) ? { recipient: to } : { to }), ...message }),
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });
         if (res.ok) return ((await res.json()) as { messages?: Array<{ id: string }> }).messages?.[0]?.id;

@@ -5,12 +5,14 @@ import type { Lang } from '../../text/language.js';
 import { describeError, type ConversationCore, type Log } from '../port.js';
 import { RecentIds } from '../recent-ids.js';
 import { GraphError, graphClient } from './graph.js';
-import { messageToInbound, webhookPayload, type WebhookPayload } from './inbound.js';
+import { identityResolver, type KnownIdentities } from './identity.js';
+import { contactOf, messageToInbound, readDelivery, type CloudChange } from './inbound.js';
 import { LIST_BUTTON, replyMessages, templateMessage, type GraphMessage } from './outbound.js';
 import { sameText, validSignature } from './signature.js';
 import { insideWindow, type CustomerServiceWindows } from './window.js';
 
-export { DEFAULT_GRAPH_ROOT } from './graph.js';
+export { DEFAULT_API_VERSION, DEFAULT_GRAPH_ROOT } from './graph.js';
+export type { KnownIdentities } from './identity.js';
 export { LIMITS } from './outbound.js';
 export type { CustomerServiceWindows } from './window.js';
 
@@ -26,10 +28,14 @@ export interface WhatsAppCloudOptions {
   token: string;
   phoneNumberId: string;
   graphRoot?: string;
+  /** The Graph API version (WHATSAPP_CLOUD_API_VERSION); a current one by default. */
+  apiVersion?: string;
   core: ConversationCore;
   log: Log;
   /** Where each citizen's last message time is kept (src/db/channel-windows.ts). */
   windows: CustomerServiceWindows;
+  /** Which phone number each business-scoped user id came with (src/db/channel-windows.ts). */
+  identities: KnownIdentities;
   /** The approved template for messages outside the 24-hour window (WHATSAPP_CLOUD_TEMPLATE). */
   templateName?: string;
   templateLanguages?: Record<Lang, string>;
@@ -66,6 +72,7 @@ export function createWhatsAppCloudRouter(options: WhatsAppCloudOptions): WhatsA
   const languages = options.templateLanguages ?? { ar: 'ar', en: 'en' };
   const queues = new KeyedLock();
   const seen = new RecentIds();
+  const chatKey = identityResolver(options.identities);
   const working = new Set<Promise<unknown>>();
 
   const download = async (mediaId: string) => (await graph.download(mediaId)).bytes;
@@ -104,29 +111,30 @@ export function createWhatsAppCloudRouter(options: WhatsAppCloudOptions): WhatsA
     },
   };
 
-  function receive(payload: WebhookPayload): void {
-    for (const entry of payload.entry) {
-      for (const change of entry.changes) {
-        const value = change.value;
-        if (change.field !== 'messages' || (value.metadata && value.metadata.phone_number_id !== options.phoneNumberId)) continue;
-        for (const s of value.statuses ?? []) {
-          if (s.status === 'failed') log(`WhatsApp Cloud: message ${s.id} to ${s.recipient_id} failed: ${s.errors?.map((e) => `${e.code} ${e.title ?? e.message ?? ''}`).join('; ')}`);
+  /** Every message and status of one change, each on its own: one that fails is logged and the rest go on. */
+  function receiveChange(change: CloudChange): void {
+    if (change.phoneNumberId && change.phoneNumberId !== options.phoneNumberId) return;
+    for (const s of change.statuses) {
+      if (s.status === 'failed') log(`WhatsApp Cloud: message ${s.id} to ${s.recipient_id ?? s.recipient_user_id ?? 'an unnamed recipient'} failed: ${s.errors?.map((e) => `${e.code} ${e.title ?? e.message ?? ''}`).join('; ')}`);
+    }
+    for (const m of change.messages) {
+      if (!seen.first(m.id)) continue; // Meta redelivers until it gets a 200
+      const at = m.timestamp ? new Date(Math.min(Number(m.timestamp) * 1000, Date.now())) : new Date();
+      const contact = contactOf(m, change.contacts);
+      // Queued by the sender's id as sent, at once, so one citizen's messages keep their order.
+      const turn = queues.run(`in:${m.from ?? m.from_user_id}`, async () => {
+        const user = await chatKey(m.from ?? contact?.wa_id, m.from_user_id ?? contact?.user_id);
+        const inbound = messageToInbound(m, user, contact?.profile?.name ?? contact?.profile?.username, download);
+        if (!inbound) {
+          log(`WhatsApp Cloud: skipped message ${m.id} of type '${m.type}', which the assistant does not read.`);
+          return;
         }
-        for (const m of value.messages ?? []) {
-          if (!seen.first(m.id)) continue; // Meta redelivers until it gets a 200
-          const name = value.contacts?.find((c) => c.wa_id === m.from)?.profile?.name;
-          const inbound = messageToInbound(m, name, download);
-          if (!inbound) continue;
-          const at = m.timestamp ? new Date(Math.min(Number(m.timestamp) * 1000, Date.now())) : new Date();
-          const turn = queues.run(`in:${m.from}`, async () => {
-            await windows.touch(m.from, at);
-            const replies = await core.handle(inbound);
-            for (const reply of replies) await sendAll(m.from, replyMessages(reply, options.listButton ?? LIST_BUTTON));
-          }).catch((err) => log(`WhatsApp Cloud: the message ${m.id} from ${m.from} was not answered: ${describeError(err)}`));
-          working.add(turn);
-          void turn.finally(() => working.delete(turn));
-        }
-      }
+        await windows.touch(user, at);
+        const replies = await core.handle(inbound);
+        for (const reply of replies) await sendAll(user, replyMessages(reply, options.listButton ?? LIST_BUTTON));
+      }).catch((err) => log(`WhatsApp Cloud: the message ${m.id} was not answered: ${describeError(err)}`));
+      working.add(turn);
+      void turn.finally(() => working.delete(turn));
     }
   }
 
@@ -150,19 +158,21 @@ export function createWhatsAppCloudRouter(options: WhatsAppCloudOptions): WhatsA
       res.sendStatus(401);
       return;
     }
-    let parsed;
+    let body: unknown;
     try {
-      parsed = webhookPayload.safeParse(JSON.parse(req.body.toString('utf8')));
+      body = JSON.parse(req.body.toString('utf8'));
     } catch {
-      parsed = undefined;
+      body = undefined;
     }
     // Acknowledge at once: Meta retries anything slower or not 200; answers go out through the Graph API.
     res.sendStatus(200);
-    if (!parsed?.success) {
-      log(`WhatsApp Cloud: a signed webhook could not be read${parsed ? `: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` : ' (not JSON)'}`);
+    if (body === undefined) {
+      log('WhatsApp Cloud: a signed webhook could not be read (not JSON)');
       return;
     }
-    receive(parsed.data);
+    const delivery = readDelivery(body);
+    for (const line of delivery.skipped) log(`WhatsApp Cloud: skipped ${line}`);
+    for (const change of delivery.changes) receiveChange(change);
   });
 
   return {

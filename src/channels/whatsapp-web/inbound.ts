@@ -1,8 +1,8 @@
 import type { Message } from 'whatsapp-web.js';
 import type { Attachment, InboundMessage } from '../../conversation/types.js';
 
-const MEDIA_KINDS: Record<string, Attachment['kind']> = { image: 'image', document: 'file', audio: 'audio', ptt: 'audio', video: 'video' };
-const FALLBACK_MIME: Record<Attachment['kind'], string> = { image: 'image/jpeg', file: 'application/octet-stream', audio: 'audio/ogg', video: 'video/mp4' };
+const MEDIA_KINDS: Record<string, Attachment['kind']> = { image: 'image', document: 'file', audio: 'audio', ptt: 'audio', video: 'video', sticker: 'sticker', vcard: 'contact', multi_vcard: 'contact' };
+const FALLBACK_MIME: Record<Attachment['kind'], string> = { image: 'image/jpeg', file: 'application/octet-stream', audio: 'audio/ogg', video: 'video/mp4', sticker: 'image/webp', contact: 'text/vcard' };
 
 function mediaOf(msg: Message, kind: Attachment['kind']): Attachment {
   const raw = msg.rawData as { mimetype?: string; size?: number; filename?: string };

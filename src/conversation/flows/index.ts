@@ -7,6 +7,7 @@ import type { MongoMediaStore } from '../../db/media.js';
 import type { Phrasebook } from '../replies.js';
 import type { Flows } from '../respond.js';
 import { ComplaintFlow } from './complaint.js';
+import { mediaFlow } from './media.js';
 import { StatusFlow } from './status.js';
 import { SuggestionFlow } from './suggestion.js';
 
@@ -17,7 +18,7 @@ export interface CitizenFlowDeps {
   complaints: ComplaintService;
   suggestions: SuggestionService;
   lookup: StatusLookup;
-  media: Pick<MongoMediaStore, 'save' | 'belongsTo'>;
+  media: Pick<MongoMediaStore, 'save' | 'belongsTo' | 'remove'>;
 }
 
 /** Complaints, suggestions and status lookups as conversation flows. */
@@ -30,6 +31,7 @@ export function citizenFlows(deps: CitizenFlowDeps): Flows {
     status: (turn) => status.start(turn),
     suggestion: (turn) => suggestion.start(turn),
     recover: (turn) => complaint.recover(turn),
+    media: mediaFlow(deps),
     async resume(turn) {
       return (await status.resume(turn)) ?? (await complaint.resume(turn)) ?? (await suggestion.resume(turn));
     },
