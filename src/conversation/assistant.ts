@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { Content } from '../content/load.js';
 import type { TranscriptEntry, TranscriptStore } from '../domain/transcript.js';
 import type { Understander } from '../understanding/understand.js';
+import { detectLanguage } from '../text/language.js';
 import { KeyedLock } from './keyed-lock.js';
 import { Phrasebook } from './replies.js';
 import { Responder, type Flows } from './respond.js';
@@ -185,7 +186,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       for (const a of activities) if (a.type === ActivityTypes.Message) sent.push(fromActivity(a));
       return next();
     });
-    await lock.run(conversation, async () => {
+    try { await lock.run(conversation, async () => {
       const stateKey = conversationState.getStorageKey(ctx) as string;
       try {
         await controller.handleTurn(ctx);
@@ -209,7 +210,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       } finally {
         saves.forget(stateKey);
       }
-    });
+    }); } catch (err) {
+      // A failed turn (the database is down) still answers: the polite error, in the language the citizen wrote in.
+      log(`conversation ${conversation}: turn failed: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+      ctx.turnState.delete('httpBody');
+      (ctx.turnState.get(OUTBOX) as Reply[] | undefined)?.splice(0);
+      const lang = detectLanguage(inbound?.text ?? ctx.activity.text ?? '') ?? defaultLang;
+      await ctx.sendActivity({ type: ActivityTypes.Message, ...toBotkit(phrases.reply(lang, 'error')) } as Partial<Activity>);
+    }
   }
 
   const logic = async (ctx: TurnContext) => {
