@@ -104,8 +104,8 @@ export async function startFerretDB(binary: string, dataDir: string, o: FerretDB
       watcher?.kill('SIGKILL');
       watcher = undefined;
       if (stopping) return;
-      failures = Date.now() - startedAt > HEALTHY_AFTER_MS ? 0 : failures + 1;
-      const delay = RESTART_DELAYS_MS[Math.min(failures, RESTART_DELAYS_MS.length - 1)];
+      failures = Date.now() - startedAt > HEALTHY_AFTER_MS ? 1 : failures + 1;
+      const delay = RESTART_DELAYS_MS[Math.min(failures - 1, RESTART_DELAYS_MS.length - 1)];
       log(`FerretDB stopped (${signal ?? `exit ${code}`}); restarting it on port ${port} in ${delay} ms`);
       restartTimer = setTimeout(() => {
         if (stopping) return;
