@@ -9,17 +9,20 @@ const log = (line: string) => console.log(`[nafidha] ${line}`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // A given MONGODB_URI is tried while the content loads, so a wrong one is reported within seconds of start.
+  const given = config.mongodbUri ? connectOrExplain(config.mongodbUri, undefined) : undefined;
+  given?.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
   const content = loadContent(config.knowledgeDir, config.intentsDir);
   log(`content: ${content.services.length} services, ${content.intents.length} intents, ${content.categories.length} complaint categories (${config.knowledgeDir})`);
 
   let embedded: EmbeddedDatabase | undefined;
-  let uri = config.mongodbUri;
-  if (!uri) {
+  let db: Database;
+  if (given) db = await given;
+  else {
     embedded = await startEmbeddedDatabase(config.dataDir, log);
-    uri = embedded.uri;
     log(`database: embedded ${embedded.kind}, data in ${config.dataDir}`);
+    db = await connectOrExplain(embedded.uri, embedded);
   }
-  const db = await connectOrExplain(uri, embedded);
   // The rest (botkit, telegraf, express, ...) takes seconds to load: loaded once the database answered, so a wrong
   // MONGODB_URI is reported at once.
   const [{ composeNafidha }, { attachConsole }, { setUpChannels }] = await Promise.all([
