@@ -81,6 +81,6 @@ async function connectOrExplain(uri: string, embedded: EmbeddedDatabase | undefi
 class StartupError extends Error {}
 
 main().catch((err) => {
-  console.error(err instanceof ContentError || err instanceof StartupError ? `[nafidha] ${err.message}` : err);
+  console.error(err instanceof StartupError ? `[nafidha] ${err.message}` : err instanceof ContentError ? err.message : err);
   process.exit(1);
 });
