@@ -9,15 +9,13 @@ const log = (line: string) => console.log(`[nafidha] ${line}`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // A given MONGODB_URI is tried while the content loads, so a wrong one is reported within seconds of start.
-  const given = config.mongodbUri ? connectOrExplain(config.mongodbUri, undefined) : undefined;
-  given?.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
   const content = loadContent(config.knowledgeDir, config.intentsDir);
   log(`content: ${content.services.length} services, ${content.intents.length} intents, ${content.categories.length} complaint categories (${config.knowledgeDir})`);
 
   let embedded: EmbeddedDatabase | undefined;
   let db: Database;
-  if (given) db = await given;
+  // Connected only once the content is loaded: loading blocks the event loop, which would time the connection out.
+  if (config.mongodbUri) db = await connectOrExplain(config.mongodbUri, undefined);
   else {
     embedded = await startEmbeddedDatabase(config.dataDir, log);
     log(`database: embedded ${embedded.kind}, data in ${config.dataDir}`);

@@ -20,10 +20,11 @@ export class DatabaseUnreachable extends Error {
 // While the server is gone every operation errors within ~2 s instead of hanging (the driver's default is 30 s),
 // and the driver keeps looking for it every second, so the same connection works again as soon as it returns.
 // The socket timeout only bounds an operation on a server that stopped answering; it is longer so a slow but
-// healthy write (a 5 MB photo on a busy FerretDB) is not cut off.
+// healthy write (a 5 MB photo on a busy FerretDB) is not cut off. The connect timeout (also the heartbeat's) is
+// longer still: a refused connection fails at once anyway, and a busy event loop must not mark a healthy server down.
 const FAIL_FAST = {
   serverSelectionTimeoutMS: 2_000,
-  connectTimeoutMS: 2_000,
+  connectTimeoutMS: 10_000,
   socketTimeoutMS: 5_000,
   heartbeatFrequencyMS: 1_000,
   // Commands are only buffered before the first connection (mongoose ≥ 8); that wait is bounded too.
