@@ -9,13 +9,15 @@ const log = (line: string) => console.log(`[nafidha] ${line}`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // A given MONGODB_URI is tried first, so a wrong one is reported within seconds (the content takes a while to load;
+  // loading it meanwhile would block the event loop and time the connection out).
+  const given = config.mongodbUri ? await connectOrExplain(config.mongodbUri, undefined) : undefined;
   const content = loadContent(config.knowledgeDir, config.intentsDir);
   log(`content: ${content.services.length} services, ${content.intents.length} intents, ${content.categories.length} complaint categories (${config.knowledgeDir})`);
 
   let embedded: EmbeddedDatabase | undefined;
   let db: Database;
-  // Connected only once the content is loaded: loading blocks the event loop, which would time the connection out.
-  if (config.mongodbUri) db = await connectOrExplain(config.mongodbUri, undefined);
+  if (given) db = given;
   else {
     embedded = await startEmbeddedDatabase(config.dataDir, log);
     log(`database: embedded ${embedded.kind}, data in ${config.dataDir}`);
