@@ -9,7 +9,7 @@ import type { ChannelSender } from './conversation/types.js';
 import { MongoApplicationStore } from './db/applications.js';
 import { MongoChatStates } from './db/chat-states.js';
 import { MongoComplaintStore } from './db/complaints.js';
-import type { Database } from './db/connection.js';
+import { isDatabaseUnavailable, type Database } from './db/connection.js';
 import { MongoLookupThrottleStore } from './db/lookup-throttle.js';
 import { IMAGE_TYPES, MAX_MEDIA_BYTES, MongoMediaStore } from './db/media.js';
 import { MongoOutboxStore } from './db/notifications.js';
@@ -82,7 +82,8 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
 
   return {
     kernel, webchat, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
-    app: () => createApp({ webchat, mounts }),
+    app: () => createApp({ webchat, mounts, unavailable: isDatabaseUnavailable,
+      health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
     start() { dispatcher.start(); },
     async stop() { webchat.close(); await dispatcher.stop(); },
   };

@@ -1,28 +1,32 @@
 // Composition root: config → content → database → domain → conversation → HTTP + channels.
 import http from 'node:http';
-import { composeNafidha } from './compose.js';
-import { attachConsole } from './console.js'; // console & handoff
-import { setUpChannels } from './channels/start.js';
 import { loadConfig } from './config.js';
 import { ContentError, loadContent } from './content/load.js';
-import { connectDatabase } from './db/connection.js';
+import { connectDatabase, DatabaseUnreachable, type Database } from './db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 
 const log = (line: string) => console.log(`[nafidha] ${line}`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // A given MONGODB_URI is tried first, so a wrong one is reported within seconds (the content takes a while to load;
+  // loading it meanwhile would block the event loop and time the connection out).
+  const given = config.mongodbUri ? await connectOrExplain(config.mongodbUri, undefined) : undefined;
   const content = loadContent(config.knowledgeDir, config.intentsDir);
   log(`content: ${content.services.length} services, ${content.intents.length} intents, ${content.categories.length} complaint categories (${config.knowledgeDir})`);
 
   let embedded: EmbeddedDatabase | undefined;
-  let uri = config.mongodbUri;
-  if (!uri) {
+  let db: Database;
+  if (given) db = given;
+  else {
     embedded = await startEmbeddedDatabase(config.dataDir, log);
-    uri = embedded.uri;
     log(`database: embedded ${embedded.kind}, data in ${config.dataDir}`);
+    db = await connectOrExplain(embedded.uri, embedded);
   }
-  const db = await connectDatabase(uri);
+  // The rest (botkit, telegraf, express, ...) takes seconds to load: loaded once the database answered, so a wrong
+  // MONGODB_URI is reported at once.
+  const [{ composeNafidha }, { attachConsole }, { setUpChannels }] = await Promise.all([
+    import('./compose.js'), import('./console.js'), import('./channels/start.js')]);
   const nafidha = composeNafidha({ config, content, db, log });
 
   // channels & console: add senders and mounts here, before the app is built.
@@ -38,21 +42,45 @@ async function main(): Promise<void> {
   await staffConsole.start(); // console & handoff
   log(`web chat: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
 
-  const stop = async () => {
-    log('shutting down');
+  // Stops within seconds whatever state the database is in: each step is bounded, and a deadline forces the exit.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) { log(`${signal} again: exiting now`); process.exit(1); }
+    stopping = true;
+    log(`${signal}: shutting down`);
+    setTimeout(() => { log('shutdown took too long: exiting'); process.exit(1); }, 4_000).unref();
     server.close();
-    await channels.stop();
-    await nafidha.stop();
-    await staffConsole.stop(); // console & handoff
-    await db.close().catch(() => undefined);
-    await embedded?.stop();
+    server.closeAllConnections();
+    const step = async (what: () => Promise<unknown>) => { await what().catch((err: unknown) => log(`shutdown: ${err instanceof Error ? err.message : err}`)); };
+    await step(() => channels.stop());
+    await step(() => nafidha.stop());
+    await step(() => staffConsole.stop()); // console & handoff
+    await step(() => db.close());
+    await step(async () => embedded?.stop());
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** Connects, or ends start-up with one line that says which setting is wrong and what to do. */
+async function connectOrExplain(uri: string, embedded: EmbeddedDatabase | undefined): Promise<Database> {
+  try {
+    return await connectDatabase(uri, { log });
+  } catch (err) {
+    if (!(err instanceof DatabaseUnreachable)) throw err;
+    await embedded?.stop();
+    const fix = err.malformed
+      ? 'set it to a URI like mongodb://127.0.0.1:27017/nafidha, or unset it to use the embedded database'
+      : 'start that MongoDB server or correct MONGODB_URI, or unset it to use the embedded database';
+    throw new StartupError(embedded ? `the embedded database did not answer: ${err.message}` : `MONGODB_URI: ${err.message}; ${fix}.`);
+  }
+}
+
+/** A start-up failure the operator can fix; printed as its one-line message, without a stack trace. */
+class StartupError extends Error {}
+
 main().catch((err) => {
-  console.error(err instanceof ContentError ? err.message : err);
+  console.error(err instanceof StartupError ? `[nafidha] ${err.message}` : err instanceof ContentError ? err.message : err);
   process.exit(1);
 });

@@ -12,6 +12,10 @@ export interface HttpDeps {
   webchat: Pick<WebChat, 'webhook'>;
   /** Extra routers mounted by path (Open311, console API, channel webhooks). */
   mounts?: Array<{ path: string; router: Router | RequestHandler }>;
+  /** What /healthz reports (a bounded database ping); always healthy when absent. */
+  health?: () => Promise<{ ok: boolean; database: 'up' | 'down' }>;
+  /** True for errors that mean the database is unreachable: answered 503, not 500. */
+  unavailable?: (err: unknown) => boolean;
 }
 
 /** Routes only parse, call the core or domain, and respond. */
@@ -23,7 +27,9 @@ export function createApp(deps: HttpDeps): Express {
     contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'blob:'], 'script-src': ["'self'"], 'style-src': ["'self'"] } },
     crossOriginEmbedderPolicy: false,
   }));
-  app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+  app.get('/healthz', (_req, res, next) => {
+    (deps.health?.() ?? Promise.resolve({ ok: true, database: 'up' as const })).then((h) => { res.set('cache-control', 'no-store').status(h.ok ? 200 : 503).json(h); }, next);
+  });
 
   for (const m of deps.mounts ?? []) app.use(m.path, m.router);
 
@@ -45,6 +51,7 @@ export function createApp(deps: HttpDeps): Express {
   app.use('/chat', express.static(WEBCHAT_DIR, { index: false }));
   app.get('/', (_req, res) => { res.sendFile(path.join(WEBCHAT_DIR, 'index.html')); });
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    if (deps.unavailable?.(err)) { if (!res.headersSent) res.status(503).json({ error: 'database unavailable, try again in a moment' }); return; }
     console.error(err);
     if (!res.headersSent) res.status(500).json({ error: 'internal error' });
   });

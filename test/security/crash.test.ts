@@ -13,7 +13,7 @@ const uri = testDatabaseUri('sec_crash');
 let server: ServerProcess | undefined;
 const db = mongoose.createConnection(uri);
 afterAll(async () => {
-  server?.child.kill('SIGKILL');
+  server?.process.kill('SIGKILL');
   await db.dropDatabase().catch(() => undefined);
   await db.close();
 });
@@ -49,7 +49,7 @@ describe('a kill -9 during a burst of confirmations', () => {
     const confirms = citizens.map((c) => say(base, c.user, '/confirm', `${c.user}-confirm`).then((text) => { c.code = codeIn(text); }, () => undefined));
     const complaints = db.collection('complaints');
     for (let n = 0; n < 2000 && (await complaints.countDocuments()) < 15; n++) await new Promise((r) => setTimeout(r, 5));
-    server.child.kill('SIGKILL');
+    server.process.kill('SIGKILL');
     await server.exited;
     await Promise.all(confirms);
     const storedAtKill = await complaints.countDocuments();
