@@ -26,7 +26,7 @@ import { ComplaintService, type ComplaintStore } from './domain/complaints.js';
 import { HandoffService, OUTCOMES, type CitizenOutbox, type HandoffTexts } from './domain/handoff.js';
 import { loadNotificationTexts, type NotificationTexts } from './domain/notification-texts.js';
 import { ensureFirstAdmin } from './domain/staff.js';
-import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from './domain/statuses.js';
+import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from './shared/statuses.js';
 import type { TranscriptStore } from './domain/transcript.js';
 import { authRoutes, consoleSession } from './http/auth.js';
 import { consoleApi } from './http/console-api.js';

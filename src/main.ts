@@ -9,11 +9,11 @@ const log = (line: string) => console.log(`[nafidha] ${line}`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // A given MONGODB_URI is tried first, so a wrong one is reported within seconds (the content takes a while to load;
-  // loading it meanwhile would block the event loop and time the connection out).
-  const given = config.mongodbUri ? await connectOrExplain(config.mongodbUri, undefined) : undefined;
+  // Content first: a broken file stops start-up before the database is touched. It loads synchronously, so the
+  // connection below is not timed out by it.
   const content = loadContent(config.knowledgeDir, config.intentsDir);
   log(`content: ${content.services.length} services, ${content.intents.length} intents, ${content.categories.length} complaint categories (${config.knowledgeDir})`);
+  const given = config.mongodbUri ? await connectOrExplain(config.mongodbUri, undefined) : undefined;
 
   let embedded: EmbeddedDatabase | undefined;
   let db: Database;

@@ -15,7 +15,7 @@ import { MongoApplicationStore } from '../db/applications.js';
 import { MongoOutboxStore } from '../db/notifications.js';
 import { ApplicationService } from '../domain/applications.js';
 import { loadNotificationTexts } from '../domain/notification-texts.js';
-import { APPLICATION_STATUSES, type ApplicationStatus } from '../domain/statuses.js';
+import { APPLICATION_STATUSES, type ApplicationStatus } from '../shared/statuses.js';
 import { parseTrackingCode } from '../domain/tracking-code.js';
 
 const USAGE = `usage:

@@ -1,7 +1,8 @@
 import type { Lang } from '../text/language.js';
 
-/** Where a citizen talks to us. `web` covers the web chat's websocket and webhook modes. */
-export type ChannelName = 'web' | 'telegram' | 'whatsapp' | 'whatsapp-cloud';
+import type { ChannelName } from '../shared/chat.js';
+
+export type { ChannelName };
 
 export interface Attachment {
   kind: 'image' | 'file' | 'audio' | 'video' | 'sticker' | 'contact';

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Application, ApplicationStore } from '../domain/applications.js';
-import { APPLICATION_STATUSES, type ApplicationStatus, type Chat, type HistoryEntry } from '../domain/statuses.js';
+import { APPLICATION_STATUSES, type ApplicationStatus, type Chat, type HistoryEntry } from '../shared/statuses.js';
 import { isDuplicateKey, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
 

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Complaint, ComplaintChange, ComplaintSearch, ComplaintStore } from '../domain/complaints.js';
-import { COMPLAINT_STATUSES, sameChat, type Chat, type ComplaintStatus } from '../domain/statuses.js';
+import { COMPLAINT_STATUSES, sameChat, type Chat, type ComplaintStatus } from '../shared/statuses.js';
 import { findOneBy, insertOnce, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
 

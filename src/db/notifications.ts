@@ -1,6 +1,6 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { ClaimedNotification, ClaimRequest, NewNotification, Notification, NotificationState, OutboxStore } from '../domain/notifications.js';
-import type { Chat } from '../domain/statuses.js';
+import type { Chat } from '../shared/statuses.js';
 import { RecordLocks } from './record-lock.js';
 
 interface NotificationDoc extends Omit<Notification, 'id'> { claim?: string }

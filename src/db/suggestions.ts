@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Chat } from '../domain/statuses.js';
+import type { Chat } from '../shared/statuses.js';
 import type { Suggestion, SuggestionStore } from '../domain/suggestions.js';
 import { findOneBy, insertOnce, withoutId } from './duplicate-key.js';
 

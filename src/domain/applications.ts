@@ -3,7 +3,7 @@ import type { Lang } from '../text/language.js';
 import { asciiDigits } from '../text/normalize.js';
 import { fill, listOf, withNote, type NotificationTexts } from './notification-texts.js';
 import type { Outbox } from './notifications.js';
-import type { ApplicationStatus, Chat, HistoryEntry } from './statuses.js';
+import type { ApplicationStatus, Chat, HistoryEntry } from '../shared/statuses.js';
 import { newTrackingCode } from './tracking-code.js';
 import { addWorkingDays } from './working-days.js';
 

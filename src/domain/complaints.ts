@@ -4,7 +4,7 @@ import type { ComplaintCategory, Municipality } from '../content/schema.js';
 import type { Lang } from '../text/language.js';
 import { fill, withNote, type NotificationTexts } from './notification-texts.js';
 import type { Outbox } from './notifications.js';
-import { sameChat, type Chat, type ComplaintStatus, type HistoryEntry } from './statuses.js';
+import { sameChat, type Chat, type ComplaintStatus, type HistoryEntry } from '../shared/statuses.js';
 import { complaintProblems, fixedChoiceValue, type ComplaintProblem } from './complaint-checks.js';
 import { newTrackingCode } from './tracking-code.js';
 

@@ -3,7 +3,7 @@ import type { ChannelName, Reply } from '../conversation/types.js';
 import type { Lang } from '../text/language.js';
 import { atLeast, type Actor } from './staff.js';
 import { isStaffOpen, nextStaffOpening } from './staff-hours.js';
-import type { Chat } from './statuses.js';
+import type { Chat } from '../shared/statuses.js';
 import type { TranscriptEntry, TranscriptStore } from './transcript.js';
 
 // A conversation handed from the assistant to a person: queued, held by one staff member, then closed.

@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { Text } from '../content/schema.js';
 import type { Lang } from '../text/language.js';
-import { APPLICATION_STATUSES, COMPLAINT_STATUSES, SUGGESTION_STATUSES } from './statuses.js';
+import { APPLICATION_STATUSES, COMPLAINT_STATUSES, SUGGESTION_STATUSES } from '../shared/statuses.js';
 
 // What citizens read about their records lives in knowledge/notifications.yaml; this schema is its check.
 

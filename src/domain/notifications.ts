@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelName, ChannelSender, Reply } from '../conversation/types.js';
 import type { CitizenOutbox } from './handoff.js';
-import type { Chat } from './statuses.js';
+import type { Chat } from '../shared/statuses.js';
 import type { TrackingKind } from './tracking-code.js';
 
 /**

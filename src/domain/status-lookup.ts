@@ -4,7 +4,7 @@ import type { Lang } from '../text/language.js';
 import { samePhone, type Application, type ApplicationStore } from './applications.js';
 import type { Complaint, ComplaintStore } from './complaints.js';
 import { fill, formatDate, listOf, type NotificationTexts, type ProblemKey } from './notification-texts.js';
-import { sameChat, type Chat } from './statuses.js';
+import { sameChat, type Chat } from '../shared/statuses.js';
 import type { Suggestion, SuggestionStore } from './suggestions.js';
 import { parseTrackingCode, type TrackingKind } from './tracking-code.js';
 

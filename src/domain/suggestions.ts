@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChannelName } from '../conversation/types.js';
 import type { Lang } from '../text/language.js';
-import type { Chat, SuggestionStatus } from './statuses.js';
+import type { Chat, SuggestionStatus } from '../shared/statuses.js';
 import { newTrackingCode } from './tracking-code.js';
 
 /** An idea for the municipality, acknowledged with a reference code. */

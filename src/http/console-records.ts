@@ -6,7 +6,7 @@ import type { Application, ApplicationService, ApplicationStore } from '../domai
 import type { Complaint, ComplaintService, ComplaintStore, Privacy } from '../domain/complaints.js';
 import { formatDate, type NotificationTexts } from '../domain/notification-texts.js';
 import { type Actor, type StaffStore } from '../domain/staff.js';
-import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../domain/statuses.js';
+import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../shared/statuses.js';
 import { parseTrackingCode, type TrackingKind } from '../domain/tracking-code.js';
 import type { Lang } from '../text/language.js';
 import { requireStaff } from './auth.js';

@@ -4,7 +4,7 @@ import rateLimit from 'express-rate-limit';
 import type { ComplaintCategory, Department } from '../content/schema.js';
 import type { Complaint, ComplaintService, ComplaintStore, FileComplaintInput } from '../domain/complaints.js';
 import { fill, formatDate, type NotificationTexts } from '../domain/notification-texts.js';
-import type { ComplaintStatus } from '../domain/statuses.js';
+import type { ComplaintStatus } from '../shared/statuses.js';
 import { parseTrackingCode } from '../domain/tracking-code.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { IdLookupBudget } from './open311-limits.js';

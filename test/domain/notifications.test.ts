@@ -4,7 +4,7 @@ import { connectDatabase } from '../../src/db/connection.js';
 import { MongoOutboxStore } from '../../src/db/notifications.js';
 import { NotificationDispatcher, startDispatcher } from '../../src/domain/notifications.js';
 import { loadNotificationTexts } from '../../src/domain/notification-texts.js';
-import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from '../../src/domain/statuses.js';
+import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from '../../src/shared/statuses.js';
 import { openDatabase, RecordingSender, townCentre, wire } from './setup.js';
 
 let db: Awaited<ReturnType<typeof openDatabase>>;

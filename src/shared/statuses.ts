@@ -1,4 +1,6 @@
-import type { ChannelName } from '../conversation/types.js';
+import type { Chat } from './chat.js';
+
+export type { Chat };
 
 // The life cycles of what citizens file, shared by the domain modules, their texts and their storage.
 
@@ -10,9 +12,6 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export const SUGGESTION_STATUSES = ['received'] as const;
 export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
-
-/** A chat a citizen can be reached on: the channel and the platform's chat id there. */
-export interface Chat { channel: ChannelName; user: string }
 
 export function sameChat(a: Chat | undefined, b: Chat | undefined): boolean {
   return !!a && !!b && a.channel === b.channel && a.user === b.user;
