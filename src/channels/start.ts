@@ -1,3 +1,4 @@
+import type { ReplyKey } from '../content/reply-keys.js';
 import type { Nafidha } from '../compose.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connection.js';
@@ -30,7 +31,7 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
   };
 
   const phrases = nafidha.kernel.phrases;
-  const both = (key: string) => ({ ar: phrases.t('ar', key), en: phrases.t('en', key) });
+  const both = (key: ReplyKey) => ({ ar: phrases.t('ar', key), en: phrases.t('en', key) });
   if (config.telegram.token) {
     const commands = commandMenu((lang, key) => phrases.t(lang, key));
     const telegram = createTelegramChannel({

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { REPLY_KEYS } from './reply-keys.js';
+
+export { REPLY_KEYS, type ReplyKey } from './reply-keys.js';
 
 // One zod schema per content file gives both the TypeScript type and the load-time check.
 
@@ -127,29 +130,24 @@ export const Aspects = z.object({
 export type Aspects = z.infer<typeof Aspects>;
 export type Aspect = Exclude<keyof Aspects, 'more'>;
 
-// Every sentence the assistant says lives in knowledge/replies.yaml; the keys the code uses are fixed here.
-export const REPLY_KEYS = [
-  'welcome', 'menu', 'menu.services', 'menu.complaint', 'menu.status', 'menu.agent', 'menu.offices',
-  'services.list', 'services.pick', 'service.header', 'service.documents', 'service.fees', 'service.payment',
-  'service.duration', 'service.where', 'service.steps', 'service.conditions', 'service.online', 'service.online.no',
-  'service.more', 'service.free', 'service.which', 'service.ask', 'choice.more', 'choice.fees', 'choice.documents',
-  'choice.duration', 'choice.where', 'choice.steps',
-  'fallback', 'fallback.guesses', 'fallback.staff', 'cancelled', 'nothing.to.cancel', 'empty', 'too.long',
-  'emoji.only', 'greeting', 'thanks', 'goodbye', 'out.of.scope', 'language.switched',
-  'office.info', 'office.branch', 'office.call', 'accessibility', 'appointment', 'error', 'flood',
-  'day.sat', 'day.sun', 'day.mon', 'day.tue', 'day.wed', 'day.thu', 'day.fri',
-  // handing a conversation to staff (src/domain/handoff.ts)
-  'handoff.queued', 'handoff.out.of.hours', 'handoff.today', 'handoff.tomorrow', 'handoff.with.staff', 'handoff.joined',
-  'handoff.staff.says', 'handoff.transferred', 'handoff.back', 'handoff.ended',
-  // voice notes, videos, files, stickers and contacts (src/conversation/flows/media.ts)
-  'media.audio', 'media.video', 'media.file', 'media.sticker', 'media.contact', 'media.pass', 'media.no', 'media.too.large',
-  // the receipt printed at the counter for an application (src/http/console-records.ts)
-  'receipt.title', 'receipt.code', 'receipt.service', 'receipt.applicant', 'receipt.phone', 'receipt.registered',
-  'receipt.expected', 'receipt.track', 'receipt.print',
-] as const;
-export type ReplyKey = (typeof REPLY_KEYS)[number];
+/** Every sentence the assistant says (knowledge/replies.yaml), checked against the table of keys the code uses. */
 export const Replies = z.record(z.string(), Text).superRefine((r, ctx) => {
-  for (const key of REPLY_KEYS) if (!r[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'missing reply (needs ar and en)' });
+  const known = REPLY_KEYS as Record<string, readonly string[]>;
+  for (const key of Object.keys(known)) {
+    if (!r[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'missing: add this reply with its ar and en texts' });
+  }
+  for (const [key, text] of Object.entries(r)) {
+    const allowed = known[key];
+    if (!allowed) { ctx.addIssue({ code: 'custom', path: [key], message: 'the assistant never says this key: remove it, or correct its spelling' }); continue; }
+    for (const lang of ['ar', 'en'] as const) {
+      for (const [, name] of text[lang].matchAll(/\{(\w+)\}/g)) {
+        if (!allowed.includes(name)) {
+          const choices = allowed.length ? `use ${allowed.map((a) => `{${a}}`).join(', ')}` : 'this text takes no placeholders';
+          ctx.addIssue({ code: 'custom', path: [key, lang], message: `placeholder {${name}} is never filled in: ${choices}` });
+        }
+      }
+    }
+  }
 });
 export type Replies = z.infer<typeof Replies>;
 

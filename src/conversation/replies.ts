@@ -1,5 +1,5 @@
 import type { Content } from '../content/load.js';
-import type { ReplyKey, Service, Aspect, Text } from '../content/schema.js';
+import type { ReplyKey, Service, Aspect, Text, Day } from '../content/schema.js';
 import type { Lang } from '../text/language.js';
 import type { Choice, Reply } from './types.js';
 
@@ -7,13 +7,13 @@ import type { Choice, Reply } from './types.js';
 export class Phrasebook {
   constructor(private readonly content: Pick<Content, 'replies' | 'municipality' | 'services' | 'departments'>) {}
 
-  t(lang: Lang, key: ReplyKey | string, vars: Record<string, string | number> = {}): string {
+  t(lang: Lang, key: ReplyKey, vars: Record<string, string | number> = {}): string {
     const entry = this.content.replies[key];
     if (!entry) throw new Error(`knowledge/replies.yaml: no reply '${key}'`);
     return entry[lang].replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
   }
 
-  reply(lang: Lang, key: ReplyKey | string, vars?: Record<string, string | number>, choices?: Choice[]): Reply {
+  reply(lang: Lang, key: ReplyKey, vars?: Record<string, string | number>, choices?: Choice[]): Reply {
     return { text: this.t(lang, key, vars), choices, lang };
   }
 
@@ -89,7 +89,7 @@ export class Phrasebook {
 
   officeInfo(lang: Lang): Reply {
     const m = this.content.municipality;
-    const days = (d: string[]) => d.map((x) => this.t(lang, `day.${x}`)).join('، '.replace('، ', lang === 'ar' ? '، ' : ', '));
+    const days = (d: string[]) => d.map((x) => this.t(lang, `day.${x as Day}`)).join('، '.replace('، ', lang === 'ar' ? '، ' : ', '));
     const branches = m.branches.map((b) => this.t(lang, 'office.branch', {
       name: b.name[lang], address: b.address[lang], phone: b.phone,
       hours: b.hours.map((h) => `${days(h.days)} ${h.open}–${h.close}`).join('; '),

@@ -1,5 +1,5 @@
 import type { Content } from '../content/load.js';
-import type { Aspect } from '../content/schema.js';
+import type { Aspect, ReplyKey } from '../content/schema.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { codeShaped } from '../domain/tracking-code.js';
 import { asciiDigits, cleanInput, normalize } from '../text/normalize.js';
@@ -327,7 +327,7 @@ export class Responder {
     const p = this.phrases;
     state.misses += 1;
     const guesses = [];
-    const menuFor: Record<string, { key: string; value: string }> = {
+    const menuFor: Record<string, { key: ReplyKey; value: string }> = {
       'service-info': { key: 'menu.services', value: '/services' }, 'list-services': { key: 'menu.services', value: '/services' },
       'complaint-file': { key: 'menu.complaint', value: '/complaint' }, 'status-check': { key: 'menu.status', value: '/status' },
       'office-info': { key: 'menu.offices', value: '/offices' }, 'human-agent': { key: 'menu.agent', value: '/agent' },

@@ -1,3 +1,4 @@
+import type { ReplyKey } from '../content/reply-keys.js';
 import type { Hours } from '../content/schema.js';
 import type { ChannelName, Reply } from '../conversation/types.js';
 import type { Lang } from '../text/language.js';
@@ -66,8 +67,8 @@ export interface CitizenOutbox { deliver(to: Chat, reply: Reply): Promise<void> 
 
 /** The citizen-facing sentences (knowledge/replies.yaml); the Phrasebook fits. */
 export interface HandoffTexts {
-  t(lang: Lang, key: string, vars?: Record<string, string | number>): string;
-  reply(lang: Lang, key: string, vars?: Record<string, string | number>): Reply;
+  t(lang: Lang, key: ReplyKey, vars?: Record<string, string | number>): string;
+  reply(lang: Lang, key: ReplyKey, vars?: Record<string, string | number>): Reply;
 }
 
 export interface HandoffDeps {
@@ -215,7 +216,7 @@ export class HandoffService {
     return this.end(id, actor, outcome, 'handoff.ended');
   }
 
-  private async end(id: string, actor: Actor, outcome: Outcome, key: string): Promise<HandoffResult> {
+  private async end(id: string, actor: Actor, outcome: Outcome, key: ReplyKey): Promise<HandoffResult> {
     const now = this.now();
     const expect = this.mayOverride(actor) ? { statuses: ['queued', 'held'] as HandoffStatus[] } : { statuses: ['held'] as HandoffStatus[], heldBy: actor.username };
     const closed = await this.deps.store.update(id, expect, { status: 'closed', closedAt: now, closedBy: actor.username, outcome, updatedAt: now });

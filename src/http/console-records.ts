@@ -1,3 +1,4 @@
+import type { ReplyKey } from '../content/reply-keys.js';
 import { maySeeIdentity } from '../domain/confidentiality.js';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Content } from '../content/load.js';
@@ -23,7 +24,7 @@ export interface RecordsDeps {
   texts: NotificationTexts;
   content: Pick<Content, 'services' | 'categories' | 'departments' | 'municipality'>;
   /** Receipt wording (knowledge/replies.yaml). */
-  phrases: { t(lang: Lang, key: string, vars?: Record<string, string | number>): string };
+  phrases: { t(lang: Lang, key: ReplyKey, vars?: Record<string, string | number>): string };
   staff: StaffStore;
   audit: AuditLog;
   now?: () => Date;
@@ -188,10 +189,10 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', 
 /** The paper the citizen takes home: tracking code, service, expected date. Every value is escaped. */
 function receiptHtml(a: Application, deps: RecordsDeps): string {
   const lang = a.lang;
-  const t = (key: string) => escapeHtml(deps.phrases.t(lang, key));
+  const t = (key: ReplyKey) => escapeHtml(deps.phrases.t(lang, key));
   const m = deps.content.municipality;
   const service = deps.content.services.find((s) => s.id === a.service)?.name[lang] ?? a.service;
-  const row = (key: string, value: string, cls = '') => `<tr${cls ? ` class="${cls}"` : ''}><th>${t(key)}</th><td dir="auto">${escapeHtml(value)}</td></tr>`;
+  const row = (key: ReplyKey, value: string, cls = '') => `<tr${cls ? ` class="${cls}"` : ''}><th>${t(key)}</th><td dir="auto">${escapeHtml(value)}</td></tr>`;
   return `<!doctype html>
 <html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">
 <head><meta charset="utf-8"><title>${t('receipt.title')} ${escapeHtml(a.code)}</title>

@@ -1,3 +1,4 @@
+import type { ReplyKey } from '../../src/content/reply-keys.js';
 import { ChatKey } from '../../src/shared/chat.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -170,7 +171,7 @@ describe('WhatsApp Web', () => {
     const wa = start();
     await wa.start();
     const citizen = '96176666666@c.us';
-    const t = (key: string) => nafidha.kernel.phrases.t('ar', key);
+    const t = (key: ReplyKey) => nafidha.kernel.phrases.t('ar', key);
     /** The citizen's next message, then the bot's answer to it. */
     const say = async (fields: Record<string, unknown>) => {
       const before = phone().texts(citizen).length;

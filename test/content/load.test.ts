@@ -56,6 +56,6 @@ describe('content files', () => {
     const dir = copyContent();
     const file = path.join(dir.knowledge, 'replies.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^goodbye:\n.*\n.*\n/m, ''));
-    expect(problemsOf(() => loadContent(dir.knowledge, dir.intents)).join('\n')).toMatch(/replies\.yaml: field goodbye: missing reply/);
+    expect(problemsOf(() => loadContent(dir.knowledge, dir.intents)).join('\n')).toMatch(/replies\.yaml: field goodbye: missing: add this reply/);
   });
 });

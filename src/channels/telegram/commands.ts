@@ -1,3 +1,4 @@
+import type { ReplyKey } from '../../content/reply-keys.js';
 import type { BotCommand } from 'telegraf/types';
 import type { Lang } from '../../text/language.js';
 
@@ -8,7 +9,7 @@ export type CommandMenu = Record<Lang, BotCommand[]>;
 export const COMMAND_NAMES = ['start', 'menu', 'status', 'complaint', 'agent', 'lang', 'help'] as const;
 
 /** The menu in both languages, its descriptions read from the municipality's replies (`command.<name>`). */
-export function commandMenu(t: (lang: Lang, key: string) => string): CommandMenu {
+export function commandMenu(t: (lang: Lang, key: ReplyKey) => string): CommandMenu {
   const menu = (lang: Lang) => COMMAND_NAMES.map((command) => ({ command, description: t(lang, `command.${command}`) }));
   return { ar: menu('ar'), en: menu('en') };
 }

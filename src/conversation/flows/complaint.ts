@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Content } from '../../content/load.js';
+import type { ReplyKey } from '../../content/reply-keys.js';
 import { insideBounds, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintService, type Receipt } from '../../domain/complaints.js';
 import { fill, formatDate, type NotificationTexts } from '../../domain/notification-texts.js';
 import { IMAGE_TYPES, MAX_MEDIA_BYTES, type MongoMediaStore } from '../../db/media.js';
@@ -206,7 +207,7 @@ export class ComplaintFlow {
   /** The question for the step the draft is at. */
   ask(lang: Lang, draft: ComplaintDraft): Reply {
     const p = this.deps.phrases;
-    const yesNo = (yes: string, no: string): Choice[] => [{ label: p.t(lang, yes), value: '/yes' }, { label: p.t(lang, no), value: '/no' }];
+    const yesNo = (yes: ReplyKey, no: ReplyKey): Choice[] => [{ label: p.t(lang, yes), value: '/yes' }, { label: p.t(lang, no), value: '/no' }];
     switch (draft.step) {
       case 'category-confirm':
         return p.reply(lang, 'complaint.category.confirm', { category: this.categoryName(lang, draft.category) }, yesNo('complaint.yes', 'complaint.category.other'));
