@@ -79,7 +79,7 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
 
   return {
     assistant, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
-    app: () => createApp({ assistant, mounts }),
+    app: () => createApp({ assistant, mounts, log }),
     start() { dispatcher.start(); },
     async stop() { await dispatcher.stop(); },
   };

@@ -32,6 +32,7 @@ import { consoleApi } from './http/console-api.js';
 import { channelsApi } from './http/console-channels.js';
 import { ConsoleEvents } from './http/console-events.js';
 import { recordsApi } from './http/console-records.js';
+import { jsonBody } from './http/input.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIR = path.resolve(here, '../handoff-console');
@@ -124,7 +125,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now });
 
   const api = express.Router();
-  api.use(express.json({ limit: '64kb' }));
+  api.use(jsonBody('64kb'));
   api.use((_req, res, next) => { res.set('cache-control', 'no-store'); next(); });
   api.use(authRoutes({ staff, audit: (e) => audit.record(e), limitStore: limits, signInLimit: deps.signInLimit }));
   api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog,
