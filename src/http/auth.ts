@@ -30,7 +30,7 @@ export interface SessionOptions {
 
 const HOURS_12 = 12 * 60 * 60_000;
 
-export function consoleSession(o: SessionOptions): { middleware: RequestHandler; sweep: () => Promise<void> } {
+export function consoleSession(o: SessionOptions): { middleware: RequestHandler; sweep: () => Promise<void>; alive: (sessionId: string) => Promise<boolean> } {
   let secret = o.secret;
   if (!secret) {
     secret = randomBytes(32).toString('hex');
@@ -50,7 +50,10 @@ export function consoleSession(o: SessionOptions): { middleware: RequestHandler;
   const sweep = async () => {
     await o.client.db(o.dbName).collection('console_sessions').deleteMany({ expires: { $lt: new Date() } });
   };
-  return { middleware, sweep };
+  // One lookup by _id (FerretDB answers that in SQLite): the live feed asks it for every open stream.
+  const alive = async (sessionId: string) =>
+    (await o.client.db(o.dbName).collection('console_sessions').countDocuments({ _id: sessionId as never, expires: { $gt: new Date() } }, { limit: 1 })) > 0;
+  return { middleware, sweep, alive };
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -87,6 +90,8 @@ export interface AuthDeps {
   /** Where sign-in attempts are counted (shared by instances); in memory when absent. */
   limitStore?: Store;
   signInLimit?: number;
+  /** Told when a session signs out here, so what it holds open (the live feed) closes at once. */
+  onSignOut?: (sessionId: string) => void;
 }
 
 const SignIn = z.object({ username: z.string().max(200), password: z.string().max(200) });
@@ -148,8 +153,10 @@ export function authRoutes(deps: AuthDeps): Router {
 
   router.delete('/session', requireStaff(deps.staff, 'agent', { allowPasswordChange: true }), (req, res, next) => {
     const who = req.staff!.username;
+    const sessionId = req.sessionID;
     req.session.destroy((err) => {
       if (err) { next(err); return; }
+      deps.onSignOut?.(sessionId);
       deps.audit({ who, what: 'sign-out' }).then(() => res.json({ ok: true }), next);
     });
   });

@@ -1,11 +1,13 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { z } from 'zod';
 import type { Handoff, HandoffResult, HandoffService } from '../domain/handoff.js';
 import { OUTCOMES, type Outcome } from '../domain/handoff.js';
-import type { Actor, Role, StaffStore } from '../domain/staff.js';
+import { ROLES, staffUsername, type Actor, type Role, type StaffStore } from '../domain/staff.js';
 import type { TranscriptStore } from '../domain/transcript.js';
 import type { ConsoleEvents } from './console-events.js';
 import { handoffSummary, shownLine } from './console-events.js';
 import { requireStaff } from './auth.js';
+import { parseBody } from './input.js';
 
 // The console's JSON API for handed-off conversations. Every route needs a signed-in staff member with the right
 // role; every action is written to the audit log.
@@ -142,6 +144,22 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
   router.get('/staff', as('agent'), route(async (_req, res) => {
     const accounts = await deps.staff.list();
     res.json({ staff: accounts.filter((a) => !a.disabled).map((a) => ({ username: a.username, role: a.role, department: a.department })) });
+  }));
+
+  // Admins disable an account or change its role; the account's open streams close on the live feed's next check.
+  const StaffChange = z.strictObject({ disabled: z.boolean().optional(), role: z.enum(ROLES).optional() })
+    .refine((c) => c.disabled !== undefined || c.role !== undefined);
+  router.post('/staff/:username', as('admin'), route(async (req, res) => {
+    const change = parseBody(StaffChange, req, res, 'expected {disabled?: boolean, role?: agent|supervisor|admin}');
+    if (!change) return;
+    const username = staffUsername(req.params.username);
+    if (!username) { res.status(404).json({ error: 'not-found' }); return; }
+    if (username === req.staff!.username) { res.status(409).json({ error: 'not-your-own-account' }); return; }
+    const account = await deps.staff.update(username, change);
+    if (!account) { res.status(404).json({ error: 'not-found' }); return; }
+    if (change.disabled !== undefined) await audit(req, change.disabled ? 'staff-disabled' : 'staff-enabled', username);
+    if (change.role) await audit(req, 'staff-role', username, change.role);
+    res.json({ staff: { username: account.username, role: account.role, disabled: account.disabled } });
   }));
 
   router.get('/catalog', as('agent'), (_req, res) => { res.json(deps.catalog()); });

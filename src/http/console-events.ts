@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Handoff, HandoffStatus } from '../domain/handoff.js';
+import type { Role } from '../domain/staff.js';
 import type { TranscriptEntry } from '../domain/transcript.js';
 
 /**
@@ -17,9 +18,18 @@ export interface EventSources {
     list(filter: { statuses: HandoffStatus[] }, limit: number): Promise<Handoff[]>;
   };
   lines: { linesSince(conversations: string[], since: Date, limit?: number): Promise<TranscriptEntry[]> };
+  /**
+   * Whether a stream's viewer may still watch: their session is alive (not signed out or expired) and their account
+   * is enabled with at least the role it had when the stream opened. Asked before anything is sent and every
+   * `checkMs`, so a revoked stream is closed within seconds and is sent nothing read after the revocation.
+   */
+  mayWatch?: (viewer: Viewer) => Promise<boolean>;
 }
 
-export interface EventOptions { intervalMs?: number; lookbackMs?: number; now?: () => Date; log?: (line: string) => void }
+/** Who holds a stream open. */
+export interface Viewer { sessionId: string; username: string; role: Role }
+
+export interface EventOptions { intervalMs?: number; lookbackMs?: number; checkMs?: number; now?: () => Date; log?: (line: string) => void }
 
 /**
  * The conversation key as staff see it. A web chat user id is the citizen's only credential for their chat, so the
@@ -42,7 +52,7 @@ export function handoffSummary(h: Handoff) {
 }
 
 export class ConsoleEvents {
-  private readonly clients = new Set<Response>();
+  private readonly clients = new Map<Response, Viewer>();
   private readonly sentHandoffs = new Map<string, number>();
   private readonly sentLines = new Map<string, number>();
   /** Conversations whose lines are followed: open handoffs, and closed ones for a short while. */
@@ -51,19 +61,47 @@ export class ConsoleEvents {
   private heartbeat: NodeJS.Timeout | undefined;
   private ticking = false;
   private lastRefresh = 0;
+  private lastCheck = 0;
   private readonly o: Required<Omit<EventOptions, 'now' | 'log'>> & Pick<Required<EventOptions>, 'now' | 'log'>;
 
   constructor(private readonly sources: EventSources, options: EventOptions = {}) {
-    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? 5_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn };
+    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? 5_000, checkMs: options.checkMs ?? 2_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn };
   }
 
+  /** Mounted after requireStaff: the stream belongs to the signed-in staff member and their session. */
   readonly handler: RequestHandler = (req, res) => {
+    if (!req.staff || !req.sessionID) { res.status(401).json({ error: 'sign-in-required' }); return; }
+    const viewer: Viewer = { sessionId: req.sessionID, username: req.staff.username, role: req.staff.role };
     res.set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     res.write('retry: 1000\n: connected\n\n');
-    this.clients.add(res);
+    this.clients.set(res, viewer);
     req.on('close', () => this.clients.delete(res));
   };
+
+  /** Closes at once the streams of a session that has just ended on this instance (sign-out). */
+  endSession(sessionId: string): void {
+    for (const [c, v] of this.clients) if (v.sessionId === sessionId) this.close(c);
+  }
+
+  private close(c: Response): void {
+    this.clients.delete(c);
+    c.end();
+  }
+
+  /** Closes every stream whose viewer may no longer watch (one check per session). */
+  private async checkViewers(): Promise<void> {
+    const mayWatch = this.sources.mayWatch;
+    this.lastCheck = this.o.now().getTime();
+    if (!mayWatch) return;
+    const verdicts = new Map<string, Promise<boolean>>();
+    const verdict = (v: Viewer) => {
+      const key = `${v.sessionId}|${v.username}|${v.role}`;
+      if (!verdicts.has(key)) verdicts.set(key, mayWatch(v).catch(() => false));
+      return verdicts.get(key)!;
+    };
+    await Promise.all([...this.clients].map(async ([c, v]) => { if (!(await verdict(v))) this.close(c); }));
+  }
 
   get watching(): number {
     return this.clients.size;
@@ -72,7 +110,7 @@ export class ConsoleEvents {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => { void this.tick(); }, this.o.intervalMs);
-    this.heartbeat = setInterval(() => { for (const c of this.clients) c.write(': ping\n\n'); }, 15_000);
+    this.heartbeat = setInterval(() => { for (const c of this.clients.keys()) c.write(': ping\n\n'); }, 15_000);
     this.timer.unref();
     this.heartbeat.unref();
   }
@@ -81,13 +119,13 @@ export class ConsoleEvents {
     clearInterval(this.timer);
     clearInterval(this.heartbeat);
     this.timer = undefined;
-    for (const c of this.clients) c.end();
+    for (const c of this.clients.keys()) c.end();
     this.clients.clear();
   }
 
-  private send(event: string, data: unknown): void {
-    const payload = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const c of this.clients) c.write(payload);
+  private send(events: Array<[string, unknown]>): void {
+    const payload = events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+    for (const c of this.clients.keys()) c.write(payload);
   }
 
   async tick(): Promise<void> {
@@ -95,6 +133,7 @@ export class ConsoleEvents {
     this.ticking = true;
     try {
       const now = this.o.now().getTime();
+      const out: Array<[string, unknown]> = [];
       const since = new Date(now - this.o.lookbackMs);
       if (now - this.lastRefresh > 5_000) {
         this.lastRefresh = now;
@@ -105,14 +144,17 @@ export class ConsoleEvents {
         const version = h.updatedAt.getTime();
         if (this.sentHandoffs.get(h.id) === version) continue;
         this.sentHandoffs.set(h.id, version);
-        this.send('handoff', handoffSummary(h));
+        out.push(['handoff', handoffSummary(h)]);
       }
       const lines = await this.sources.lines.linesSince([...this.watched.keys()], since);
       for (const line of lines) {
         if (!line.id || this.sentLines.has(line.id)) continue;
         this.sentLines.set(line.id, new Date(line.at).getTime());
-        this.send('line', shownLine(line));
+        out.push(['line', shownLine(line)]);
       }
+      // Checked after reading: whatever was written after a revocation reaches no revoked stream.
+      if (out.length || now - this.lastCheck >= this.o.checkMs) await this.checkViewers();
+      if (out.length) this.send(out);
       this.forget(now - this.o.lookbackMs * 2);
       for (const [conversation, until] of this.watched) if (until < now) this.watched.delete(conversation);
     } catch (err) {
