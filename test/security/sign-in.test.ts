@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Options } from 'express-rate-limit';
+import { MongoRateLimitStore } from '../../src/db/rate-limits.js';
 import { staffUsername } from '../../src/domain/staff.js';
-import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
+import { StaffClient, startTestServer, until, type TestServer } from '../helpers/server.js';
 
 // A password guesser who spells the account's name many ways, hoping each spelling gets its own five tries.
 
@@ -45,6 +47,25 @@ describe('the sign-in limit', () => {
     expect(failed).toBeLessThanOrEqual(5);
     // Even the right password is not checked until the minute is over.
     expect(await guess(' GUESSED-ADMIN ', password)).toBe(429);
+  });
+
+  it('checks at most 5 guesses per minute when the 160 guesses arrive at once', async () => {
+    await server.addStaff('burst-admin', 'admin');
+    const tricks = spellings('burst-admin');
+    const statuses = await Promise.all(Array.from({ length: 160 }, (_, i) => guess(tricks[i % tricks.length], `burst-guess-${i}`)));
+    const checked = statuses.filter((s) => s !== 429).length;
+    expect(checked, `guesses checked against burst-admin in one minute: ${checked} of 160 sent at once`).toBeLessThanOrEqual(5);
+  });
+
+  it('counts in a rolling window: an attempt frees its place only once it is older than the window, one taker at a time', async () => {
+    const store = new MongoRateLimitStore(server.db.connection, 'rolling-test:');
+    store.init({ windowMs: 400, limit: 2 } as Options);
+    const first = await Promise.all(Array.from({ length: 6 }, () => store.increment('k')));
+    expect(first.map((r) => r.totalHits).sort()).toEqual([1, 2, 3, 3, 3, 3]);
+    // Once the first two attempts are older than the window, a burst of six again gets exactly two places.
+    await until(async () => (await store.get('k')) === undefined, 5000);
+    const second = await Promise.all(Array.from({ length: 6 }, () => store.increment('k')));
+    expect(second.filter((r) => r.totalHits <= 2)).toHaveLength(2);
   });
 
   it('a user name that is not a string is refused, never turned into one', async () => {
