@@ -4,14 +4,16 @@ import type { Config } from './config.js';
 import type { Content } from './content/load.js';
 import { createAssistant, type Assistant } from './conversation/assistant.js';
 import { citizenFlows } from './conversation/flows/index.js';
+import type { ChatState } from './conversation/state.js';
 import type { ChannelSender } from './conversation/types.js';
 import { MongoApplicationStore } from './db/applications.js';
 import { MongoBotStorage } from './db/bot-storage.js';
 import { MongoComplaintStore } from './db/complaints.js';
 import type { Database } from './db/connection.js';
 import { MongoLookupThrottleStore } from './db/lookup-throttle.js';
-import { IMAGE_TYPES, MAX_MEDIA_BYTES, MongoMediaStore } from './db/media.js';
+import { MAX_MEDIA_BYTES, MongoMediaStore } from './db/media.js';
 import { MongoOutboxStore } from './db/notifications.js';
+import { MongoRateLimitStore } from './db/rate-limits.js';
 import { MongoSuggestionStore } from './db/suggestions.js';
 import { MongoTranscriptStore } from './db/transcripts.js';
 import { ApplicationService } from './domain/applications.js';
@@ -22,6 +24,7 @@ import { StatusLookup } from './domain/status-lookup.js';
 import { SuggestionService } from './domain/suggestions.js';
 import { createOpen311Router } from './http/open311.js';
 import { createApp } from './http/server.js';
+import { uploadRoute } from './http/upload.js';
 import { Understander } from './understanding/understand.js';
 
 export interface Nafidha {
@@ -64,15 +67,17 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const suggestions = new SuggestionService({ store: suggestionStore });
   const lookup = new StatusLookup({ complaints: complaintStore, applications: applicationStore, suggestions: suggestionStore, throttle: new MongoLookupThrottleStore(conn) });
 
+  const storage = new MongoBotStorage(conn);
   const assistant = createAssistant({
-    content, understander: opts.understander ?? new Understander(content), storage: new MongoBotStorage(conn), transcripts, log,
+    content, understander: opts.understander ?? new Understander(content), storage, transcripts, log,
   });
   assistant.registerFlows(citizenFlows({ content, phrases: assistant.phrases, texts, complaints, suggestions, lookup, media }));
 
   const senders: ChannelSender[] = [assistant.webSender];
   const mounts: Nafidha['mounts'] = [
     { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone }) },
-    { path: '/chat/upload', router: uploadRoute(media) },
+    { path: '/chat/upload', router: uploadRoute({ media, maxBytes: MAX_MEDIA_BYTES, filingSince: (user) => webComplaintSince(storage, user),
+      stores: { perChat: new MongoRateLimitStore(conn, 'upload-chat:'), perAddress: new MongoRateLimitStore(conn, 'upload-ip:') } }) },
   ];
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
   const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
@@ -85,21 +90,12 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   };
 }
 
-/** The web chat's photo upload: raw image bytes in, a media id out; the id only works for the same chat. */
-function uploadRoute(media: MongoMediaStore): Router {
-  const router = express.Router();
-  router.post('/', express.raw({ type: IMAGE_TYPES, limit: MAX_MEDIA_BYTES }), async (req, res, next) => {
-    try {
-      const user = typeof req.query.user === 'string' ? req.query.user : '';
-      if (!/^[A-Za-z0-9_-]{16,64}$/.test(user)) { res.status(400).json({ error: 'missing user' }); return; }
-      if (!Buffer.isBuffer(req.body) || !req.body.length) { res.status(415).json({ error: 'send a JPEG, PNG or WebP photo' }); return; }
-      const mediaId = await media.save(`web:${user}`, String(req.headers['content-type']), req.body);
-      res.status(201).json({ mediaId });
-    } catch (err) { next(err); }
-  });
-  router.use(((err, _req, res, next) => {
-    if ((err as { type?: string }).type === 'entity.too.large') { res.status(413).json({ error: `photos up to ${MAX_MEDIA_BYTES / 1024 / 1024} MB` }); return; }
-    next(err);
-  }) as express.ErrorRequestHandler);
-  return router;
+/**
+ * When the web chat `user` began the complaint it is filing, from its chat state as botkit keeps it (one state per
+ * web chat mode, websocket or webhook).
+ */
+async function webComplaintSince(storage: MongoBotStorage, user: string): Promise<Date | undefined> {
+  const keys = ['websocket', 'webhook'].map((mode) => `${mode}/conversations/${user}-${user}/`);
+  const drafts = (await storage.peek(keys)).map((s) => (s as { nafidha?: ChatState }).nafidha?.complaint).filter((d) => d !== undefined);
+  return drafts.length ? new Date(Math.min(...drafts.map((d) => d.startedAt ?? 0))) : undefined;
 }

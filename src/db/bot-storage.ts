@@ -56,6 +56,12 @@ export class MongoBotStorage implements Storage {
     return items;
   }
 
+  /** Reads states without taking part in turns (the photo upload asks whether a chat is filing a complaint). */
+  async peek(keys: string[]): Promise<unknown[]> {
+    const docs = await Promise.all(keys.map((key) => this.model.findOne({ _id: key }).lean()));
+    return docs.filter((d) => d !== null).map((d) => JSON.parse(d.state) as unknown);
+  }
+
   async write(changes: StoreItems): Promise<void> {
     // Serialised now: the caller may change its objects once this returns.
     await Promise.all(Object.entries(changes).map(([key, value]) => {

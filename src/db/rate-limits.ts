@@ -20,6 +20,8 @@ export class MongoRateLimitStore implements Store {
   private readonly model: Model<Slot>;
   private windowMs = 60_000;
   private slots = 5;
+  // Where the last attempt of each key landed, so a key with many attempts does not try every taken slot first.
+  private readonly hint = new Map<string, number>();
   readonly prefix: string;
 
   constructor(connection: Connection, prefix: string) {
@@ -63,8 +65,15 @@ export class MongoRateLimitStore implements Store {
     const now = new Date();
     const resetAt = new Date(now.getTime() + this.windowMs);
     const ids = this.ids(key);
-    for (let i = 0; i < ids.length; i++) {
-      if (await this.claim({ _id: ids[i], at: now, resetAt })) return { totalHits: i + 1, resetTime: resetAt };
+    const start = this.hint.get(key) ?? 0;
+    for (let k = 0; k < ids.length; k++) {
+      const i = (start + k) % ids.length;
+      if (await this.claim({ _id: ids[i], at: now, resetAt })) {
+        if (this.hint.size > 10_000) this.hint.clear();
+        this.hint.set(key, i + 1);
+        // Within the limit; the slot's number is only an estimate of the count (the RateLimit-Remaining header).
+        return { totalHits: i + 1, resetTime: resetAt };
+      }
     }
     // Every slot is taken: reuse one whose attempt left the window, if this request is the one that claims it.
     const slots = await this.taken(key);

@@ -10,7 +10,7 @@ export function webCitizen(base: string, user = `web-${randomBytes(10).toString(
     async say(text: string, more: Record<string, unknown> = {}): Promise<string> {
       const res = await fetch(`${base}/api/messages`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', user, text, channelData: { id: `${user}-${++n}` }, ...more }),
+        body: JSON.stringify({ type: 'message', user, text, id: `${user}-${++n}`, ...more }),
       });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`web chat answered ${res.status}: ${body}`);
