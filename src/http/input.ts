@@ -21,18 +21,32 @@ const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 
 /**
- * A JSON body in UTF-8 (RFC 8259) of at most `limit`: another content type is 415, another charset 415, more bytes
- * 413, unreadable JSON 400. A request without a body gets `{}` so the route's schema says what is missing.
+ * A JSON object in UTF-8 (RFC 8259) of at most `limit`: another content type is 415, another charset 415, more
+ * bytes 413, unreadable JSON or JSON that is not an object (null, a string, a number, an array) 400. A request
+ * without a body gets `{}` so the route's schema says what is missing.
  */
 export function jsonBody(limit: string | number = '64kb'): RequestHandler {
-  const parse = express.json({ limit, strict: true });
+  const parse = express.json({ limit, strict: true, verify: refuseInvalidUtf8 });
   return (req, res, next) => {
+    // Where the body was read, for the error log (the app-level handler no longer knows the mount path).
+    res.locals.bodyRoute = `${req.baseUrl}${typeof req.route?.path === 'string' ? req.route.path : ''}`;
     if (!hasBody(req)) { req.body = {}; next(); return; }
     if (!req.is('application/json')) { clientError(req, res, 415, 'expected-json', 'send Content-Type: application/json'); return; }
     const charset = CHARSET.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') { clientError(req, res, 415, 'expected-utf-8', 'JSON must be UTF-8'); return; }
-    parse(req, res, next);
+    parse(req, res, (err?: unknown) => {
+      if (err) { next(err); return; }
+      if (!bodyObject(req.body)) { clientError(req, res, 400, 'expected-json-object', 'send a JSON object: {...}'); return; }
+      next();
+    });
   };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes that are not UTF-8 would be read with replacement characters; they are refused instead. */
+function refuseInvalidUtf8(_req: unknown, _res: unknown, bytes: Buffer): void {
+  try { utf8.decode(bytes); } catch { throw Object.assign(new Error('the body is not UTF-8'), { status: 400, type: 'encoding.invalid' }); }
 }
 
 /** A JSON body that is an object (not null, a string, a number or an array). */
@@ -56,8 +70,9 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Res
   return undefined;
 }
 
-function routeOf(req: Request): string {
-  return `${req.method} ${req.baseUrl}${typeof req.route?.path === 'string' ? req.route.path : ''}`;
+function routeOf(req: Request, res: Response): string {
+  const bodyRoute = typeof res.locals.bodyRoute === 'string' ? res.locals.bodyRoute : undefined;
+  return `${req.method} ${bodyRoute ?? `${req.baseUrl}${typeof req.route?.path === 'string' ? req.route.path : ''}`}`;
 }
 
 /** A refusal of what the client sent: a short JSON error with the request id. */
@@ -74,6 +89,7 @@ const BODY_ERRORS: Record<string, [number, string]> = {
   'encoding.unsupported': [415, 'unsupported-encoding'],
   'charset.unsupported': [415, 'unsupported-charset'],
   'parameters.too.many': [413, 'too-many-parameters'],
+  'encoding.invalid': [400, 'invalid-utf-8'],
 };
 
 /**
@@ -88,12 +104,12 @@ export function errorHandler(log: (line: string) => void = (l) => console.error(
     const status = known?.[0] ?? (typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500);
     if (res.headersSent) { res.end(); return; }
     if (status < 500) {
-      log(`http: ${routeOf(req)} ${status} ${known?.[1] ?? 'bad-request'} request ${req.requestId ?? '-'}`);
+      log(`http: ${routeOf(req, res)} ${status} ${known?.[1] ?? 'bad-request'} request ${req.requestId ?? '-'}`);
       clientError(req, res, status, known?.[1] ?? 'bad-request');
       return;
     }
     const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 6).join('\n') : '';
-    log(`http: ${routeOf(req)} 500 ${typeof e.name === 'string' ? e.name : 'error'} request ${req.requestId ?? '-'}${frames ? `\n${frames}` : ''}`);
+    log(`http: ${routeOf(req, res)} 500 ${typeof e.name === 'string' ? e.name : 'error'} request ${req.requestId ?? '-'}${frames ? `\n${frames}` : ''}`);
     res.status(500).json({ error: 'internal-error', requestId: req.requestId });
   };
 }
