@@ -4,6 +4,7 @@ import { WebAdapter } from 'botbuilder-adapter-web';
 import type { Server } from 'node:http';
 import type { Content } from '../content/load.js';
 import type { TranscriptEntry, TranscriptStore } from '../domain/transcript.js';
+import { cleanInput } from '../text/normalize.js';
 import type { Understander } from '../understanding/understand.js';
 import { KeyedLock } from './keyed-lock.js';
 import { Phrasebook } from './replies.js';
@@ -193,7 +194,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         const at = Date.now();
         const entries: TranscriptEntry[] = [];
         if (ctx.activity.type === ActivityTypes.Message) {
-          const text = (inbound?.text ?? ctx.activity.text ?? '').slice(0, 10_000);
+          const text = cleanInput(inbound?.text ?? ctx.activity.text ?? '').slice(0, 10_000);
           entries.push({ conversation, from: 'citizen', text, at: new Date(at), intent: u?.intent, confidence: u?.confidence,
             attachments: inbound?.location ? [{ kind: 'location', ...inbound.location }] : undefined });
         }
