@@ -22,6 +22,8 @@ export class MongoRateLimitStore implements Store {
   private slots = 5;
   // Where the last attempt of each key landed, so a key with many attempts does not try every taken slot first.
   private readonly hint = new Map<string, number>();
+  // Keys found full, until their oldest attempt leaves the window: refused again without asking the database.
+  private readonly fullUntil = new Map<string, number>();
   readonly prefix: string;
 
   constructor(connection: Connection, prefix: string) {
@@ -63,6 +65,8 @@ export class MongoRateLimitStore implements Store {
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
     const now = new Date();
+    const full = this.fullUntil.get(key);
+    if (full !== undefined && full > now.getTime()) return { totalHits: this.slots + 1, resetTime: new Date(full) };
     const resetAt = new Date(now.getTime() + this.windowMs);
     const ids = this.ids(key);
     const start = this.hint.get(key) ?? 0;
@@ -84,15 +88,19 @@ export class MongoRateLimitStore implements Store {
       }
     }
     const oldest = Math.min(now.getTime(), ...slots.map((s) => s.at.getTime()));
+    if (this.fullUntil.size > 10_000) this.fullUntil.clear();
+    this.fullUntil.set(key, oldest + this.windowMs);
     return { totalHits: this.slots + 1, resetTime: new Date(oldest + this.windowMs) };
   }
 
   async decrement(key: string): Promise<void> {
+    this.fullUntil.delete(key);
     const newest = (await this.taken(key)).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
     if (newest) await this.model.deleteOne({ _id: newest._id });
   }
 
   async resetKey(key: string): Promise<void> {
+    this.fullUntil.delete(key);
     await Promise.all(this.ids(key).map((id) => this.model.deleteOne({ _id: id })));
   }
 
