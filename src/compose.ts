@@ -5,14 +5,16 @@ import type { Content } from './content/load.js';
 import { createKernel, type Kernel } from './conversation/kernel.js';
 import { createWebChat, type WebChat } from './channels/webchat/index.js';
 import { citizenFlows } from './conversation/flows/index.js';
+import { ChatKey } from './shared/chat.js';
 import type { ChannelSender } from './conversation/types.js';
 import { MongoApplicationStore } from './db/applications.js';
 import { MongoChatStates } from './db/chat-states.js';
 import { MongoComplaintStore } from './db/complaints.js';
 import { isDatabaseUnavailable, type Database } from './db/connection.js';
 import { MongoLookupThrottleStore } from './db/lookup-throttle.js';
-import { IMAGE_TYPES, MAX_MEDIA_BYTES, MongoMediaStore } from './db/media.js';
+import { MAX_MEDIA_BYTES, MongoMediaStore } from './db/media.js';
 import { MongoOutboxStore } from './db/notifications.js';
+import { MongoRateLimitStore } from './db/rate-limits.js';
 import { MongoSuggestionStore } from './db/suggestions.js';
 import { MongoTranscriptStore } from './db/transcripts.js';
 import { ApplicationService } from './domain/applications.js';
@@ -23,6 +25,7 @@ import { StatusLookup } from './domain/status-lookup.js';
 import { SuggestionService } from './domain/suggestions.js';
 import { createOpen311Router } from './http/open311.js';
 import { createApp } from './http/server.js';
+import { uploadRoute } from './http/upload.js';
 import { Understander } from './understanding/understand.js';
 
 export interface Nafidha {
@@ -66,8 +69,9 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const suggestions = new SuggestionService({ store: suggestionStore });
   const lookup = new StatusLookup({ complaints: complaintStore, applications: applicationStore, suggestions: suggestionStore, throttle: new MongoLookupThrottleStore(conn) });
 
+  const states = new MongoChatStates(conn);
   const kernel = createKernel({
-    content, understander: opts.understander ?? new Understander(content), states: new MongoChatStates(conn), transcripts, log,
+    content, understander: opts.understander ?? new Understander(content), states, transcripts, log,
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media }));
   const webchat = createWebChat(kernel);
@@ -75,35 +79,26 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const senders: ChannelSender[] = [webchat.sender];
   const mounts: Nafidha['mounts'] = [
     { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone, contact: content.municipality.phone }) },
-    { path: '/chat/upload', router: uploadRoute(media) },
+    { path: '/chat/upload', router: uploadRoute({ media, maxBytes: MAX_MEDIA_BYTES, filingSince: (user) => webComplaintSince(states, user),
+      stores: { perChat: new MongoRateLimitStore(conn, 'upload-chat:'), perAddress: new MongoRateLimitStore(conn, 'upload-ip:') } }) },
   ];
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
   const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
 
   return {
     kernel, webchat, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
-    app: () => createApp({ webchat, mounts, unavailable: isDatabaseUnavailable,
+    app: () => createApp({ webchat, mounts, log, unavailable: isDatabaseUnavailable,
       health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
     start() { dispatcher.start(); },
     async stop() { webchat.close(); await dispatcher.stop(); },
   };
 }
 
-/** The web chat's photo upload: raw image bytes in, a media id out; the id only works for the same chat. */
-function uploadRoute(media: MongoMediaStore): Router {
-  const router = express.Router();
-  router.post('/', express.raw({ type: IMAGE_TYPES, limit: MAX_MEDIA_BYTES }), async (req, res, next) => {
-    try {
-      const user = typeof req.query.user === 'string' ? req.query.user : '';
-      if (!/^[A-Za-z0-9_-]{16,64}$/.test(user)) { res.status(400).json({ error: 'missing user' }); return; }
-      if (!Buffer.isBuffer(req.body) || !req.body.length) { res.status(415).json({ error: 'send a JPEG, PNG or WebP photo' }); return; }
-      const mediaId = await media.save(`web:${user}`, String(req.headers['content-type']), req.body);
-      res.status(201).json({ mediaId });
-    } catch (err) { next(err); }
-  });
-  router.use(((err, _req, res, next) => {
-    if ((err as { type?: string }).type === 'entity.too.large') { res.status(413).json({ error: `photos up to ${MAX_MEDIA_BYTES / 1024 / 1024} MB` }); return; }
-    next(err);
-  }) as express.ErrorRequestHandler);
-  return router;
+/**
+ * When the web chat `user` began the complaint it is filing, from its chat state as botkit keeps it (one state per
+ * web chat mode, websocket or webhook).
+ */
+async function webComplaintSince(states: MongoChatStates, user: string): Promise<Date | undefined> {
+  const draft = (await states.read(ChatKey.of('web', user)))?.complaint;
+  return draft ? new Date(draft.startedAt ?? 0) : undefined;
 }

@@ -25,7 +25,7 @@ import { ApplicationService, type ApplicationStore } from './domain/applications
 import { ComplaintService, type ComplaintStore } from './domain/complaints.js';
 import { HandoffService, OUTCOMES, type CitizenOutbox, type HandoffTexts } from './domain/handoff.js';
 import { loadNotificationTexts, type NotificationTexts } from './domain/notification-texts.js';
-import { ensureFirstAdmin } from './domain/staff.js';
+import { atLeast, ensureFirstAdmin, type Role } from './domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from './shared/statuses.js';
 import type { TranscriptStore } from './domain/transcript.js';
 import { authRoutes, consoleSession } from './http/auth.js';
@@ -34,6 +34,7 @@ import { channelsApi } from './http/console-channels.js';
 import { consoleMediaApi } from './http/console-media.js';
 import { ConsoleEvents } from './http/console-events.js';
 import { recordsApi } from './http/console-records.js';
+import { jsonBody } from './http/input.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIR = path.resolve(here, '../handoff-console');
@@ -108,12 +109,17 @@ export function createConsole(deps: ConsoleDeps): Console {
     departments: content.departments.map((d) => d.id),
     isStaff: async (username) => { const a = await staff.find(username); return !!a && !a.disabled; },
   });
-  const events = new ConsoleEvents({ handoffs: handoffStore, lines: new MongoConsoleFeed(connection) }, { intervalMs: deps.pollMs, now: deps.now, log, audit: (e) => audit.record(e) });
   const records = deps.records
     ? { complaintStore: new MongoComplaintStore(connection), applicationStore: new MongoApplicationStore(connection), ...deps.records }
     : defaultRecords(connection, content, deps.knowledgeDir, deps.now);
   const limits = new MongoRateLimitStore(connection, 'sign-in:');
   const session = consoleSession({ client: connection.getClient(), dbName: connection.name, secret: deps.sessionSecret, publicUrl: deps.publicUrl, log });
+  // A live feed stays open only while its session lives and its account may still watch at the role it opened with.
+  const mayWatch = async (v: { sessionId: string; username: string; role: Role }) => {
+    const account = await staff.find(v.username);
+    return !!account && !account.disabled && atLeast(account.role, v.role) && await session.alive(v.sessionId);
+  };
+  const events = new ConsoleEvents({ handoffs: handoffStore, lines: new MongoConsoleFeed(connection), mayWatch }, { intervalMs: deps.pollMs, now: deps.now, log, audit: (e) => audit.record(e) });
 
   const catalog = () => ({
     services: content.services.map((s) => ({ id: s.id, name: s.name })),
@@ -126,9 +132,9 @@ export function createConsole(deps: ConsoleDeps): Console {
   const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now });
 
   const api = express.Router();
-  api.use(express.json({ limit: '64kb' }));
+  api.use(jsonBody('64kb'));
   api.use((_req, res, next) => { res.set('cache-control', 'no-store'); next(); });
-  api.use(authRoutes({ staff, audit: (e) => audit.record(e), limitStore: limits, signInLimit: deps.signInLimit }));
+  api.use(authRoutes({ staff, audit: (e) => audit.record(e), limitStore: limits, signInLimit: deps.signInLimit, onSignOut: (id) => events.endSession(id) }));
   api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog,
     templates: (user, since) => templates.latest(20, { user, since }) }));
   api.use(channelsApi({ staff, overview: deps.channels, templates }));

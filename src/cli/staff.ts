@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 import { connectDatabase } from '../db/connection.js';
 import { MongoAuditLog } from '../db/audit.js';
 import { MongoStaffStore } from '../db/staff.js';
-import { generatePassword, hashPassword, newAccount, ROLES, USERNAME, type Role } from '../domain/staff.js';
+import { generatePassword, hashPassword, newAccount, ROLES, staffUsername, type Role } from '../domain/staff.js';
 
 const USAGE = `usage:
   npm run staff -- create <name> --role <${ROLES.join('|')}> [--department <department id>]
@@ -35,10 +35,10 @@ try {
   const staff = new MongoStaffStore(db.connection);
   const audit = new MongoAuditLog(db.connection);
   const by = `cli:${process.env.USER ?? 'unknown'}`;
-  const name = (rawName ?? '').trim().toLowerCase();
+  const name = staffUsername(rawName ?? '');
   if (command === 'list') {
     for (const a of await staff.list()) process.stdout.write(`${a.username}\t${a.role}${a.department ? `\t${a.department}` : ''}${a.disabled ? '\tdisabled' : ''}${a.mustChangePassword ? '\tmust change password' : ''}\n`);
-  } else if (!USERNAME.test(name)) {
+  } else if (!name) {
     fail(`"${rawName ?? ''}" is not a valid username: 2-32 characters, lowercase letters, digits, . _ -\n${USAGE}`);
   } else if (command === 'create') {
     const role = values.role as Role;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { RecordLocks } from './record-lock.js';
 
 export interface StoredMedia { _id: string; conversation: string; mimeType: string; size: number; data: Buffer; createdAt: Date }
 
@@ -13,9 +14,30 @@ export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
 /** Photos (and voice notes, videos, files passed to staff) citizens send, kept in MongoDB (one document each, under the 16 MB document limit) for staff to see. */
 export class MongoMediaStore {
   private readonly model: Model<StoredMedia>;
+  private readonly locks: RecordLocks;
 
   constructor(connection: Connection) {
     this.model = connection.models.Media ?? connection.model<StoredMedia>('Media', schema);
+    this.locks = new RecordLocks(connection);
+  }
+
+  /**
+   * Saves a photo unless the chat already stored `max.photos` photos or `max.bytes` bytes since `since`. One upload
+   * per chat at a time (a record lock, so across instances too): a concurrent one is refused as busy, not queued.
+   */
+  async saveWithin(conversation: string, mimeType: string, data: Buffer, since: Date, max: { photos: number; bytes: number }):
+    Promise<{ ok: true; mediaId: string } | { ok: false; reason: 'busy' | 'too-many-photos' | 'too-many-bytes' }> {
+    const lock = `media:${conversation}`;
+    const owner = await this.locks.tryAcquire(lock);
+    if (!owner) return { ok: false, reason: 'busy' };
+    try {
+      const stored = await this.model.find({ conversation, createdAt: { $gte: since } }, { size: 1 }).limit(max.photos + 1).lean();
+      if (stored.length >= max.photos) return { ok: false, reason: 'too-many-photos' };
+      if (stored.reduce((sum, m) => sum + (m.size ?? 0), 0) + data.length > max.bytes) return { ok: false, reason: 'too-many-bytes' };
+      return { ok: true, mediaId: await this.save(conversation, mimeType, data) };
+    } finally {
+      await this.locks.release(lock, owner);
+    }
   }
 
   async save(conversation: string, mimeType: string, data: Buffer): Promise<string> {

@@ -36,6 +36,17 @@ export interface StaffStore {
 }
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
+
+/**
+ * The one spelling of a typed username, used to find the account and to count sign-in attempts: width forms
+ * folded (NFKC), invisible and control characters dropped, spaces around it trimmed, lower case. Anything that is
+ * not a valid username after that is undefined, so no trick reaches an account under a second spelling.
+ */
+export function staffUsername(typed: string): string | undefined {
+  const name = typed.normalize('NFKC').replace(/[\p{Cc}\p{Cf}]/gu, (c) => (/\s/.test(c) ? ' ' : '')).trim().toLowerCase();
+  return USERNAME.test(name) ? name : undefined;
+}
+
 export const MIN_PASSWORD = 10;
 
 const N = 16384, R = 8, P = 1, KEYLEN = 32;

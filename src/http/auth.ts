@@ -4,7 +4,9 @@ import rateLimit, { ipKeyGenerator, type Store } from 'express-rate-limit';
 import session from 'express-session';
 import MongoStore from 'connect-mongo';
 import type { Connection } from 'mongoose';
-import { atLeast, hashPassword, MIN_PASSWORD, verifyPassword, type Actor, type Role, type StaffStore } from '../domain/staff.js';
+import { z } from 'zod';
+import { atLeast, hashPassword, MIN_PASSWORD, staffUsername, verifyPassword, type Actor, type Role, type StaffStore } from '../domain/staff.js';
+import { parseBody } from './input.js';
 
 // Staff sign-in for the console: session cookie, CSRF token per session, roles as middleware.
 
@@ -28,7 +30,7 @@ export interface SessionOptions {
 
 const HOURS_12 = 12 * 60 * 60_000;
 
-export function consoleSession(o: SessionOptions): { middleware: RequestHandler; sweep: () => Promise<void> } {
+export function consoleSession(o: SessionOptions): { middleware: RequestHandler; sweep: () => Promise<void>; alive: (sessionId: string) => Promise<boolean> } {
   let secret = o.secret;
   if (!secret) {
     secret = randomBytes(32).toString('hex');
@@ -48,7 +50,10 @@ export function consoleSession(o: SessionOptions): { middleware: RequestHandler;
   const sweep = async () => {
     await o.client.db(o.dbName).collection('console_sessions').deleteMany({ expires: { $lt: new Date() } });
   };
-  return { middleware, sweep };
+  // One lookup by _id (FerretDB answers that in SQLite): the live feed asks it for every open stream.
+  const alive = async (sessionId: string) =>
+    (await o.client.db(o.dbName).collection('console_sessions').countDocuments({ _id: sessionId as never, expires: { $gt: new Date() } }, { limit: 1 })) > 0;
+  return { middleware, sweep, alive };
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -85,6 +90,18 @@ export interface AuthDeps {
   /** Where sign-in attempts are counted (shared by instances); in memory when absent. */
   limitStore?: Store;
   signInLimit?: number;
+  /** Told when a session signs out here, so what it holds open (the live feed) closes at once. */
+  onSignOut?: (sessionId: string) => void;
+}
+
+const SignIn = z.object({ username: z.string().max(200), password: z.string().max(200) });
+const PasswordChange = z.object({ current: z.string().max(200), next: z.string().max(200) });
+
+/** The sign-in limit's key: the address and the account the guess would be checked against (one spelling). */
+function signInKey(req: Request): string {
+  const typed = (req.body as { username?: unknown } | undefined)?.username;
+  const name = typeof typed === 'string' ? staffUsername(typed) ?? '(no such account)' : '(not a name)';
+  return `${ipKeyGenerator(req.ip ?? '')}|${name}`;
 }
 
 /** /session (sign in, who am I, sign out) and /password, under the console API. */
@@ -96,20 +113,23 @@ export function authRoutes(deps: AuthDeps): Router {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     ...(deps.limitStore ? { store: deps.limitStore } : {}),
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown })?.username ?? '').toLowerCase().slice(0, 40)}`,
+    keyGenerator: signInKey,
     handler: (_req, res) => { res.status(429).json({ error: 'too-many-attempts' }); },
   });
 
-  router.post('/session', signInLimit, (req: Request, res: Response, next: NextFunction) => {
-    const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    if (typeof username !== 'string' || typeof password !== 'string' || password.length > 200) { res.status(400).json({ error: 'username-and-password-required' }); return; }
+  // The body's shape is checked first: a request that cannot be a guess neither counts nor is counted.
+  const signInBody: RequestHandler = (req, res, next) => { if (parseBody(SignIn, req, res, 'username-and-password-required')) next(); };
+
+  router.post('/session', signInBody, signInLimit, (req: Request, res: Response, next: NextFunction) => {
+    const body = SignIn.parse(req.body);
+    const { password } = body;
     (async () => {
-      const name = username.trim().toLowerCase();
-      const account = await deps.staff.find(name);
+      const name = staffUsername(body.username);
+      const account = name ? await deps.staff.find(name) : null;
       // A missing account costs the same hashing time as a wrong password, so names cannot be probed by timing.
       const ok = account ? await verifyPassword(password, account.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
       if (!account || !ok || account.disabled) {
-        await deps.audit({ who: name || '-', what: 'sign-in-failed', detail: req.ip });
+        await deps.audit({ who: name ?? '-', what: 'sign-in-failed', detail: req.ip });
         res.status(401).json({ error: 'wrong-username-or-password' });
         return;
       }
@@ -133,15 +153,18 @@ export function authRoutes(deps: AuthDeps): Router {
 
   router.delete('/session', requireStaff(deps.staff, 'agent', { allowPasswordChange: true }), (req, res, next) => {
     const who = req.staff!.username;
+    const sessionId = req.sessionID;
     req.session.destroy((err) => {
       if (err) { next(err); return; }
+      deps.onSignOut?.(sessionId);
       deps.audit({ who, what: 'sign-out' }).then(() => res.json({ ok: true }), next);
     });
   });
 
   router.post('/password', requireStaff(deps.staff, 'agent', { allowPasswordChange: true }), (req, res, next) => {
-    const { current, next: wanted } = (req.body ?? {}) as { current?: unknown; next?: unknown };
-    if (typeof current !== 'string' || typeof wanted !== 'string') { res.status(400).json({ error: 'current-and-next-required' }); return; }
+    const body = parseBody(PasswordChange, req, res, 'current-and-next-required');
+    if (!body) return;
+    const { current, next: wanted } = body;
     if (wanted.length < MIN_PASSWORD || wanted.length > 200 || wanted === current) { res.status(400).json({ error: 'password-too-weak', min: MIN_PASSWORD }); return; }
     (async () => {
       const account = await deps.staff.find(req.staff!.username);

@@ -1,12 +1,14 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { z } from 'zod';
 import type { Handoff, HandoffResult, HandoffService } from '../domain/handoff.js';
 import { OUTCOMES, type Outcome } from '../domain/handoff.js';
-import type { Actor, Role, StaffStore } from '../domain/staff.js';
+import { ROLES, staffUsername, type Actor, type Role, type StaffStore } from '../domain/staff.js';
 import type { TranscriptStore } from '../domain/transcript.js';
 import type { ConsoleEvents } from './console-events.js';
 import { handoffSummary, shownLine } from './console-events.js';
 import { requireStaff } from './auth.js';
 import { transcriptFor } from '../domain/confidentiality.js';
+import { optionalTyped, parseBody, typed } from './input.js';
 
 // The console's JSON API for handed-off conversations. Every route needs a signed-in staff member with the right
 // role; every action is written to the audit log.
@@ -45,10 +47,13 @@ export function route(fn: (req: Request, res: Response) => Promise<void>): Reque
 
 const STATUS_FOR: Record<string, number> = { 'not-found': 404, closed: 409, taken: 409, 'not-yours': 409, empty: 400, 'unknown-staff': 400, 'unknown-department': 400 };
 
-function text(body: unknown, field: string, max = 4000): string | undefined {
-  const v = (body as Record<string, unknown> | undefined)?.[field];
-  return typeof v === 'string' && v.length <= max ? v : undefined;
-}
+// What staff type is cleaned like what citizens type (control and bidi characters removed) before it is stored.
+const NoBody = z.strictObject({});
+const Text = z.object({ text: typed(4000) });
+const Transfer = z.object({ staff: optionalTyped(40), department: optionalTyped(60) });
+const Close = z.object({ outcome: z.enum(OUTCOMES) });
+const Bilingual = z.object({ ar: typed(2000), en: typed(2000) });
+const CannedReply = z.object({ title: Bilingual, text: Bilingual });
 
 export function consoleApi(deps: ConsoleApiDeps): Router {
   const router = express.Router();
@@ -89,48 +94,50 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
   }));
 
   router.post('/conversations/:id/take', as('agent'), route(async (req, res) => {
+    if (!parseBody(NoBody, req, res, 'expected-empty-body')) return;
     await answer(req, res, 'take', await deps.handoffs.take(req.params.id, req.staff!));
   }));
 
   router.post('/conversations/:id/reply', as('agent'), route(async (req, res) => {
-    const body = text(req.body, 'text');
-    if (body === undefined) { res.status(400).json({ error: 'text-required' }); return; }
-    await answer(req, res, 'reply', await deps.handoffs.reply(req.params.id, req.staff!, body));
+    const body = parseBody(Text, req, res, 'text-required');
+    if (!body) return;
+    await answer(req, res, 'reply', await deps.handoffs.reply(req.params.id, req.staff!, body.text));
   }));
 
   router.post('/conversations/:id/notes', as('agent'), route(async (req, res) => {
-    const body = text(req.body, 'text');
-    if (body === undefined) { res.status(400).json({ error: 'text-required' }); return; }
-    await answer(req, res, 'note', await deps.handoffs.note(req.params.id, req.staff!, body));
+    const body = parseBody(Text, req, res, 'text-required');
+    if (!body) return;
+    await answer(req, res, 'note', await deps.handoffs.note(req.params.id, req.staff!, body.text));
   }));
 
   router.post('/conversations/:id/transfer', as('agent'), route(async (req, res) => {
-    const staff = text(req.body, 'staff', 40), department = text(req.body, 'department', 60);
+    const body = parseBody(Transfer, req, res, 'staff-or-department-required');
+    if (!body) return;
+    const { staff, department } = body;
     if (!staff && !department) { res.status(400).json({ error: 'staff-or-department-required' }); return; }
     const to = staff ? { staff } : { department };
     await answer(req, res, 'transfer', await deps.handoffs.transfer(req.params.id, req.staff!, to), staff ? `to staff ${staff}` : `to department ${department}`);
   }));
 
   router.post('/conversations/:id/hand-back', as('agent'), route(async (req, res) => {
+    if (!parseBody(NoBody, req, res, 'expected-empty-body')) return;
     await answer(req, res, 'hand-back', await deps.handoffs.handBack(req.params.id, req.staff!));
   }));
 
   router.post('/conversations/:id/close', as('agent'), route(async (req, res) => {
-    const outcome = text(req.body, 'outcome', 40) as Outcome | undefined;
-    if (!outcome || !OUTCOMES.includes(outcome) || outcome === 'citizen-left') { res.status(400).json({ error: 'outcome-required', outcomes: OUTCOMES.slice(0, 4) }); return; }
+    const outcome: Outcome | undefined = Close.safeParse(req.body).data?.outcome;
+    if (!outcome || outcome === 'citizen-left') { res.status(400).json({ error: 'outcome-required', outcomes: OUTCOMES.slice(0, 4), requestId: req.requestId }); return; }
     await answer(req, res, 'close', await deps.handoffs.close(req.params.id, req.staff!, outcome), outcome);
   }));
 
   router.get('/canned', as('agent'), route(async (_req, res) => { res.json({ replies: await deps.canned.list() }); }));
 
   router.put('/canned/:id', as('admin'), route(async (req, res) => {
-    const b = req.body as { title?: { ar?: unknown; en?: unknown }; text?: { ar?: unknown; en?: unknown } };
-    const ok = (x: unknown) => typeof x === 'string' && x.trim().length > 0 && x.length <= 2000;
-    if (!/^[a-z0-9-]{1,60}$/.test(req.params.id) || !ok(b?.title?.ar) || !ok(b?.title?.en) || !ok(b?.text?.ar) || !ok(b?.text?.en)) {
-      res.status(400).json({ error: 'expected {title:{ar,en}, text:{ar,en}} and an id of a-z, 0-9 and -' });
-      return;
-    }
-    const reply = { id: req.params.id, title: { ar: String(b.title!.ar), en: String(b.title!.en) }, text: { ar: String(b.text!.ar), en: String(b.text!.en) } };
+    const error = 'expected {title:{ar,en}, text:{ar,en}} and an id of a-z, 0-9 and -';
+    if (!/^[a-z0-9-]{1,60}$/.test(req.params.id)) { res.status(400).json({ error, requestId: req.requestId }); return; }
+    const b = parseBody(CannedReply, req, res, error);
+    if (!b) return;
+    const reply = { id: req.params.id, title: b.title, text: b.text };
     await deps.canned.save(reply, req.staff!.username);
     await audit(req, 'canned-reply-saved', reply.id);
     res.json({ reply });
@@ -145,6 +152,22 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
   router.get('/staff', as('agent'), route(async (_req, res) => {
     const accounts = await deps.staff.list();
     res.json({ staff: accounts.filter((a) => !a.disabled).map((a) => ({ username: a.username, role: a.role, department: a.department })) });
+  }));
+
+  // Admins disable an account or change its role; the account's open streams close on the live feed's next check.
+  const StaffChange = z.strictObject({ disabled: z.boolean().optional(), role: z.enum(ROLES).optional() })
+    .refine((c) => c.disabled !== undefined || c.role !== undefined);
+  router.post('/staff/:username', as('admin'), route(async (req, res) => {
+    const change = parseBody(StaffChange, req, res, 'expected {disabled?: boolean, role?: agent|supervisor|admin}');
+    if (!change) return;
+    const username = staffUsername(req.params.username);
+    if (!username) { res.status(404).json({ error: 'not-found' }); return; }
+    if (username === req.staff!.username) { res.status(409).json({ error: 'not-your-own-account' }); return; }
+    const account = await deps.staff.update(username, change);
+    if (!account) { res.status(404).json({ error: 'not-found' }); return; }
+    if (change.disabled !== undefined) await audit(req, change.disabled ? 'staff-disabled' : 'staff-enabled', username);
+    if (change.role) await audit(req, 'staff-role', username, change.role);
+    res.json({ staff: { username: account.username, role: account.role, disabled: account.disabled } });
   }));
 
   router.get('/catalog', as('agent'), (_req, res) => { res.json(deps.catalog()); });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Handoff, HandoffStatus } from '../domain/handoff.js';
+import type { Role } from '../domain/staff.js';
 import type { TranscriptEntry } from '../domain/transcript.js';
 import { transcriptFor } from '../domain/confidentiality.js';
-import type { Actor } from '../domain/staff.js';
 
 /**
  * Server-sent events for the console, fed by polling the database rather than by in-process events, so a change
@@ -19,10 +19,19 @@ export interface EventSources {
     list(filter: { statuses: HandoffStatus[] }, limit: number): Promise<Handoff[]>;
   };
   lines: { linesSince(conversations: string[], since: Date, limit?: number): Promise<TranscriptEntry[]> };
+  /**
+   * Whether a stream's viewer may still watch: their session is alive (not signed out or expired) and their account
+   * is enabled with at least the role it had when the stream opened. Asked before anything is sent and every
+   * `checkMs`, so a revoked stream is closed within seconds and is sent nothing read after the revocation.
+   */
+  mayWatch?: (viewer: Viewer) => Promise<boolean>;
 }
 
+/** Who holds a stream open. */
+export interface Viewer { sessionId: string; username: string; role: Role }
+
 export interface EventOptions {
-  intervalMs?: number; lookbackMs?: number; now?: () => Date; log?: (line: string) => void;
+  intervalMs?: number; lookbackMs?: number; checkMs?: number; now?: () => Date; log?: (line: string) => void;
   /** Records that a viewer of the citizen office was streamed confidential lines. */
   audit?: (entry: { who: string; what: string; target?: string; detail?: string }) => Promise<void>;
 }
@@ -48,8 +57,7 @@ export function handoffSummary(h: Handoff) {
 }
 
 export class ConsoleEvents {
-  /** Open streams and who watches each: lines are shown to each viewer as their role allows. */
-  private readonly clients = new Map<Response, Actor>();
+  private readonly clients = new Map<Response, Viewer>();
   private readonly sentHandoffs = new Map<string, number>();
   private readonly sentLines = new Map<string, number>();
   /** Conversations whose lines are followed: open handoffs, and closed ones for a short while. */
@@ -58,21 +66,47 @@ export class ConsoleEvents {
   private heartbeat: NodeJS.Timeout | undefined;
   private ticking = false;
   private lastRefresh = 0;
+  private lastCheck = 0;
   private readonly o: Required<Omit<EventOptions, 'now' | 'log' | 'audit'>> & Pick<Required<EventOptions>, 'now' | 'log'> & Pick<EventOptions, 'audit'>;
 
   constructor(private readonly sources: EventSources, options: EventOptions = {}) {
-    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? 5_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn, audit: options.audit };
+    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? 5_000, checkMs: options.checkMs ?? 2_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn, audit: options.audit };
   }
 
+  /** Mounted after requireStaff: the stream belongs to the signed-in staff member and their session. */
   readonly handler: RequestHandler = (req, res) => {
+    if (!req.staff || !req.sessionID) { res.status(401).json({ error: 'sign-in-required' }); return; }
+    const viewer: Viewer = { sessionId: req.sessionID, username: req.staff.username, role: req.staff.role };
     res.set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     res.write('retry: 1000\n: connected\n\n');
-    const viewer = req.staff;
-    if (!viewer) { res.end(); return; }
     this.clients.set(res, viewer);
     req.on('close', () => this.clients.delete(res));
   };
+
+  /** Closes at once the streams of a session that has just ended on this instance (sign-out). */
+  endSession(sessionId: string): void {
+    for (const [c, v] of this.clients) if (v.sessionId === sessionId) this.close(c);
+  }
+
+  private close(c: Response): void {
+    this.clients.delete(c);
+    c.end();
+  }
+
+  /** Closes every stream whose viewer may no longer watch (one check per session). */
+  private async checkViewers(): Promise<void> {
+    const mayWatch = this.sources.mayWatch;
+    this.lastCheck = this.o.now().getTime();
+    if (!mayWatch) return;
+    const verdicts = new Map<string, Promise<boolean>>();
+    const verdict = (v: Viewer) => {
+      const key = `${v.sessionId}|${v.username}|${v.role}`;
+      if (!verdicts.has(key)) verdicts.set(key, mayWatch(v).catch(() => false));
+      return verdicts.get(key)!;
+    };
+    await Promise.all([...this.clients].map(async ([c, v]) => { if (!(await verdict(v))) this.close(c); }));
+  }
 
   get watching(): number {
     return this.clients.size;
@@ -94,17 +128,17 @@ export class ConsoleEvents {
     this.clients.clear();
   }
 
-  private send(event: string, data: unknown): void {
-    const payload = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const c of this.clients.keys()) c.write(payload);
-  }
-
-  /** A transcript line to every stream, as each viewer may read it (domain/confidentiality.ts decides). */
-  private sendLine(line: TranscriptEntry): void {
+  /** Sends to every stream; transcript lines as each viewer may read them (domain/confidentiality.ts decides). */
+  private send(events: Array<[string, unknown] | ['line', TranscriptEntry]>): void {
     for (const [c, viewer] of this.clients) {
-      const view = transcriptFor(viewer, [line]);
-      if (view.revealed) void this.o.audit?.({ who: viewer.username, what: 'view-confidential-transcript', target: shownConversation(line.conversation), detail: 'live feed' }).catch(() => undefined);
-      for (const shown of view.lines) c.write(`event: line\ndata: ${JSON.stringify(shownLine(shown))}\n\n`);
+      let payload = '';
+      for (const [event, data] of events) {
+        if (event !== 'line') { payload += `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`; continue; }
+        const view = transcriptFor(viewer, [data as TranscriptEntry]);
+        if (view.revealed) void this.o.audit?.({ who: viewer.username, what: 'view-confidential-transcript', target: shownConversation((data as TranscriptEntry).conversation), detail: 'live feed' }).catch(() => undefined);
+        for (const line of view.lines) payload += `event: line\ndata: ${JSON.stringify(shownLine(line))}\n\n`;
+      }
+      if (payload) c.write(payload);
     }
   }
 
@@ -113,6 +147,7 @@ export class ConsoleEvents {
     this.ticking = true;
     try {
       const now = this.o.now().getTime();
+      const out: Array<[string, unknown] | ['line', TranscriptEntry]> = [];
       const since = new Date(now - this.o.lookbackMs);
       if (now - this.lastRefresh > 5_000) {
         this.lastRefresh = now;
@@ -123,14 +158,17 @@ export class ConsoleEvents {
         const version = h.updatedAt.getTime();
         if (this.sentHandoffs.get(h.id) === version) continue;
         this.sentHandoffs.set(h.id, version);
-        this.send('handoff', handoffSummary(h));
+        out.push(['handoff', handoffSummary(h)]);
       }
       const lines = await this.sources.lines.linesSince([...this.watched.keys()], since);
       for (const line of lines) {
         if (!line.id || this.sentLines.has(line.id)) continue;
         this.sentLines.set(line.id, new Date(line.at).getTime());
-        this.sendLine(line);
+        out.push(['line', line]);
       }
+      // Checked after reading: whatever was written after a revocation reaches no revoked stream.
+      if (out.length || now - this.lastCheck >= this.o.checkMs) await this.checkViewers();
+      if (out.length) this.send(out);
       this.forget(now - this.o.lookbackMs * 2);
       for (const [conversation, until] of this.watched) if (until < now) this.watched.delete(conversation);
     } catch (err) {

@@ -9,8 +9,11 @@ import { formatDate, type NotificationTexts } from '../domain/notification-texts
 import { type Actor, type StaffStore } from '../domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../shared/statuses.js';
 import { parseTrackingCode, type TrackingKind } from '../domain/tracking-code.js';
+import { z } from 'zod';
 import type { Lang } from '../text/language.js';
+import { cleanInput } from '../text/normalize.js';
 import { requireStaff } from './auth.js';
+import { optionalTyped, parseBody } from './input.js';
 import { route, type AuditLog, type EarlierRecords } from './console-api.js';
 
 // Complaints and applications in the console. The work is the complaints/applications domain's; this file only
@@ -41,9 +44,27 @@ function codeOf(raw: string, kind: TrackingKind): string | undefined {
 const str = (v: unknown, max = 2000) => (typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : undefined);
 const langOf = (v: unknown): Lang => (v === 'en' ? 'en' : 'ar');
 
-function chatOf(body: Record<string, unknown>): Chat | undefined {
-  const channel = body.channel as ChannelName, user = str(body.user, 100);
-  return CHANNELS.includes(channel) && user ? { channel, user } : undefined;
+// Form fields: strings only (a number or an object is refused, never turned into "[object Object]"), cleaned like
+// what citizens type; an empty field reads as absent. The domain then says what is missing or wrong.
+const field = (max: number) => z.string().max(max * 2).transform(cleanInput).pipe(z.string().max(max)).optional().default('');
+const ChatFields = { channel: z.union([z.enum(CHANNELS), z.literal('')]).optional(), user: optionalTyped(100) };
+const StatusChange = z.object({ status: z.string().max(40), note: optionalTyped(2000) });
+const DepartmentChange = z.object({ department: optionalTyped(60), note: optionalTyped(2000) });
+const CallerComplaint = z.object({
+  privacy: z.string().max(20), category: field(60), description: field(4000), lang: z.string().max(5).optional(),
+  location: optionalTyped(300), name: optionalTyped(100), phone: optionalTyped(40), email: optionalTyped(200),
+  consentToContact: z.boolean().optional(), requestId: optionalTyped(80), ...ChatFields,
+});
+const CounterApplication = z.object({
+  service: field(60), name: field(100), phone: field(40), lang: z.string().max(5).optional(), note: optionalTyped(2000), ...ChatFields,
+});
+const ApplicationStatusChange = z.object({
+  status: z.string().max(40), note: optionalTyped(2000), reason: optionalTyped(2000),
+  missingDocuments: z.union([z.array(z.string().max(400).transform(cleanInput)).max(30), z.string().max(12_000).transform(cleanInput)]).optional(),
+});
+
+function chatOf(body: { channel?: ChannelName | ''; user?: string }): Chat | undefined {
+  return body.channel && body.user ? { channel: body.channel, user: body.user } : undefined;
 }
 
 export function recordsApi(deps: RecordsDeps): { router: Router; receipt: RequestHandler[]; earlier: EarlierRecords } {
@@ -100,8 +121,10 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
 
   router.post('/complaints/:code/status', agent, route(async (req, res) => {
     const code = codeOf(req.params.code, 'complaint');
-    const status = str(req.body?.status) as ComplaintStatus | undefined, note = str(req.body?.note);
-    if (!code || !status || !COMPLAINT_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: COMPLAINT_STATUSES }); return; }
+    const body = parseBody(StatusChange, req, res, 'code-and-status-required');
+    if (!body) return;
+    const status = body.status as ComplaintStatus, note = body.note;
+    if (!code || !COMPLAINT_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: COMPLAINT_STATUSES }); return; }
     const result = await deps.complaints.changeStatus(code, status, req.staff!.username, note);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
     await audit(req, 'complaint-status', code, `${status}${note ? `: ${note}` : ''}`);
@@ -110,7 +133,9 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
 
   router.post('/complaints/:code/department', agent, route(async (req, res) => {
     const code = codeOf(req.params.code, 'complaint');
-    const department = str(req.body?.department, 60), note = str(req.body?.note);
+    const body = parseBody(DepartmentChange, req, res, 'code-and-department-required');
+    if (!body) return;
+    const { department, note } = body;
     if (!code || !department) { res.status(400).json({ error: 'code-and-department-required' }); return; }
     const result = await deps.complaints.reassign(code, department, req.staff!.username, note);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unknown-department' ? 400 : 409).json({ error: result.reason }); return; }
@@ -120,21 +145,22 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
 
   // A complaint filed for a citizen who phoned or walked in; staff read the tracking code back to them.
   router.post('/complaints', agent, route(async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
+    const b = parseBody(CallerComplaint, req, res, 'invalid');
+    if (!b) return;
     const privacy = b.privacy as Privacy;
     if (!['named', 'confidential', 'anonymous'].includes(privacy)) { res.status(400).json({ error: 'privacy-required', choices: ['named', 'confidential', 'anonymous'] }); return; }
     const anonymous = privacy === 'anonymous';
     const from = anonymous ? undefined : chatOf(b);
-    const location = str(b.location, 300);
+    const location = b.location;
     const result = await deps.complaints.fileComplaint({
-      category: String(b.category ?? ''), description: String(b.description ?? ''), privacy, lang: langOf(b.lang),
+      category: b.category, description: b.description, privacy, lang: langOf(b.lang),
       ...(location ? { location: { text: location } } : {}),
-      ...(anonymous ? {} : { name: str(b.name, 100), phone: str(b.phone, 40), email: str(b.email, 200) }),
+      ...(anonymous ? {} : { name: b.name, phone: b.phone, email: b.email }),
       ...(from ? { from } : {}),
       // The domain knows no "counter" channel yet; the audit entry records that staff filed it.
       via: from?.channel ?? 'web',
       consentToContact: !!from && b.consentToContact === true,
-      idempotencyKey: `console:${req.staff!.username}:${str(b.requestId, 80) ?? `${Date.now()}:${Math.random()}`}`,
+      idempotencyKey: `console:${req.staff!.username}:${b.requestId ?? `${Date.now()}:${Math.random()}`}`,
     });
     if (!result.ok) { res.status(400).json({ error: 'invalid', problems: result.problems.map((p) => p.problem) }); return; }
     await audit(req, 'complaint-filed-for-caller', result.receipt.code, privacy);
@@ -142,11 +168,11 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
   }));
 
   router.post('/applications', agent, route(async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
+    const b = parseBody(CounterApplication, req, res, 'invalid');
+    if (!b) return;
     const chat = chatOf(b);
     const result = await deps.applications.createApplication({
-      service: String(b.service ?? ''), name: String(b.name ?? '').slice(0, 100), phone: String(b.phone ?? '').slice(0, 40),
-      lang: langOf(b.lang), by: req.staff!.username, note: str(b.note), ...(chat ? { chat } : {}),
+      service: b.service, name: b.name, phone: b.phone, lang: langOf(b.lang), by: req.staff!.username, note: b.note, ...(chat ? { chat } : {}),
     });
     if (!result.ok) { res.status(400).json({ error: 'invalid', problems: result.problems }); return; }
     await audit(req, 'application-registered', result.application.code);
@@ -162,12 +188,12 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
 
   router.post('/applications/:code/status', agent, route(async (req, res) => {
     const code = codeOf(req.params.code, 'application');
-    const b = (req.body ?? {}) as Record<string, unknown>;
+    const b = parseBody(ApplicationStatusChange, req, res, 'code-and-status-required');
+    if (!b) return;
     const status = b.status as ApplicationStatus;
     if (!code || !APPLICATION_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: APPLICATION_STATUSES }); return; }
-    const missing = Array.isArray(b.missingDocuments) ? b.missingDocuments.filter((d): d is string => typeof d === 'string').slice(0, 30)
-      : typeof b.missingDocuments === 'string' ? b.missingDocuments.split(/\n|;/) : [];
-    const result = await deps.applications.changeStatus(code, { status, by: req.staff!.username, note: str(b.note), reason: str(b.reason), missingDocuments: missing });
+    const missing = Array.isArray(b.missingDocuments) ? b.missingDocuments : typeof b.missingDocuments === 'string' ? b.missingDocuments.split(/\n|;/) : [];
+    const result = await deps.applications.changeStatus(code, { status, by: req.staff!.username, note: b.note, reason: b.reason, missingDocuments: missing });
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unchanged' ? 409 : 400).json({ error: result.reason }); return; }
     await audit(req, 'application-status', code, status);
     res.json({ application: result.application });

@@ -4,6 +4,8 @@ import helmet from 'helmet';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WebChat } from '../channels/webchat/index.js';
+import { z } from 'zod';
+import { errorHandler, jsonBody, parseBody, requestId } from './input.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WEBCHAT_DIR = path.resolve(here, '../channels/webchat/public');
@@ -16,13 +18,23 @@ export interface HttpDeps {
   health?: () => Promise<{ ok: boolean; database: 'up' | 'down' }>;
   /** True for errors that mean the database is unreachable: answered 503, not 500. */
   unavailable?: (err: unknown) => boolean;
+  /** The server's log (HTTP error lines: route, status, request id; never what the client sent). */
+  log?: (line: string) => void;
 }
+
+// The webhook's own fields; botkit reads the rest (channelData, id).
+const WebhookMessage = z.looseObject({
+  type: z.string().max(40),
+  user: z.string().max(200),
+  text: z.string().max(10_000).optional(),
+});
 
 /** Routes only parse, call the core or domain, and respond. */
 export function createApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestId);
   app.use(helmet({
     contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'blob:'], 'script-src': ["'self'"], 'style-src': ["'self'"] } },
     crossOriginEmbedderPolicy: false,
@@ -39,21 +51,17 @@ export function createApp(deps: HttpDeps): Express {
       const user = (req.body as { user?: unknown })?.user;
       return typeof user === 'string' ? `u:${user}` : ipKeyGenerator(req.ip ?? '');
     } });
-  app.post('/api/messages', express.json({ limit: '64kb' }), webhookLimit, (req, res, next) => {
-    const body = req.body as { user?: unknown; type?: unknown; text?: unknown };
-    if (!body || typeof body.user !== 'string' || typeof body.type !== 'string' || (body.text !== undefined && typeof body.text !== 'string')) {
-      res.status(400).json({ error: 'expected {"type":"message","user":"<16-64 chars [A-Za-z0-9_-]>","text":"..."}' });
-      return;
-    }
+  app.post('/api/messages', jsonBody('64kb'), webhookLimit, (req, res, next) => {
+    if (!parseBody(WebhookMessage, req, res, 'expected {"type":"message","user":"<16-64 chars [A-Za-z0-9_-]>","text":"..."}')) return;
     deps.webchat.webhook(req, res).catch(next);
   });
 
   app.use('/chat', express.static(WEBCHAT_DIR, { index: false }));
   app.get('/', (_req, res) => { res.sendFile(path.join(WEBCHAT_DIR, 'index.html')); });
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    if (deps.unavailable?.(err)) { if (!res.headersSent) res.status(503).json({ error: 'database unavailable, try again in a moment' }); return; }
-    console.error(err);
-    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
-  });
+  app.use(((err, _req, res, next) => {
+    if (!deps.unavailable?.(err)) { next(err); return; }
+    if (!res.headersSent) res.status(503).json({ error: 'database unavailable, try again in a moment' });
+  }) as express.ErrorRequestHandler);
+  app.use(errorHandler(deps.log));
   return app;
 }

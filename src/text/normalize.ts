@@ -20,7 +20,11 @@ export function asciiDigits(text: string): string {
     .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
 }
 
-/** Drops lone surrogates and control characters that some clients send; keeps newlines. */
+/**
+ * The one cleaning of everything citizens and staff type, before it is understood or stored: drops lone surrogates,
+ * control characters, zero-width characters and the bidi embedding/override/isolate controls (U+202A–U+202E,
+ * U+2066–U+2069, which make stored text display as something it is not); tabs become spaces; keeps newlines.
+ */
 export function cleanInput(text: string): string {
   return text
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')

@@ -109,13 +109,24 @@ document.getElementById('locate').addEventListener('click', () => {
   });
 });
 
+// The upload's refusals, in the citizen's language (the server answers with a code and an English hint).
+const UPLOAD_ERRORS = {
+  'not-a-photo': { ar: 'أرسل صورة JPEG أو PNG أو WebP حتى 5 ميغابايت.', en: 'Send a JPEG, PNG or WebP photo up to 5 MB.' },
+  'photo-too-large': { ar: 'الصورة أكبر من 5 ميغابايت.', en: 'The photo is larger than 5 MB.' },
+  'not-filing-a-complaint': { ar: 'تُضاف الصور أثناء تقديم شكوى.', en: 'Photos are added while filing a complaint.' },
+  'too-many-photos': { ar: 'وصلت الشكوى إلى عدد الصور الأقصى.', en: 'This complaint has as many photos as it can take.' },
+  'too-many-bytes': { ar: 'وصلت الشكوى إلى الحجم الأقصى للصور.', en: 'This complaint has as many photos as it can take.' },
+  'too-many-uploads': { ar: 'صور كثيرة خلال وقت قصير؛ حاول بعد دقائق.', en: 'Too many photos in a short time; try again in a few minutes.' },
+  'upload-in-progress': { ar: 'صورة واحدة في كل مرة من فضلك.', en: 'One photo at a time, please.' },
+};
+
 document.getElementById('photo').addEventListener('change', async (e) => {
   const file = e.target.files[0];
   e.target.value = '';
   if (!file) return;
   const res = await fetch(`/chat/upload?user=${encodeURIComponent(user)}`, { method: 'POST', headers: { 'content-type': file.type }, body: file });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) { show(body.error || 'upload failed', 'bot'); return; }
+  if (!res.ok) { show(UPLOAD_ERRORS[body.error]?.[lang] || body.hint || (lang === 'ar' ? 'تعذّر رفع الصورة' : 'upload failed'), 'bot'); return; }
   send('', `📷 ${file.name}`, { attachments: [{ mediaId: body.mediaId, kind: 'image', mimeType: file.type }] });
 });
 
