@@ -19,7 +19,7 @@ import { MongoSuggestionStore } from './db/suggestions.js';
 import { MongoTranscriptStore } from './db/transcripts.js';
 import { ApplicationService } from './domain/applications.js';
 import { ComplaintService } from './domain/complaints.js';
-import { loadNotificationTexts, type NotificationTexts } from './domain/notification-texts.js';
+import type { NotificationTexts } from './domain/notification-texts.js';
 import { NotificationDispatcher } from './domain/notifications.js';
 import { StatusLookup } from './domain/status-lookup.js';
 import { SuggestionService } from './domain/suggestions.js';
@@ -57,7 +57,7 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const { content, db, config } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
   const conn = db.connection;
-  const texts = loadNotificationTexts(config.knowledgeDir);
+  const texts = content.notifications;
   const transcripts = new MongoTranscriptStore(conn);
   const outbox = new MongoOutboxStore(conn);
   const complaintStore = new MongoComplaintStore(conn);

@@ -11,7 +11,7 @@ import { handoffFlows } from './conversation/handoff-flows.js';
 import type { Flows } from './conversation/respond.js';
 import { MongoApplicationStore } from './db/applications.js';
 import { MongoAuditLog } from './db/audit.js';
-import { loadCannedReplies, MongoCannedReplies } from './db/canned-replies.js';
+import { MongoCannedReplies } from './db/canned-replies.js';
 import { MongoComplaintStore } from './db/complaints.js';
 import type { Database } from './db/connection.js';
 import { MongoConsoleFeed } from './db/console-feed.js';
@@ -24,7 +24,7 @@ import { MongoTemplateDeliveries } from './db/template-deliveries.js';
 import { ApplicationService, type ApplicationStore } from './domain/applications.js';
 import { ComplaintService, type ComplaintStore } from './domain/complaints.js';
 import { HandoffService, OUTCOMES, type CitizenOutbox, type HandoffTexts } from './domain/handoff.js';
-import { loadNotificationTexts, type NotificationTexts } from './domain/notification-texts.js';
+import type { NotificationTexts } from './domain/notification-texts.js';
 import { atLeast, ensureFirstAdmin, type Role } from './domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from './shared/statuses.js';
 import type { TranscriptStore } from './domain/transcript.js';
@@ -88,7 +88,7 @@ function defaultRecords(connection: Connection, content: Content, knowledgeDir: 
   const complaintStore = new MongoComplaintStore(connection);
   const applicationStore = new MongoApplicationStore(connection);
   const outbox = new MongoOutboxStore(connection);
-  const texts = loadNotificationTexts(knowledgeDir);
+  const texts = content.notifications;
   return {
     complaintStore, applicationStore, texts,
     complaints: new ComplaintService({ store: complaintStore, outbox, texts, now, rules: { categories: content.categories, municipality: content.municipality, departments: content.departments } }),
@@ -154,7 +154,7 @@ export function createConsole(deps: ConsoleDeps): Console {
     flows: handoffFlows(handoffs, content.commands),
     async start() {
       await ensureFirstAdmin(staff, log);
-      await canned.seed(loadCannedReplies(path.join(deps.knowledgeDir, 'canned-replies.yaml')));
+      await canned.seed(content.canned);
       events.start();
       sweeper = setInterval(() => { void session.sweep().catch(() => undefined); void limits.sweep().catch(() => undefined); }, 10 * 60_000);
       sweeper.unref();

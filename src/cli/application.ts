@@ -3,18 +3,14 @@
 //   npm run application -- status A-XXXXX-XXXXX --set needs-documents --missing "title deed;ID copy" [--note ..]
 //   npm run application -- status A-XXXXX-XXXXX --set rejected --reason "..."
 //   npm run application -- show A-XXXXX-XXXXX
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import YAML from 'yaml';
 import { loadConfig } from '../config.js';
-import { Municipality, Service } from '../content/schema.js';
 import type { ChannelName } from '../conversation/types.js';
 import { connectDatabase } from '../db/connection.js';
 import { MongoApplicationStore } from '../db/applications.js';
 import { MongoOutboxStore } from '../db/notifications.js';
 import { ApplicationService } from '../domain/applications.js';
-import { loadNotificationTexts } from '../domain/notification-texts.js';
+import { loadContent } from '../content/load.js';
 import { APPLICATION_STATUSES, type ApplicationStatus } from '../shared/statuses.js';
 import { parseTrackingCode } from '../domain/tracking-code.js';
 
@@ -31,13 +27,6 @@ function fail(message: string): never {
 }
 
 // Only the files this tool needs: a half-edited intent file must not stop the counter.
-function readYaml<T>(file: string, schema: { parse(raw: unknown): T }): T {
-  try {
-    return schema.parse(YAML.parse(fs.readFileSync(file, 'utf8')));
-  } catch (err) {
-    return fail(`${file}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -52,10 +41,8 @@ if (values.help || !command) fail(USAGE);
 
 const config = loadConfig();
 if (!config.mongodbUri) fail('MONGODB_URI is not set: it must point at the municipality\'s database.');
-const municipality = readYaml(path.join(config.knowledgeDir, 'municipality.yaml'), Municipality);
-const servicesDir = path.join(config.knowledgeDir, 'services');
-const services = fs.readdirSync(servicesDir).filter((f) => /\.ya?ml$/.test(f)).map((f) => readYaml(path.join(servicesDir, f), Service));
-const texts = loadNotificationTexts(config.knowledgeDir);
+// The same content check as the server's: a broken file is reported before the database is touched.
+const { municipality, services, notifications: texts } = loadContent(config.knowledgeDir, config.intentsDir);
 
 const db = await connectDatabase(config.mongodbUri);
 try {

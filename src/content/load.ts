@@ -3,10 +3,12 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import {
-  ComplaintCategories, Departments, Intent, Municipality, Service, Aspects, Replies, REPLY_KEYS, Commands,
+  ComplaintCategories, Departments, Intent, Municipality, Service, Aspects, Replies, REPLY_KEYS, Commands, CannedReplies,
+  type CannedReply,
   type ComplaintCategory, type Department, type Municipality as MunicipalityT, type Service as ServiceT,
   type Intent as IntentT, type Aspects as AspectsT, type Replies as RepliesT, type Commands as CommandsT,
 } from './schema.js';
+import { NotificationTexts } from './notifications.js';
 
 export interface Content {
   municipality: MunicipalityT;
@@ -17,12 +19,22 @@ export interface Content {
   aspects: AspectsT;
   commands: CommandsT;
   replies: RepliesT;
+  /** What citizens read about their records (knowledge/notifications.yaml). */
+  notifications: NotificationTexts;
+  /** The console's starting set of ready answers (knowledge/canned-replies.yaml). */
+  canned: CannedReply[];
 }
 
-/** A content error names the file, the entry and the field, so a maintainer can fix it without reading code. */
+/** The content format this assistant reads; every file says which one it is written in. */
+export const CONTENT_VERSION = 1;
+
+/**
+ * A content error names the file, the entry and the field, and says what to do, so a maintainer can fix it
+ * without reading code. Raised by `loadContent`, before anything else starts.
+ */
 export class ContentError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Content is invalid:\n  - ${problems.join('\n  - ')}`);
+    super(`The content is invalid; nothing was started. Fix these in the files named (${problems.length}):\n  - ${problems.join('\n  - ')}`);
     this.name = 'ContentError';
   }
 }
@@ -46,6 +58,16 @@ function parseFile<T>(file: string, schema: z.ZodType<T>, problems: string[], la
     problems.push(`${rel}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
     return undefined;
   }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push(`${rel}: (top level): expected a YAML mapping; start the file with "version: ${CONTENT_VERSION}"`);
+    return undefined;
+  }
+  const { version, ...rest } = raw as Record<string, unknown>;
+  if (version !== CONTENT_VERSION) {
+    problems.push(`${rel}: field version: ${version === undefined ? 'missing' : `is ${JSON.stringify(version)}`}; this assistant reads version ${CONTENT_VERSION}: put "version: ${CONTENT_VERSION}" at the top of the file`);
+    return undefined;
+  }
+  raw = rest;
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   for (const issue of result.error.issues.slice(0, 20)) {
@@ -80,6 +102,8 @@ export function loadContent(knowledgeDir: string, intentsDir: string): Content {
   const departments = parseFile(k('departments.yaml'), Departments, problems)?.departments ?? [];
   const categories = parseFile(k('complaint-categories.yaml'), ComplaintCategories, problems)?.categories ?? [];
   const replies = parseFile(k('replies.yaml'), Replies, problems);
+  const notifications = parseFile(k('notifications.yaml'), NotificationTexts, problems);
+  const canned = parseFile(k('canned-replies.yaml'), CannedReplies, problems)?.replies ?? [];
 
   const services: ServiceT[] = [];
   for (const file of yamlFiles(k('services'), problems)) {
@@ -110,7 +134,7 @@ export function loadContent(knowledgeDir: string, intentsDir: string): Content {
 
   crossCheck({ municipality, departments, services, categories, intents }, problems);
   if (problems.length) throw new ContentError(problems);
-  return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, commands: commands!, replies: replies! };
+  return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, commands: commands!, replies: replies!, notifications: notifications!, canned };
 }
 
 function crossCheck(c: { municipality?: MunicipalityT; departments: Department[]; services: ServiceT[];

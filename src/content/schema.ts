@@ -157,3 +157,12 @@ export const Commands = z.object({
   menu: z.array(z.string().min(1)).min(1),
 }).strict();
 export type Commands = z.infer<typeof Commands>;
+
+/** A ready answer staff paste into a conversation, in both languages; admins edit them in the console. */
+export const CannedReply = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,60}$/, 'use a-z, 0-9 and - (at most 60)'),
+  title: Text,
+  text: Text,
+}).strict();
+export type CannedReply = z.infer<typeof CannedReply>;
+export const CannedReplies = z.object({ replies: z.array(CannedReply).min(1) }).strict();

@@ -9,6 +9,8 @@ import type { ChatState } from './state.js';
 import type { InboundMessage, Reply } from './types.js';
 
 export const MAX_TEXT = 2000;
+/** What staff are told about why a chat came to them; any other handoff intent counts as asked for. */
+const HANDOFF_REASONS: Record<string, 'requested' | 'legal-question' | 'form-help'> = { 'human-agent': 'requested', 'legal-question': 'legal-question', 'form-help': 'form-help' };
 const FLOOD_WINDOW_MS = 10_000;
 const FLOOD_LIMIT = 20;
 const MIN_CONFIDENCE = 0.18;
@@ -83,13 +85,15 @@ export interface Result {
 /** Decides the replies to one citizen message. Pure conversation logic; storage and channels are elsewhere. */
 export class Responder {
   private readonly commands: { cancel: Set<string>; menu: Set<string> };
+  private readonly handoffIntents: Set<string>;
 
   constructor(
-    private readonly content: Pick<Content, 'services' | 'municipality' | 'commands'>,
+    private readonly content: Pick<Content, 'services' | 'municipality' | 'commands' | 'intents'>,
     private readonly understander: Understander,
     private readonly phrases: Phrasebook,
     private readonly features: () => Flows = () => ({}),
   ) {
+    this.handoffIntents = new Set(content.intents.filter((i) => i.handoff).map((i) => i.id));
     this.commands = { cancel: new Set(content.commands.cancel.map(normalize)), menu: new Set(content.commands.menu.map(normalize)) };
   }
 
@@ -266,6 +270,12 @@ export class Responder {
     const p = this.phrases;
     const understood = u.confidence >= MIN_CONFIDENCE && u.intent !== 'out-of-scope';
     if (understood) state.misses = 0;
+    // Which intents go to staff is the content's to say (`handoff: true` in intents/<id>.yaml).
+    if (understood && this.handoffIntents.has(u.intent)) {
+      const reason = HANDOFF_REASONS[u.intent] ?? 'requested';
+      if (flows.handoff) return await flows.handoff(turn, reason);
+      return [p.reply(lang, 'office.call', { phone: this.content.municipality.phone })];
+    }
     switch (understood ? u.intent : 'fallback') {
       case 'greeting':
         return [p.reply(lang, 'greeting', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))];
@@ -296,11 +306,9 @@ export class Responder {
         return await this.flow(turn, 'status');
       case 'human-agent':
       case 'legal-question':
-      case 'form-help': {
-        const reason = u.intent === 'human-agent' ? 'requested' : (u.intent as 'legal-question' | 'form-help');
-        if (flows.handoff) return await flows.handoff(turn, reason);
-        return [p.reply(lang, 'office.call', { phone: this.content.municipality.phone })];
-      }
+      case 'form-help':
+        // Listed without `handoff: true`: the municipality wants these answered with its phone number.
+        return [p.reply(lang, 'office.call', { phone: this.content.municipality.phone }, p.menuChoices(lang))];
       default:
         return this.fallback(turn, u);
     }

@@ -1,17 +1,5 @@
-import fs from 'node:fs';
 import { Schema, type Connection, type Model } from 'mongoose';
-import YAML from 'yaml';
-import { z } from 'zod';
-import { Text } from '../content/schema.js';
-
-/** A ready answer staff paste into a conversation, in both languages; admins edit them in the console. */
-export const CannedReply = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,60}$/),
-  title: Text,
-  text: Text,
-}).strict();
-export type CannedReply = z.infer<typeof CannedReply>;
-export const CannedReplies = z.object({ replies: z.array(CannedReply).min(1) }).strict();
+import type { CannedReply } from '../content/schema.js';
 
 const schema = new Schema<CannedReply & { updatedAt: Date; updatedBy: string }>({
   id: { type: String, required: true, unique: true },
@@ -20,12 +8,6 @@ const schema = new Schema<CannedReply & { updatedAt: Date; updatedBy: string }>(
   updatedAt: Date,
   updatedBy: String,
 }, { versionKey: false, collection: 'canned_replies' });
-
-export function loadCannedReplies(file: string): CannedReply[] {
-  const parsed = CannedReplies.safeParse(YAML.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.slice(0, 5).map((i) => `field ${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data.replies;
-}
 
 export class MongoCannedReplies {
   private readonly model: Model<CannedReply & { updatedAt: Date; updatedBy: string }>;

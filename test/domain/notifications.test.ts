@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../src/db/connection.js';
 import { MongoOutboxStore } from '../../src/db/notifications.js';
 import { NotificationDispatcher, startDispatcher } from '../../src/domain/notifications.js';
-import { loadNotificationTexts } from '../../src/domain/notification-texts.js';
+import { shippedContent } from '../helpers/assistant.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from '../../src/shared/statuses.js';
 import { openDatabase, RecordingSender, townCentre, wire } from './setup.js';
 
@@ -197,7 +196,7 @@ describe('live messages from staff (the handoff\'s CitizenOutbox)', () => {
 
 describe('the texts citizens read', () => {
   it('knowledge/notifications.yaml names every complaint and application status in Arabic and English', () => {
-    const t = loadNotificationTexts(path.resolve('knowledge'));
+    const t = shippedContent().content.notifications;
     for (const s of COMPLAINT_STATUSES) expect(t.statuses.complaint[s].ar && t.statuses.complaint[s].en).toBeTruthy();
     for (const s of APPLICATION_STATUSES) expect(t.nextSteps.application[s].ar && t.nextSteps.application[s].en).toBeTruthy();
   });

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Connection } from 'mongoose';
 import type { ChannelName, ChannelSender, Reply } from '../../src/conversation/types.js';
 import { MongoApplicationStore } from '../../src/db/applications.js';
@@ -8,7 +7,7 @@ import { MongoOutboxStore } from '../../src/db/notifications.js';
 import { MongoSuggestionStore } from '../../src/db/suggestions.js';
 import { ApplicationService, type ApplicationRules } from '../../src/domain/applications.js';
 import { ComplaintService, type ComplaintRules } from '../../src/domain/complaints.js';
-import { loadNotificationTexts } from '../../src/domain/notification-texts.js';
+import { shippedContent } from '../helpers/assistant.js';
 import { StatusLookup, type ThrottleLimits } from '../../src/domain/status-lookup.js';
 import { SuggestionService } from '../../src/domain/suggestions.js';
 import { testDatabase } from '../helpers/db.js';
@@ -44,7 +43,7 @@ export const applicationRules: ApplicationRules = {
   services: [{ id: 'building-permit', duration: { days: 30 } }, { id: 'residence-certificate', duration: { days: 2 } }],
   municipality,
 };
-export const texts = loadNotificationTexts(path.resolve('knowledge'));
+export const texts = shippedContent().content.notifications;
 
 /** A pin in the middle of town. */
 export const townCentre = { lat: 32.8712, lon: 13.1806 };
