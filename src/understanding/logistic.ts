@@ -19,6 +19,11 @@ export interface TrainingOptions {
   l2?: number;
   /** Seed for the shuffling order. */
   seed?: number;
+  /**
+   * How much the classes are evened out (0 none … 1 fully): a class with many examples (complaints, which also learn
+   * from every category phrase) would otherwise win every doubtful sentence by its numbers alone.
+   */
+  balance?: number;
 }
 
 export interface Probability { id: string; p: number }
@@ -30,7 +35,7 @@ export class SoftmaxRegression {
   readonly labels: string[];
 
   constructor(data: Array<{ label: string; features: Features }>, options: TrainingOptions = {}) {
-    const { epochs = 12, rate = 0.5, l2 = 1e-5, seed = 7 } = options;
+    const { epochs = 12, rate = 0.5, l2 = 1e-5, seed = 7, balance = 0 } = options;
     this.labels = [...new Set(data.map((d) => d.label))].sort();
     const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
     for (const d of data) for (const f of d.features.keys()) if (!this.column.has(f)) this.column.set(f, this.column.size);
@@ -39,8 +44,11 @@ export class SoftmaxRegression {
     this.bias = new Float64Array(k);
     const g2 = new Float64Array(this.column.size * k);
     const b2 = new Float64Array(k);
+    const perClass = new Map<string, number>();
+    for (const d of data) perClass.set(d.label, (perClass.get(d.label) ?? 0) + 1);
     const rows = data.map((d) => ({
       y: labelIndex.get(d.label)!,
+      weight: (data.length / k / perClass.get(d.label)!) ** balance,
       idx: Int32Array.from([...d.features.keys()].map((f) => this.column.get(f)!)),
       val: Float64Array.from(d.features.values()),
     }));
@@ -57,7 +65,7 @@ export class SoftmaxRegression {
         this.scores(row.idx, row.val, p);
         softmax(p);
         for (let c = 0; c < k; c++) {
-          const g = p[c] - (c === row.y ? 1 : 0);
+          const g = (p[c] - (c === row.y ? 1 : 0)) * row.weight;
           b2[c] += g * g;
           this.bias[c] -= (rate * g) / Math.sqrt(b2[c] + 1e-8);
           for (let t = 0; t < row.idx.length; t++) {

@@ -3,7 +3,8 @@ import type { Aspect } from '../content/schema.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { findTrackingCode } from '../domain/tracking-code.js';
 import { ExampleClassifier, type Scored } from './classifier.js';
-import { MARK, skeleton, stemWord, stems } from './features.js';
+import { SoftmaxRegression, unitLength } from './logistic.js';
+import { featurize, MARK, skeleton, stemWord, stems } from './features.js';
 import { ServiceFinder, type ServiceMatch } from './services.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -26,7 +27,11 @@ export interface Understanding {
 export interface Context { service?: string | null }
 
 // Intents a service named outright turns into a question about that service ("مرحبا، رخصة بناء؟").
-const SERVICE_WINS = new Set(['service-info', 'list-services', 'menu', 'greeting', 'out-of-scope', 'office-info', 'thanks', 'goodbye', 'suggestion', 'cancel']);
+const SERVICE_WINS = new Set(['service-info', 'list-services', 'menu', 'greeting', 'office-info', 'thanks', 'goodbye', 'suggestion']);
+// Intents that stay what they are when a service is named: a question about the law, a request for
+// a person, a cancellation or something the municipality does not do is not a question about the service it names
+// ("is it legal for my landlord to…", "cancel my building permit request", "driving licence").
+const INTENT_FIRST = new Set(['legal-question', 'human-agent', 'cancel', 'out-of-scope']);
 // A greeting, thanks or farewell in front of a real request ("صباح الخير، لو بدي ... شو بيطلبوا") gives way to it.
 const SOCIAL = new Set(['greeting', 'thanks', 'goodbye']);
 const CONTROL = new Set(['cancel', 'menu', 'out-of-scope']);
@@ -88,7 +93,7 @@ type ContentForUnderstanding = Pick<Content, 'intents' | 'services' | 'categorie
 
 /** The one understanding step used by the bot, `npm run classify` and the evaluation. */
 export class Understander {
-  private readonly intents: ExampleClassifier;
+  private readonly model: SoftmaxRegression;
   private readonly categories: ExampleClassifier;
   private readonly finder: ServiceFinder;
   private readonly functionWords: Set<string>;
@@ -146,12 +151,18 @@ export class Understander {
       return m && m.score >= DELEX_THRESHOLD ? d.words.filter((_, i) => !m.all.includes(i)) : d.words;
     })), (w) => seen.has(w));
     // Examples that are nothing but a service name say nothing about the intent.
-    this.intents = new ExampleClassifier(data.map((d) => {
+    const delexicalised = data.map((d) => {
       const origin = d.words.map((_, i) => i);
       return { label: d.label, words: withoutService(d.words, origin, this.finder.rank(d.words)[0]) };
-    }).filter((d) => d.words.some((w) => w !== SERVICE_TOKEN)));
+    }).filter((d) => d.words.some((w) => w !== SERVICE_TOKEN));
+    this.model = new SoftmaxRegression(delexicalised.map((d) => ({ label: d.label, features: modelFeatures(d.words) })), MODEL_TRAINING);
     this.vocabulary = new Vocabulary([...data.flatMap((d) => d.words), ...this.finder.words(),
       ...this.aspects.flatMap((a) => a.phrase.trim().split(' '))]);
+  }
+
+  /** Intents by the model's probability, most likely first. */
+  private rankIntents(words: string[]): Scored[] {
+    return this.model.predict(modelFeatures(words), TEMPERATURE).map((p) => ({ id: p.id, score: p.p }));
   }
 
   /** The words that say what a sentence is about. */
@@ -173,7 +184,8 @@ export class Understander {
       }
     });
     const services = this.finder.rank(words, trust);
-    const intents = this.intents.rank(withoutService(words, origin, services[0]));
+    const delex = withoutService(words, origin, services[0]);
+    const intents = this.rankIntents(delex);
     const joined = ` ${words.join(' ')} `;
     let aspect: Aspect | null = null;
     let wantsMore = false;
@@ -215,24 +227,25 @@ export class Understander {
     const serviceInfoScore = intents.find((i) => i.id === 'service-info')?.score ?? 0;
     const lead = (intents[0]?.score ?? 0) - serviceInfoScore;
     const strong = !!top && top.score >= STRONG_SERVICE && top.sure;
-    const margin = KEEPS_SERVICE.has(intent) ? LEAD_ABOUT_SERVICE * (strong ? 2 : 1) : strong ? LEAD_AGAINST_OUTRIGHT : LEAD_AGAINST_WEAK;
+    const margin = KEEPS_SERVICE.has(intent) ? LEAD_ABOUT_SERVICE * (strong ? 2 : 1) : strong && !INTENT_FIRST.has(intent) ? LEAD_AGAINST_OUTRIGHT : LEAD_AGAINST_WEAK;
     const asking = aspect !== null && ASKING.has(aspect);
     // A message that is nothing but a service's name ("ترقين", "كرت ضي", "mayor") asks about it.
     const naming = new Set(services.filter((s) => s.id === service || serviceChoices.includes(s.id))
       .flatMap((s) => s.all.map((j) => raw[origin[j]])));
-    const bare = outright && raw.every((w) => naming.has(w) || this.finder.isFiller(w));
+    const bare = (outright || serviceChoices.length > 1) && raw.every((w) => naming.has(w) || this.finder.isFiller(w));
     if (named && intent !== 'service-info' && ((SERVICE_WINS.has(intent) && outright) || bare || lead <= margin
       || (asking && (intent === 'complaint-file' || intent === 'status-check')))) intent = 'service-info';
     // A tracking code in the message means the citizen is following something up.
     const tracked = hasTrackingCode(text);
-    if (tracked) intent = 'status-check';
+    // ("please cancel complaint C-…" stays a cancel.)
+    if (tracked && intent !== 'cancel') intent = 'status-check';
     // Following up, booking or filling in a form keep a service only when it is named outright ("help with the
     // building permit form"); the other intents are not about one service.
     if (intent !== 'service-info' && (!KEEPS_SERVICE.has(intent) || !top || top.score < STRONG_SERVICE)) { service = null; serviceChoices.length = 0; }
 
     let serviceFromContext = false;
     // ("وكم الرسوم؟" after a service question; but "خلص ما بدي زيادة" stays a cancel.)
-    if (!named && context.service && (intent === 'service-info' || ((aspect || wantsMore) && SERVICE_WINS.has(intent) && intent !== 'cancel'))) {
+    if (!named && context.service && (intent === 'service-info' || ((aspect || wantsMore) && SERVICE_WINS.has(intent)))) {
       intent = 'service-info';
       service = context.service;
       serviceFromContext = true;
@@ -244,16 +257,27 @@ export class Understander {
       if (cats[0] && cats[0].score >= CATEGORY_THRESHOLD) category = cats[0].id;
       service = null;
     }
-    const s1 = intents[0]?.score ?? 0;
-    const s2 = intents[1]?.score ?? 0;
-    const confidence = tracked ? 0.95 : named && intent === 'service-info' ? Math.max(top.score, s1)
-      : s1 <= 0 ? 0 : Math.min(1, s1 * (0.5 + (s1 - s2) / s1));
+    const p = (id: string) => intents.find((i) => i.id === id)?.score ?? 0;
+    // The model's probability of the reading chosen; a service named outright vouches for a service question the
+    // model alone doubted.
+    const confidence = tracked ? 0.95 : intent === 'service-info' && named && intents[0]?.id !== 'service-info'
+      ? Math.max(p(intent), (top?.score ?? 0) * (1 - (intents[0]?.score ?? 0)) + p(intent)) : p(intent);
     return {
       text, lang: detectLanguage(text), intent, confidence: round(confidence), service, serviceChoices, serviceFromContext,
       category, aspect, wantsMore, intents: intents.slice(0, 5).map(roundScore), services: services.slice(0, 5).map(roundScore),
     };
   }
 
+}
+
+const MODEL_TRAINING = { epochs: 15, rate: 0.5, l2: 1e-5, balance: 0.5 };
+
+// Scales the model's scores down to probabilities that hold on other people's wording (measured on the dev set).
+const TEMPERATURE = 1;
+
+/** What the intent model sees: the features of the nearest-neighbour classifier, scaled to unit length. */
+function modelFeatures(words: string[]) {
+  return unitLength(featurize(words));
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
