@@ -22,6 +22,11 @@ export interface Understanding {
   wantsMore: boolean;
   intents: Scored[];
   services: Scored[];
+  /**
+   * Set when the message reads almost as well as a handoff (a legal question, form help, a person) as it does as a
+   * service question, or the other way round: the citizen is offered both rather than sent down one.
+   */
+  alternative: { intent: string; service: string | null } | null;
 }
 
 export interface Context { service?: string | null }
@@ -53,6 +58,9 @@ const LEAD_ABOUT_SERVICE = 0.06;
 const LEAD_AGAINST_OUTRIGHT = 0.4;
 const LEAD_AGAINST_WEAK = 0.06;
 const CATEGORY_THRESHOLD = 0.12;
+const HANDOFF = new Set(['legal-question', 'form-help', 'human-agent']);
+// The probability from which the other reading of a handoff-or-guidance message is offered too.
+const OFFER_BOTH = 0.2;
 // A word found in examples of this many intents is a function word for the complaint categories.
 const FUNCTION_WORD_INTENTS = 5;
 // A guessed spelling counts for less than what the citizen wrote.
@@ -262,9 +270,13 @@ export class Understander {
     // model alone doubted.
     const confidence = tracked ? 0.95 : intent === 'service-info' && named && intents[0]?.id !== 'service-info'
       ? Math.max(p(intent), (top?.score ?? 0) * (1 - (intents[0]?.score ?? 0)) + p(intent)) : p(intent);
+    let alternative: Understanding['alternative'] = null;
+    const handoff = intents.find((i) => HANDOFF.has(i.id));
+    if (!tracked && intent === 'service-info' && service && handoff && handoff.score >= OFFER_BOTH) alternative = { intent: handoff.id, service: null };
+    else if (!tracked && HANDOFF.has(intent) && top && top.score >= SERVICE_THRESHOLD && p('service-info') >= OFFER_BOTH) alternative = { intent: 'service-info', service: top.id };
     return {
       text, lang: detectLanguage(text), intent, confidence: round(confidence), service, serviceChoices, serviceFromContext,
-      category, aspect, wantsMore, intents: intents.slice(0, 5).map(roundScore), services: services.slice(0, 5).map(roundScore),
+      category, aspect, wantsMore, intents: intents.slice(0, 5).map(roundScore), services: services.slice(0, 5).map(roundScore), alternative,
     };
   }
 
