@@ -54,7 +54,7 @@ export class ServiceFinder {
     this.common = common;
     this.elsewhere = elsewhere;
     for (const s of services) {
-      const names = [s.name.ar, s.name.en, ...s.aliases.ar, ...s.aliases.en, ...s.aliases.arabizi];
+      const names = [s.name.ar, s.name.en, ...s.aliases.ar, ...s.aliases.en, ...s.aliases.arabizi, ...s.aliases.fr];
       for (const name of new Set(names)) {
         const words = [...new Set(stems(name))];
         if (words.length) this.aliases.push({ service: s.id, words });

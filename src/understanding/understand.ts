@@ -163,7 +163,11 @@ export class Understander {
       const origin = d.words.map((_, i) => i);
       return { label: d.label, words: withoutService(d.words, origin, this.finder.rank(d.words)[0]) };
     }).filter((d) => d.words.some((w) => w !== SERVICE_TOKEN));
-    this.model = new SoftmaxRegression(delexicalised.map((d) => ({ label: d.label, features: modelFeatures(d.words) })), MODEL_TRAINING);
+    // What the municipality does not do is told by the words around the name ("رخصة قيادة", "register my car"), not
+    // by a service name being there: the placeholder would teach the model that naming a service is out of scope.
+    this.model = new SoftmaxRegression(delexicalised.map((d) => ({
+      label: d.label, features: modelFeatures(d.label === 'out-of-scope' ? d.words.filter((w) => w !== SERVICE_TOKEN) : d.words),
+    })), MODEL_TRAINING);
     this.vocabulary = new Vocabulary([...data.flatMap((d) => d.words), ...this.finder.words(),
       ...this.aspects.flatMap((a) => a.phrase.trim().split(' '))]);
   }
@@ -209,6 +213,7 @@ export class Understander {
       else if (a) aspect ??= a;
     }
 
+    const p = (id: string) => intents.find((i) => i.id === id)?.score ?? 0;
     let intent = intents[0]?.score > 0 ? intents[0].id : 'out-of-scope';
     // A greeting, thanks or farewell in front of a real question belongs to the question.
     if (SOCIAL.has(intent) && raw.length >= SOCIAL_LENGTH) {
@@ -246,7 +251,7 @@ export class Understander {
     // A tracking code in the message means the citizen is following something up.
     const tracked = hasTrackingCode(text);
     // ("please cancel complaint C-…" stays a cancel.)
-    if (tracked && intent !== 'cancel') intent = 'status-check';
+    if (tracked && !(intent === 'cancel' && p('cancel') >= 0.5)) intent = 'status-check';
     // Following up, booking or filling in a form keep a service only when it is named outright ("help with the
     // building permit form"); the other intents are not about one service.
     if (intent !== 'service-info' && (!KEEPS_SERVICE.has(intent) || !top || top.score < STRONG_SERVICE)) { service = null; serviceChoices.length = 0; }
@@ -265,7 +270,6 @@ export class Understander {
       if (cats[0] && cats[0].score >= CATEGORY_THRESHOLD) category = cats[0].id;
       service = null;
     }
-    const p = (id: string) => intents.find((i) => i.id === id)?.score ?? 0;
     // The model's probability of the reading chosen; a service named outright vouches for a service question the
     // model alone doubted.
     const confidence = tracked ? 0.95 : intent === 'service-info' && named && intents[0]?.id !== 'service-info'
