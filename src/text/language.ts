@@ -28,3 +28,23 @@ export function isArabizi(text: string): boolean {
   }
   return hits > 0 && hits / words.length >= 0.2;
 }
+
+// Frequent French words that are not also English or Arabizi ones.
+const FRENCH_WORDS = new Set([
+  'bonjour', 'bonsoir', 'salut', 'merci', 'je', 'j', 'voudrais', 'veux', 'vous', 'nous', 'est', 'suis', 'les', 'des', 'du',
+  'une', 'pour', 'avec', 'dans', 'sur', 'mon', 'mes', 'votre', 'quel', 'quelle', 'quels', 'comment', 'combien', 'pourquoi',
+  'ou', 'qu', 'que', 'svp', 'stp', 'mairie', 'demande', 'papiers', 'permis', 'extrait', 'certificat',
+  'attestation', 'rendez', 'plainte', 'aujourd', 'demain', 'oui', 'non', 'pas', 'au', 'aux', 'revoir', 'bjr', 'mrc', 'rdv', 'il', 'elle',
+]);
+
+/**
+ * Whether Latin text reads as French (two French words, or a French accent). The assistant answers French writers
+ * in the language its French speakers read today (English for Latin script), so this only helps understanding and
+ * reporting; it does not choose the reply language.
+ */
+export function isFrench(text: string): boolean {
+  if (/[\u0600-\u06FF]/.test(text) && (text.match(/[\u0600-\u06FF]/g) ?? []).length > (text.match(/[A-Za-z]/g) ?? []).length) return false;
+  if (/[éèêàâçùûôîœ]/i.test(text)) return true;
+  const words = text.toLowerCase().split(/[^a-z]+/).filter(Boolean);
+  return words.filter((w) => FRENCH_WORDS.has(w)).length >= 2;
+}

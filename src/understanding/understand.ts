@@ -60,7 +60,7 @@ const LEAD_AGAINST_WEAK = 0.06;
 const CATEGORY_THRESHOLD = 0.12;
 const HANDOFF = new Set(['legal-question', 'form-help', 'human-agent']);
 // The probability from which the other reading of a handoff-or-guidance message is offered too.
-const OFFER_BOTH = 0.2;
+const OFFER_BOTH = 0.12;
 // A word found in examples of this many intents is a function word for the complaint categories.
 const FUNCTION_WORD_INTENTS = 5;
 // A guessed spelling counts for less than what the citizen wrote.
@@ -131,7 +131,8 @@ export class Understander {
     // ("اوراق", "fees"), must not name a service. A word used in messages of many kinds ("في", "the", "بدي") is a
     // function word, whatever its frequency. Service names inside those messages ("وين وصل طلب رخصة البناء") are
     // left out of the count, found with a first, rougher finder.
-    const other = [...data.filter((d) => d.label !== 'service-info' && d.label !== 'complaint-file'),
+    // (Out-of-scope requests are left out too: they are full of words like the services' own, "رخصة قيادة".)
+    const other = [...data.filter((d) => d.label !== 'service-info' && d.label !== 'complaint-file' && d.label !== 'out-of-scope'),
       ...content.intents.filter((i) => i.id === 'complaint-file').flatMap((i) => Object.values(i.examples).flat().map((ex) => ({ label: i.id, words: stems(ex) }))),
       ...content.categories.flatMap((c) => c.examples.map((ex) => ({ label: `category:${c.id}`, words: stems(ex) })))];
     // (Only one-word asking phrases: "قسم" of "اي قسم" is also the "قسمة" of a plot.)
