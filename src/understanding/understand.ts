@@ -175,7 +175,7 @@ export class Understander {
 
   /** Intents by the model's probability, most likely first. */
   private rankIntents(words: string[]): Scored[] {
-    return this.model.predict(modelFeatures(words), TEMPERATURE).map((p) => ({ id: p.id, score: p.p }));
+    return this.model.predict(modelFeatures(words)).map((p) => ({ id: p.id, score: p.p }));
   }
 
   /** The words that say what a sentence is about. */
@@ -273,8 +273,13 @@ export class Understander {
     }
     // The model's probability of the reading chosen; a service named outright vouches for a service question the
     // model alone doubted.
-    const confidence = tracked ? 0.95 : intent === 'service-info' && named && intents[0]?.id !== 'service-info'
-      ? Math.max(p(intent), (top?.score ?? 0) * (1 - (intents[0]?.score ?? 0)) + p(intent)) : p(intent);
+    // The model's probability of the reading chosen, softened (see CALIBRATION); a service named outright vouches for
+    // a service question the model alone doubted; a service question is only as sure as the service found for it.
+    const calibrated = soften(intents, CALIBRATION);
+    const q = (id: string) => calibrated.get(id) ?? 0;
+    const serviceSure = serviceFromContext ? CONTEXT_TRUST : service ? Math.min(1, top?.score ?? 0) : NO_SERVICE_TRUST;
+    const confidence = tracked ? 0.95 : intent !== 'service-info' ? q(intent)
+      : serviceSure * (named && intents[0]?.id !== 'service-info' ? Math.max(q(intent), (top?.score ?? 0) * (1 - q(intents[0].id)) + q(intent)) : q(intent));
     let alternative: Understanding['alternative'] = null;
     const handoff = intents.find((i) => HANDOFF.has(i.id));
     if (!tracked && intent === 'service-info' && service && handoff && handoff.score >= OFFER_BOTH) alternative = { intent: handoff.id, service: null };
@@ -289,8 +294,21 @@ export class Understander {
 
 const MODEL_TRAINING = { epochs: 15, rate: 0.5, l2: 1e-5, balance: 0.5 };
 
-// Scales the model's scores down to probabilities that hold on other people's wording (measured on the dev set).
-const TEMPERATURE = 1;
+// The temperature that turns the model's probabilities into a confidence that holds on wording it was not trained
+// on: a model fitted to its examples is too sure of itself. Measured by `npx tsx scripts/calibrate-understanding.ts`
+// (five-fold cross-validation over the intent examples): at 1.3, answers at 0.8 or more are about 98% right out of
+// sample, against 96% at 1.
+const CALIBRATION = 1.3;
+// How sure a service answer is when the service comes from the conversation, or when none was found (a list).
+const CONTEXT_TRUST = 0.9;
+const NO_SERVICE_TRUST = 0.5;
+
+/** Probabilities raised to 1/T and renormalised: the softmax of the same scores divided by T. */
+function soften(ranked: Scored[], t: number): Map<string, number> {
+  const raised = ranked.map((r) => [r.id, r.score ** (1 / t)] as const);
+  const sum = raised.reduce((a, [, x]) => a + x, 0) || 1;
+  return new Map(raised.map(([id, x]) => [id, x / sum]));
+}
 
 /** What the intent model sees: the features of the nearest-neighbour classifier, scaled to unit length. */
 function modelFeatures(words: string[]) {
