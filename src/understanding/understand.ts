@@ -160,15 +160,15 @@ export class Understander {
       return m && m.score >= DELEX_THRESHOLD ? d.words.filter((_, i) => !m.all.includes(i)) : d.words;
     })), (w) => seen.has(w));
     // Examples that are nothing but a service name say nothing about the intent.
+    // What the municipality does not do is told by the words around a service's words ("رخصة قيادة", "register my
+    // car"), not by those words: learning them as out of scope would turn "نبي رخصة لمحل" away.
     const delexicalised = data.map((d) => {
       const origin = d.words.map((_, i) => i);
-      return { label: d.label, words: withoutService(d.words, origin, this.finder.rank(d.words)[0]) };
+      const match = this.finder.rank(d.words)[0];
+      if (d.label === 'out-of-scope') return { label: d.label, words: d.words.filter((_, i) => !match?.at.includes(i)) };
+      return { label: d.label, words: withoutService(d.words, origin, match) };
     }).filter((d) => d.words.some((w) => w !== SERVICE_TOKEN));
-    // What the municipality does not do is told by the words around the name ("رخصة قيادة", "register my car"), not
-    // by a service name being there: the placeholder would teach the model that naming a service is out of scope.
-    this.model = new SoftmaxRegression(delexicalised.map((d) => ({
-      label: d.label, features: modelFeatures(d.label === 'out-of-scope' ? d.words.filter((w) => w !== SERVICE_TOKEN) : d.words),
-    })), MODEL_TRAINING);
+    this.model = new SoftmaxRegression(delexicalised.map((d) => ({ label: d.label, features: modelFeatures(d.words) })), MODEL_TRAINING);
     this.vocabulary = new Vocabulary([...data.flatMap((d) => d.words), ...this.finder.words(),
       ...this.aspects.flatMap((a) => a.phrase.trim().split(' '))]);
   }
