@@ -215,7 +215,9 @@ export class Understander {
     }
 
     const p = (id: string) => intents.find((i) => i.id === id)?.score ?? 0;
-    let intent = intents[0]?.score > 0 ? intents[0].id : 'out-of-scope';
+    // Nothing left to read (only symbols, or nothing at all): the model would only give its priors.
+    const empty = raw.length === 0;
+    let intent = !empty && intents[0] ? intents[0].id : 'out-of-scope';
     // A greeting, thanks or farewell in front of a real question belongs to the question.
     if (SOCIAL.has(intent) && raw.length >= SOCIAL_LENGTH) {
       const next = intents.find((i) => !SOCIAL.has(i.id) && !CONTROL.has(i.id));
@@ -271,14 +273,12 @@ export class Understander {
       if (cats[0] && cats[0].score >= CATEGORY_THRESHOLD) category = cats[0].id;
       service = null;
     }
-    // The model's probability of the reading chosen; a service named outright vouches for a service question the
-    // model alone doubted.
     // The model's probability of the reading chosen, softened (see CALIBRATION); a service named outright vouches for
     // a service question the model alone doubted; a service question is only as sure as the service found for it.
     const calibrated = soften(intents, CALIBRATION);
     const q = (id: string) => calibrated.get(id) ?? 0;
     const serviceSure = serviceFromContext ? CONTEXT_TRUST : service ? Math.min(1, top?.score ?? 0) : NO_SERVICE_TRUST;
-    const confidence = tracked ? 0.95 : intent !== 'service-info' ? q(intent)
+    const confidence = empty ? 0 : tracked ? 0.95 : intent !== 'service-info' ? q(intent)
       : serviceSure * (named && intents[0]?.id !== 'service-info' ? Math.max(q(intent), (top?.score ?? 0) * (1 - q(intents[0].id)) + q(intent)) : q(intent));
     let alternative: Understanding['alternative'] = null;
     const handoff = intents.find((i) => HANDOFF.has(i.id));
@@ -292,6 +292,8 @@ export class Understander {
 
 }
 
+// Settled on dev.jsonl, labelled.jsonl and the cross-validation of scripts/calibrate-understanding.ts; more epochs or
+// another penalty change one or two answers either way.
 const MODEL_TRAINING = { epochs: 15, rate: 0.5, l2: 1e-5, balance: 0.5 };
 
 // The temperature that turns the model's probabilities into a confidence that holds on wording it was not trained
@@ -310,7 +312,7 @@ function soften(ranked: Scored[], t: number): Map<string, number> {
   return new Map(raised.map(([id, x]) => [id, x / sum]));
 }
 
-/** What the intent model sees: the features of the nearest-neighbour classifier, scaled to unit length. */
+/** What the intent model sees: words, word pairs, character trigrams and Arabizi skeletons, scaled to unit length. */
 function modelFeatures(words: string[]) {
   return unitLength(featurize(words));
 }

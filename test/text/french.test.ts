@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foldAccents, frenchSpellings, normalize } from '../../src/text/normalize.js';
-import { isFrench } from '../../src/text/language.js';
+import { detectLanguage, isFrench } from '../../src/text/language.js';
 import { stems } from '../../src/understanding/features.js';
 
 describe('French as citizens type it', () => {
@@ -22,5 +22,14 @@ describe('French as citizens type it', () => {
     expect(isFrench('what documents do I need for a building permit')).toBe(false);
     expect(isFrench('bdi ikhraj 2ayd shu lezem jib')).toBe(false);
     expect(isFrench('بدي رخصة بناء')).toBe(false);
+  });
+});
+
+describe('the reply language of French writers', () => {
+  it('is English for French, Arabic when the French only decorates Arabizi or Arabic', () => {
+    expect(detectLanguage('bonjour, ma demande de permis de construire est prête ?')).toBe('en');
+    expect(detectLanguage('merci beaucoup')).toBe('en');
+    expect(detectLanguage('bonjour, bdi a3ref shu lezem la ikhraj 2ayd')).toBe('ar');
+    expect(detectLanguage('bonjour, بدي اخراج قيد')).toBe('ar');
   });
 });
