@@ -40,6 +40,7 @@ export function generatedCatalog(shipped: Service[], size: number): Service[] {
           ar: s.aliases.ar.slice(0, 6).map((a) => `${a} ${ar}`),
           en: s.aliases.en.slice(0, 4).flatMap((a) => [`${a} ${en}`, `${en} ${a}`]),
           arabizi: s.aliases.arabizi.slice(0, 4).map((a) => `${a} ${arabizi}`),
+          fr: s.aliases.fr.slice(0, 4).map((a) => `${a} ${en}`),
         },
       });
     }

@@ -62,6 +62,8 @@ const Aliases = z.object({
   ar: z.array(z.string().min(2)).default([]),
   en: z.array(z.string().min(2)).default([]),
   arabizi: z.array(z.string().min(2)).default([]),
+  // French administrative and colloquial names (Lebanese and Maghrebi citizens name services in French).
+  fr: z.array(z.string().min(2)).default([]),
 }).strict();
 
 export const Fee = z.object({
@@ -114,6 +116,8 @@ export const Intent = z.object({
     palestinian: Examples.default([]),
     en: Examples.default([]),
     arabizi: Examples.default([]),
+    // French, and French mixed with Arabic, Arabizi or English.
+    fr: Examples.default([]),
   }).strict(),
 }).strict();
 export type Intent = z.infer<typeof Intent>;

@@ -270,6 +270,8 @@ export class Responder {
     const p = this.phrases;
     const understood = u.confidence >= MIN_CONFIDENCE && u.intent !== 'out-of-scope';
     if (understood) state.misses = 0;
+    const both = understood ? this.offerBoth(turn, u) : undefined;
+    if (both) return both;
     // Which intents go to staff is the content's to say (`handoff: true` in intents/<id>.yaml).
     if (understood && this.handoffIntents.has(u.intent)) {
       const reason = HANDOFF_REASONS[u.intent] ?? 'requested';
@@ -327,6 +329,22 @@ export class Responder {
     if (!service) return [{ ...p.serviceList(lang), text: `${p.t(lang, 'service.ask')}\n\n${p.serviceList(lang).text}`, lang }];
     state.service = service.id;
     return [p.serviceAnswer(lang, service, u.aspect, u.wantsMore && !u.aspect)];
+  }
+
+  /**
+   * A message that reads as both a service question and a handoff (a question about the law that names a lease, "help
+   * me fill in the building permit form") is offered both: the service's guidance and a member of staff.
+   */
+  private offerBoth(turn: Turn, u: Understanding): Reply[] | undefined {
+    const serviceId = u.intent === 'service-info' ? u.service : u.alternative?.service;
+    const service = u.alternative && this.content.services.find((s) => s.id === serviceId);
+    if (!service) return undefined;
+    const { lang } = turn;
+    const p = this.phrases;
+    return [p.reply(lang, 'fallback.guesses', {}, [
+      { label: service.name[lang], value: `/service ${service.id}${u.aspect ? ` ${u.aspect}` : ''}` },
+      { label: p.t(lang, 'menu.agent'), value: '/agent' },
+    ])];
   }
 
   /** Offers the closest guesses; after two misses in a row, offers a person. */

@@ -1,6 +1,13 @@
 import type { Understander } from '../understanding/understand.js';
 
-export interface Labelled { text: string; intent: string; service: string | null; category: string | null }
+export interface Labelled {
+  text: string; intent: string; service: string | null; category: string | null;
+  /** Optional marks on a line ("french", "code-switch"...), for accuracy on a part of the file. */
+  tags?: string[];
+}
+
+/** One utterance's outcome, for comparisons between systems and the reliability of the confidence. */
+export interface Outcome { intentOk: boolean; serviceOk: boolean; confidence: number; tags: string[] }
 
 export interface PerId { id: string; support: number; predicted: number; correct: number; precision: number; recall: number }
 export interface FieldScore { accuracy: number; total: number; correct: number; perId: PerId[]; confusions: Array<{ expected: string; got: string; count: number }> }
@@ -10,11 +17,12 @@ export interface Evaluation {
   category: FieldScore;
   slowest: Array<{ text: string; ms: number }>;
   errors: Array<{ text: string; field: string; expected: string; got: string }>;
+  outcomes: Outcome[];
 }
 
 const NONE = '(none)';
 
-function score(pairs: Array<[string, string]>): FieldScore {
+export function score(pairs: Array<[string, string]>): FieldScore {
   const ids = new Set(pairs.flatMap(([e, g]) => [e, g]));
   const perId: PerId[] = [];
   for (const id of ids) {
@@ -41,6 +49,7 @@ export function evaluate(understander: Understander, data: Labelled[]): Evaluati
   const categories: Array<[string, string]> = [];
   const timings: Array<{ text: string; ms: number }> = [];
   const errors: Evaluation['errors'] = [];
+  const outcomes: Outcome[] = [];
   for (const d of data) {
     const t0 = process.hrtime.bigint();
     const u = understander.understand(d.text);
@@ -49,11 +58,12 @@ export function evaluate(understander: Understander, data: Labelled[]): Evaluati
     const gotService = u.service ?? (u.serviceChoices.length ? `?${u.serviceChoices.join('|')}` : NONE);
     services.push([d.service ?? NONE, u.service ?? NONE]);
     if (d.intent === 'complaint-file') categories.push([d.category ?? NONE, u.category ?? NONE]);
+    outcomes.push({ intentOk: d.intent === u.intent, serviceOk: (d.service ?? NONE) === (u.service ?? NONE), confidence: u.confidence, tags: d.tags ?? [] });
     if (d.intent !== u.intent) errors.push({ text: d.text, field: 'intent', expected: d.intent, got: u.intent });
     if ((d.service ?? NONE) !== (u.service ?? NONE)) errors.push({ text: d.text, field: 'service', expected: d.service ?? NONE, got: gotService });
     if (d.intent === 'complaint-file' && (d.category ?? NONE) !== (u.category ?? NONE)) errors.push({ text: d.text, field: 'category', expected: d.category ?? NONE, got: u.category ?? NONE });
   }
-  return { intent: score(intents), service: score(services), category: score(categories), slowest: timings.sort((a, b) => b.ms - a.ms).slice(0, 10), errors };
+  return { intent: score(intents), service: score(services), category: score(categories), slowest: timings.sort((a, b) => b.ms - a.ms).slice(0, 10), errors, outcomes };
 }
 
 export function report(e: Evaluation): string {

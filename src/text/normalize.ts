@@ -37,7 +37,7 @@ export function cleanInput(text: string): string {
  * diacritics, tatweel, letters stretched for emphasis, Eastern digits, punctuation and emoji.
  */
 export function normalize(text: string): string {
-  let t = asciiDigits(cleanInput(text).normalize('NFKC')).toLowerCase();
+  let t = foldAccents(asciiDigits(cleanInput(text).normalize('NFKC'))).toLowerCase();
   t = t.replace(DIACRITICS, '').replace(TATWEEL, '');
   // Stretched letters: "كتيييير" → "كتير", "pleeeease" → "please". Before folding, so "أإآ" stays three letters.
   t = t.replace(/([\u0621-\u064A])\1{2,}/g, '$1').replace(/([a-z])\1{2,}/g, '$1');
@@ -47,6 +47,34 @@ export function normalize(text: string): string {
   // Anything that is not a letter or digit separates words (punctuation, emoji, symbols).
   t = t.replace(/[^\p{L}\p{N}]+/gu, ' ');
   return t.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * French accents and ligatures folded into plain Latin letters, as most citizens type them on phones anyway:
+ * "extrait d'état civil" meets "extrait d etat civil", "œuvre" meets "oeuvre", "ça" meets "ca". Arabic is untouched.
+ */
+export function foldAccents(text: string): string {
+  if (!/[\u00C0-\u024F]/.test(text)) return text;
+  return text.replace(/[œŒæÆ]/g, (c) => ({ œ: 'oe', Œ: 'OE', æ: 'ae', Æ: 'AE' })[c] ?? c)
+    .normalize('NFD').replace(/([A-Za-z])[\u0300-\u036F]+/g, '$1').normalize('NFC');
+}
+
+// French as Lebanese and Maghrebi citizens type it in chats: SMS shorthand and spellings by ear.
+const FRENCH_SPELLINGS: Record<string, string> = {
+  bjr: 'bonjour', bnjr: 'bonjour', bonjr: 'bonjour', bonjou: 'bonjour', bnsr: 'bonsoir', bsr: 'bonsoir', slt: 'salut',
+  mrc: 'merci', mrci: 'merci', mercii: 'merci', mersi: 'merci', merssi: 'merci', stp: 's il te plait', svp: 's il vous plait', silvouplait: 's il vous plait',
+  cv: 'ca va', sava: 'ca va', cava: 'ca va', bcp: 'beaucoup', bocou: 'beaucoup', pr: 'pour', pk: 'pourquoi', pq: 'pourquoi', qd: 'quand',
+  ds: 'dans', tjr: 'toujours', tjrs: 'toujours', rdv: 'rendez vous', rendezvous: 'rendez vous', qlq: 'quelque', qq: 'quelque',
+  jsp: 'je sais pas', jveux: 'je veux', chui: 'je suis', chuis: 'je suis', jai: 'j ai', cest: 'c est',
+  kesk: 'qu est ce que', keske: 'qu est ce que', koi: 'quoi', kelle: 'quelle', coment: 'comment', komen: 'comment',
+  ojourdui: 'aujourd hui', auj: 'aujourd hui', dmn: 'demain', msg: 'message', infos: 'informations', info: 'information',
+  doc: 'document', docs: 'documents', papie: 'papier', mairi: 'mairie', municipalite: 'municipalite',
+};
+
+/** Common French shorthand and spellings by ear, written out ("bjr stp" → "bonjour s il te plait"). */
+export function frenchSpellings(normalized: string): string {
+  if (!/[a-z]/.test(normalized)) return normalized;
+  return normalized.split(' ').map((w) => FRENCH_SPELLINGS[w] ?? w).join(' ');
 }
 
 export function tokens(text: string): string[] {

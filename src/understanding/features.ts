@@ -1,4 +1,4 @@
-import { normalize, stem } from '../text/normalize.js';
+import { frenchSpellings, normalize, stem } from '../text/normalize.js';
 
 /** A sparse feature vector: feature → weight. */
 export type Vector = Map<string, number>;
@@ -25,7 +25,7 @@ export function stemWord(word: string): string {
 }
 
 export function stems(text: string): string[] {
-  const n = normalize(text);
+  const n = frenchSpellings(normalize(text));
   return n ? n.split(' ').map(stemWord) : [];
 }
 

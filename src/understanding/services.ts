@@ -3,7 +3,13 @@ import { stem } from '../text/normalize.js';
 import type { Scored } from './classifier.js';
 import { skeleton, stems } from './features.js';
 
-interface Alias { service: string; words: string[] }
+interface Alias {
+  service: string;
+  words: string[];
+  // The sum of its words' weights and the factor for its length, filled in once the weights are known.
+  total: number;
+  length: number;
+}
 
 /** A service found in a sentence, with the positions of the words that name it. */
 export interface ServiceMatch extends Scored {
@@ -36,6 +42,9 @@ export class ServiceFinder {
   // Words too ordinary to stand for a service by themselves ("بدي", "the"): they still count towards an alias.
   private readonly ordinary = new Set<string>();
   private readonly byWord = new Map<string, number[]>();
+  private readonly servicesByWord = new Map<string, Set<string>>();
+  // Per alias, the weight of its words found in the message being ranked (kept between calls, reset after each).
+  private readonly matched: Float64Array;
   private readonly bySkeleton = new Map<string, string[]>();
   // Verbal nouns by their root, so the verb finds the noun: "بدي صدّق" → "تصديق", "نفرز" → "افراز".
   private readonly byRoot = new Map<string, string[]>();
@@ -54,10 +63,10 @@ export class ServiceFinder {
     this.common = common;
     this.elsewhere = elsewhere;
     for (const s of services) {
-      const names = [s.name.ar, s.name.en, ...s.aliases.ar, ...s.aliases.en, ...s.aliases.arabizi];
+      const names = [s.name.ar, s.name.en, ...s.aliases.ar, ...s.aliases.en, ...s.aliases.arabizi, ...s.aliases.fr];
       for (const name of new Set(names)) {
         const words = [...new Set(stems(name))];
-        if (words.length) this.aliases.push({ service: s.id, words });
+        if (words.length) this.aliases.push({ service: s.id, words, total: 0, length: Math.min(1, 0.7 + 0.15 * words.length) });
       }
     }
     const df = new Map<string, Set<string>>();
@@ -72,8 +81,19 @@ export class ServiceFinder {
       if (m) this.byRoot.set(m.slice(1).join(''), [...(this.byRoot.get(m.slice(1).join('')) ?? []), w]);
     }
     this.aliases.forEach((a, i) => {
-      for (const w of a.words) this.byWord.set(w, [...(this.byWord.get(w) ?? []), i]);
+      for (const w of a.words) {
+        let list = this.byWord.get(w);
+        if (!list) this.byWord.set(w, (list = []));
+        list.push(i);
+      }
+      a.total = a.words.reduce((x, w) => x + (this.weight.get(w) ?? 0), 0);
+      for (const w of a.words) {
+        let set = this.servicesByWord.get(w);
+        if (!set) this.servicesByWord.set(w, (set = new Set()));
+        set.add(a.service);
+      }
     });
+    this.matched = new Float64Array(this.aliases.length);
     for (const w of this.weight.keys()) {
       const k = skeleton(w);
       if (k) this.bySkeleton.set(k, [...(this.bySkeleton.get(k) ?? []), w]);
@@ -143,41 +163,51 @@ export class ServiceFinder {
         if (q > (present.get(aw)?.q ?? 0)) present.set(aw, { q, at });
       }
     });
+    // How much of each alias is there, in one pass over the aliases of the words found; the details (which words,
+    // named in full or not) are worked out only for an alias that can beat the best name of its service so far:
+    // with a catalog of 1,000 services a common word is in thousands of aliases.
+    const touched: number[] = [];
+    for (const [w, p] of present) {
+      const x = (this.weight.get(w) ?? 0) * p.q;
+      for (const i of this.byWord.get(w) ?? []) {
+        if (this.matched[i] === 0) touched.push(i);
+        this.matched[i] += x || Number.MIN_VALUE;
+      }
+    }
     const best = new Map<string, ServiceMatch>();
+    for (const i of touched) {
+      const a = this.aliases[i];
+      const bound = a.total > 0 ? (this.matched[i] / a.total) * a.length : 0;
+      this.matched[i] = 0;
+      const prev = best.get(a.service);
+      if (prev && bound < prev.score) continue;
+      const at: number[] = [];
+      const all: number[] = [];
+      let uniquePresent = false;
+      let purePresent = false;
+      for (const aw of a.words) {
+        const p = present.get(aw);
+        if (!p) continue;
+        all.push(p.at);
+        if (!this.ordinary.has(aw)) at.push(p.at);
+        uniquePresent ||= this.unique.has(aw);
+        purePresent ||= this.pure.has(aw);
+      }
+      // A long alias fully present is stronger evidence than a one-word alias; a name only partly there by words
+      // other services share ("رخصة" of "رخصة مهنة") is weaker evidence than its share of the weight.
+      const partial = all.length < a.words.length && !uniquePresent ? PARTIAL : 1;
+      const score = bound * partial;
+      const sure = all.length === a.words.length || purePresent;
+      if (!prev || score > prev.score || (score === prev.score && all.length > prev.all.length)) best.set(a.service, { id: a.service, score, at, all, sure });
+    }
     // Every distinctive word that fits some name of the service, for the evidence beyond its best name.
     const evidence = new Map<string, Set<number>>();
-    const tried = new Set<number>();
-    for (const w of present.keys()) {
-      for (const i of this.byWord.get(w) ?? []) {
-        if (tried.has(i)) continue;
-        tried.add(i);
-        const a = this.aliases[i];
-        let total = 0;
-        let matched = 0;
-        const at: number[] = [];
-        const all: number[] = [];
-        // Found in the same pass as the weights: this loop runs for every name sharing a word with the message.
-        let uniquePresent = false;
-        let purePresent = false;
-        for (const aw of a.words) {
-          const x = this.weight.get(aw) ?? 0;
-          total += x;
-          const p = present.get(aw);
-          if (!p) continue;
-          matched += x * p.q;
-          all.push(p.at);
-          if (!this.ordinary.has(aw)) at.push(p.at);
-          if (!this.ordinary.has(aw)) evidence.set(a.service, (evidence.get(a.service) ?? new Set()).add(p.at));
-          uniquePresent ||= this.unique.has(aw);
-          purePresent ||= this.pure.has(aw);
-        }
-        // A long alias fully present is stronger evidence than a one-word alias; a name only partly there by words
-        // other services share ("رخصة" of "رخصة مهنة") is weaker evidence than its share of the weight.
-        const partial = all.length < a.words.length && !uniquePresent ? PARTIAL : 1;
-        const score = (matched / total) * Math.min(1, 0.7 + 0.15 * a.words.length) * partial;
-        const sure = all.length === a.words.length || purePresent;
-        const prev = best.get(a.service);
-        if (!prev || score > prev.score || (score === prev.score && all.length > prev.all.length)) best.set(a.service, { id: a.service, score, at, all, sure });
+    for (const [w, p] of present) {
+      if (this.ordinary.has(w)) continue;
+      for (const id of this.servicesByWord.get(w) ?? []) {
+        let ev = evidence.get(id);
+        if (!ev) evidence.set(id, (ev = new Set()));
+        ev.add(p.at);
       }
     }
     // Words of a second name add to the first ("اشيل الرهن": "شيل" of one name, "رهن" of another).

@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Baseline } from '../../src/evaluation/baseline.js';
+import { evaluateBaseline, reliability } from '../../src/evaluation/compare.js';
 import { evaluate, report, type Labelled } from '../../src/evaluation/score.js';
 import { shippedContent } from '../helpers/assistant.js';
 
-const file = path.resolve(import.meta.dirname, '../data/labelled.jsonl');
-const data: Labelled[] = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const read = (name: string): Labelled[] => fs.readFileSync(path.resolve(import.meta.dirname, `../data/${name}`), 'utf8')
+  .split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const data = read('labelled.jsonl');
 
+// Gates about two points under the figures measured with `npm run eval -- test/data/FILE.jsonl --baseline`
+// (dev 98.7 / 99.0 / 90.9, labelled 96.8 / 96.3 / 92.0, held-out 90.6 / 91.3 / 90.0: intent / service / category).
 describe('the labelled set (dialects, English, Arabizi, typos; not copies of the intent examples)', () => {
   it('has at least 300 utterances none of which is an intent example', () => {
     const { content } = shippedContent();
@@ -15,25 +20,43 @@ describe('the labelled set (dialects, English, Arabizi, typos; not copies of the
     expect(data.filter((d) => examples.has(d.text.trim())).map((d) => d.text)).toEqual([]);
   });
 
-  it('is understood with at least 90% intent and 90% service accuracy', () => {
+  it('is understood with at least 95% intent, 94% service and 90% category accuracy', () => {
     const result = evaluate(shippedContent().understander, data);
     console.log(report(result));
-    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('answers given with confidence 0.8 or more are at least 97% right, and the assistant beats the baseline', () => {
+    const { content, understander } = shippedContent();
+    const result = evaluate(understander, data);
+    const above = reliability(result.outcomes).above;
+    expect(above.count).toBeGreaterThan(data.length / 2);
+    expect(above.correct / above.count).toBeGreaterThanOrEqual(0.97);
+    expect(result.intent.accuracy).toBeGreaterThan(evaluateBaseline(new Baseline(content), data).intent.accuracy);
+  });
+});
+
+describe('the dev set', () => {
+  it('is understood with at least 96.5% intent, 97% service and 89% category accuracy', () => {
+    const result = evaluate(shippedContent().understander, read('dev.jsonl'));
+    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.965);
+    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.89);
   });
 });
 
 // Written by someone who never saw the intents, knowledge or the other sets, and never used for tuning:
 // the honest estimate of accuracy on other people's wording.
 describe('the held-out set (never used for tuning)', () => {
-  const holdout: Labelled[] = fs.readFileSync(path.resolve(import.meta.dirname, '../data/holdout.jsonl'), 'utf8')
-    .split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const holdout = read('holdout.jsonl');
 
-  it('is understood with at least 85% intent and 85% service accuracy', () => {
+  it('is understood with at least 88.5% intent, 89% service and 88% category accuracy', () => {
     const result = evaluate(shippedContent().understander, holdout);
-    console.log(report(result));
     expect(holdout.length).toBeGreaterThanOrEqual(300);
-    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.85);
-    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.885);
+    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.89);
+    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.88);
   });
 });

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { foldAccents, frenchSpellings, normalize } from '../../src/text/normalize.js';
+import { detectLanguage, isFrench } from '../../src/text/language.js';
+import { stems } from '../../src/understanding/features.js';
+
+describe('French as citizens type it', () => {
+  it('folds accents and ligatures, and leaves Arabic alone', () => {
+    expect(foldAccents("Extrait d'état civil, ça coûte combien ? Œuvre")).toBe("Extrait d'etat civil, ca coute combien ? OEuvre");
+    expect(normalize('Légalisation à la Mairie')).toBe('legalisation a la mairie');
+    expect(normalize('شهادة سكن é')).toBe('شهاده سكن e');
+  });
+
+  it('writes out chat shorthand, but not Arabizi words that look like it', () => {
+    expect(frenchSpellings('bjr stp un rdv')).toBe('bonjour s il te plait un rendez vous');
+    expect(stems('Mrc bcp')).toEqual(['merci', 'beaucoup']);
+    expect(frenchSpellings('ya 3ammi kel yom')).toBe('ya 3ammi kel yom');
+  });
+
+  it('recognises French, alone or mixed with English, but not Arabizi or English', () => {
+    expect(isFrench('bonjour, je voudrais un extrait de naissance svp')).toBe(true);
+    expect(isFrench("Où se trouve la mairie ?")).toBe(true);
+    expect(isFrench('what documents do I need for a building permit')).toBe(false);
+    expect(isFrench('bdi ikhraj 2ayd shu lezem jib')).toBe(false);
+    expect(isFrench('بدي رخصة بناء')).toBe(false);
+  });
+});
+
+describe('the reply language of French writers', () => {
+  it('is English for French, Arabic when the French only decorates Arabizi or Arabic', () => {
+    expect(detectLanguage('bonjour, ma demande de permis de construire est prête ?')).toBe('en');
+    expect(detectLanguage('merci beaucoup')).toBe('en');
+    expect(detectLanguage('bonjour, bdi a3ref shu lezem la ikhraj 2ayd')).toBe('ar');
+    expect(detectLanguage('bonjour, بدي اخراج قيد')).toBe('ar');
+  });
+});
