@@ -60,3 +60,29 @@ describe('the held-out set (never used for tuning)', () => {
     expect(result.category.accuracy).toBeGreaterThanOrEqual(0.88);
   });
 });
+
+// Written in this project's second session by a helper shown only the catalog of ids (never the intents, the
+// knowledge or the other sets), 554 lines with 92 mixing French in; never used for tuning. Short stock phrases
+// ("merci", "cancel") that happen to be intent examples too are left out of the score (39 lines), as for the
+// labelled set. Measured: intent 92.4%, service 96.5%, category 84.5%, French lines 92.9% (79/85); baseline 91.5% intent.
+describe('the second held-out set (catalog-only writer, French-mixed lines, never used for tuning)', () => {
+  const { content } = shippedContent();
+  const examples = new Set(content.intents.flatMap((i) => Object.values(i.examples).flat()).map((e) => e.trim().toLowerCase()));
+  const all = read('heldout-2026.jsonl') as (Labelled & { tags?: string[] })[];
+  const unseen = all.filter((d) => !examples.has(d.text.trim().toLowerCase()));
+
+  it('is understood with at least 90% intent, 94% service and 82% category accuracy', () => {
+    expect(all.length).toBeGreaterThanOrEqual(400);
+    expect(unseen.length).toBeGreaterThanOrEqual(all.length * 0.9);
+    const result = evaluate(shippedContent().understander, unseen);
+    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.90);
+    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.82);
+  });
+
+  it('understands the French-mixed lines at least 90% of the time', () => {
+    const french = unseen.filter((d) => d.tags?.includes('french'));
+    expect(french.length).toBeGreaterThanOrEqual(60);
+    expect(evaluate(shippedContent().understander, french).intent.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
