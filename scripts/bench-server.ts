@@ -4,9 +4,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
-import { composeNafidha } from '../src/compose.js';
+import { composeNafidha } from '../src/app/compose.js';
 import { loadConfig } from '../src/config.js';
-import { attachConsole } from '../src/console.js';
+import { attachConsole } from '../src/app/console.js';
 import { loadContent } from '../src/content/load.js';
 import { connectDatabase } from '../src/db/connection.js';
 

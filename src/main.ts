@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   // The rest (botkit, telegraf, express, ...) takes seconds to load: loaded once the database answered, so a wrong
   // MONGODB_URI is reported at once.
   const [{ composeNafidha }, { attachConsole }, { setUpChannels }] = await Promise.all([
-    import('./compose.js'), import('./console.js'), import('./channels/start.js')]);
+    import('./app/compose.js'), import('./app/console.js'), import('./app/channels.js')]);
   const nafidha = composeNafidha({ config, content, db, log });
 
   // channels & console: add senders and mounts here, before the app is built.

@@ -1,4 +1,4 @@
-import type { Reply } from '../conversation/types.js';
+import type { Reply } from '../shared/message.js';
 
 /**
  * Choices as numbered lines, where no native buttons exist (WhatsApp Web) or fit (long Cloud API menus);

@@ -1,4 +1,4 @@
-import type { InboundMessage, Reply } from '../conversation/types.js';
+import type { InboundMessage, Reply } from '../shared/message.js';
 
 /** What a channel needs from the conversation core: one citizen message in, the replies to send out. */
 export interface ConversationCore {

@@ -5,7 +5,7 @@
 //   npm run application -- show A-XXXXX-XXXXX
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import type { ChannelName } from '../conversation/types.js';
+import type { ChannelName } from '../shared/message.js';
 import { connectDatabase } from '../db/connection.js';
 import { MongoApplicationStore } from '../db/applications.js';
 import { MongoOutboxStore } from '../db/notifications.js';

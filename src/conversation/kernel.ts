@@ -10,7 +10,7 @@ import { KeyedLock } from './keyed-lock.js';
 import { Phrasebook } from './replies.js';
 import { Responder, type Flows, type Result } from './respond.js';
 import { freshState, type ChatState } from './state.js';
-import type { InboundMessage, Reply } from './types.js';
+import type { InboundMessage, Reply } from '../shared/message.js';
 
 /** Replies kept per chat so a redelivered message is answered as the first time. */
 const ANSWERS_KEPT = 3;

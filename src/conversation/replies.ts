@@ -1,7 +1,7 @@
 import type { Content } from '../content/load.js';
 import type { ReplyKey, Service, Aspect, Text, Day } from '../content/schema.js';
 import type { Lang } from '../text/language.js';
-import type { Choice, Reply } from './types.js';
+import type { Choice, Reply } from '../shared/message.js';
 
 /** Sentences from knowledge/replies.yaml, with {placeholders} filled in. */
 export class Phrasebook {

@@ -6,7 +6,7 @@ import { asciiDigits, cleanInput, normalize } from '../text/normalize.js';
 import type { Understander, Understanding } from '../understanding/understand.js';
 import type { Phrasebook } from './replies.js';
 import type { ChatState } from './state.js';
-import type { InboundMessage, Reply } from './types.js';
+import type { InboundMessage, Reply } from '../shared/message.js';
 
 export const MAX_TEXT = 2000;
 /** What staff are told about why a chat came to them; any other handoff intent counts as asked for. */

@@ -1,5 +1,5 @@
 import type { Lang } from '../text/language.js';
-import type { Choice, Reply } from './types.js';
+import type { Choice, Reply } from '../shared/message.js';
 
 /** What the assistant remembers about one chat between messages (kept in MongoDB through botkit's state). */
 export interface ChatState {

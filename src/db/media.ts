@@ -2,17 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { RecordLocks } from './record-lock.js';
 
-export interface StoredMedia { _id: string; conversation: string; mimeType: string; size: number; data: Buffer; createdAt: Date }
+import type { MediaStore, StoredMedia } from '../domain/media.js';
+
+export { IMAGE_TYPES, MAX_MEDIA_BYTES, type StoredMedia } from '../domain/media.js';
 
 const schema = new Schema<StoredMedia>({
   _id: String, conversation: { type: String, index: true }, mimeType: String, size: Number, data: Buffer, createdAt: Date,
 }, { versionKey: false, collection: 'media' });
 
-export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
-export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
 
 /** Photos (and voice notes, videos, files passed to staff) citizens send, kept in MongoDB (one document each, under the 16 MB document limit) for staff to see. */
-export class MongoMediaStore {
+export class MongoMediaStore implements MediaStore {
   private readonly model: Model<StoredMedia>;
   private readonly locks: RecordLocks;
 

@@ -1,13 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /** A message that went to a WhatsApp Cloud citizen as the approved template (their 24-hour window was closed). */
-export interface TemplateDelivery {
-  channel: 'whatsapp-cloud';
-  user: string;
-  template: string;
-  messageIds: string[];
-  at: Date;
-}
+import type { TemplateDelivery } from '../domain/template-deliveries.js';
+
+export type { TemplateDelivery };
 
 const schema = new Schema<TemplateDelivery>({
   channel: { type: String, required: true },

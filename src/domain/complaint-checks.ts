@@ -1,5 +1,5 @@
 import type { Municipality } from '../content/schema.js';
-import type { ComplaintRules, FileComplaintInput } from './complaints.js';
+import type { ComplaintRules, FileComplaintInput } from './complaint-input.js';
 import { parseTrackingCode } from './tracking-code.js';
 
 // What is checked before a complaint is filed, and the "was it fixed?" buttons; the dialogs use these directly.

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { ChannelName } from '../conversation/types.js';
-import type { ComplaintCategory, Municipality } from '../content/schema.js';
+import type { ChannelName } from '../shared/message.js';
 import type { Lang } from '../text/language.js';
 import { fill, withNote, type NotificationTexts } from './notification-texts.js';
 import type { Outbox } from './notifications.js';
 import { sameChat, type Chat, type ComplaintStatus, type HistoryEntry } from '../shared/statuses.js';
 import { complaintProblems, fixedChoiceValue, type ComplaintProblem } from './complaint-checks.js';
+import type { ComplaintLocation, ComplaintRules, FileComplaintInput, Privacy } from './complaint-input.js';
+
+export type { ComplaintLocation, ComplaintRules, FileComplaintInput, Privacy } from './complaint-input.js';
 import { newTrackingCode } from './tracking-code.js';
 
 export { complaintProblems, fixedChoiceValue, insideBounds, parseFixedChoice, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintProblem } from './complaint-checks.js';
 
-export type Privacy = 'named' | 'confidential' | 'anonymous';
-export type ComplaintLocation = { lat: number; lon: number } | { text: string };
 
 /** Who filed: kept only for named and confidential complaints, never for anonymous ones. */
 export interface Reporter {
@@ -82,35 +82,10 @@ export interface ComplaintStore {
   forgetAnonymousKeys(before: Date): Promise<number>;
 }
 
-export interface ComplaintRules {
-  categories: Pick<ComplaintCategory, 'id' | 'department' | 'deadlineDays'>[];
-  municipality: Pick<Municipality, 'bounds' | 'timezone'>;
-  departments?: { id: string }[];
-}
 
 const FORGET_ANONYMOUS_KEYS_AFTER_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 
-export interface FileComplaintInput {
-  category: string;
-  description: string;
-  location?: ComplaintLocation;
-  photos?: string[];
-  mediaUrl?: string;
-  privacy: Privacy;
-  /** The chat it is filed from; kept unless anonymous. */
-  from?: Chat;
-  via?: ChannelName | 'open311';
-  name?: string;
-  email?: string;
-  phone?: string;
-  consentToContact: boolean;
-  lang: Lang;
-  /** The platform's id of the message that confirmed the complaint. */
-  messageId?: string;
-  /** A caller-made retry key; when neither this nor messageId is given, (chat, text, minute) is used. */
-  idempotencyKey?: string;
-}
 
 export interface Receipt { code: string; department: string; deadline: Date; category: string; privacy: Privacy }
 

@@ -1,6 +1,6 @@
 import type { ReplyKey } from '../content/reply-keys.js';
 import type { Hours } from '../content/schema.js';
-import type { ChannelName, Reply } from '../conversation/types.js';
+import type { ChannelName, Reply } from '../shared/message.js';
 import type { Lang } from '../text/language.js';
 import { atLeast, type Actor } from './staff.js';
 import { isStaffOpen, nextStaffOpening } from './staff-hours.js';

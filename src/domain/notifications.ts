@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelName, ChannelSender, Reply } from '../conversation/types.js';
+import type { ChannelName, ChannelSender, Reply } from '../shared/message.js';
 import type { CitizenOutbox } from './handoff.js';
 import type { Chat } from '../shared/statuses.js';
 import type { TrackingKind } from './tracking-code.js';

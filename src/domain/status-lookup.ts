@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChannelName } from '../conversation/types.js';
+import type { ChannelName } from '../shared/message.js';
 import type { Lang } from '../text/language.js';
 import { samePhone, type Application, type ApplicationStore } from './applications.js';
 import type { Complaint, ComplaintStore } from './complaints.js';

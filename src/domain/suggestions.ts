@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChannelName } from '../conversation/types.js';
+import type { ChannelName } from '../shared/message.js';
 import type { Lang } from '../text/language.js';
 import type { Chat, SuggestionStatus } from '../shared/statuses.js';
 import { newTrackingCode } from './tracking-code.js';

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
-import type { ChannelOverview } from '../channels/overview.js';
-import type { TemplateDelivery } from '../db/template-deliveries.js';
+import type { ChannelOverview } from '../shared/channel-overview.js';
+import type { TemplateDelivery } from '../domain/template-deliveries.js';
 import type { StaffStore } from '../domain/staff.js';
 import { requireStaff } from './auth.js';
 import { route } from './console-api.js';

@@ -2,7 +2,7 @@ import type { ReplyKey } from '../content/reply-keys.js';
 import { maySeeIdentity } from '../domain/confidentiality.js';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Content } from '../content/load.js';
-import type { ChannelName } from '../conversation/types.js';
+import type { ChannelName } from '../shared/message.js';
 import type { Application, ApplicationService, ApplicationStore } from '../domain/applications.js';
 import type { Complaint, ComplaintService, ComplaintStore, Privacy } from '../domain/complaints.js';
 import { formatDate, type NotificationTexts } from '../domain/notification-texts.js';

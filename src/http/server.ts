@@ -3,7 +3,6 @@ import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WebChat } from '../channels/webchat/index.js';
 import { z } from 'zod';
 import { errorHandler, jsonBody, parseBody, requestId } from './input.js';
 
@@ -11,7 +10,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const WEBCHAT_DIR = path.resolve(here, '../channels/webchat/public');
 
 export interface HttpDeps {
-  webchat: Pick<WebChat, 'webhook'>;
+  /** The web chat's webhook mode (the channel speaks its protocol). */
+  webchat: { webhook(req: unknown, res: unknown): Promise<void> };
   /** Extra routers mounted by path (Open311, console API, channel webhooks). */
   mounts?: Array<{ path: string; router: Router | RequestHandler }>;
   /** What /healthz reports (a bounded database ping); always healthy when absent. */

@@ -1,4 +1,6 @@
-export type Lang = 'ar' | 'en';
+import type { Lang } from '../shared/lang.js';
+
+export type { Lang };
 
 // Common Arabizi words that carry no digit, so the digit rule alone would miss them.
 const ARABIZI_WORDS = new Set([

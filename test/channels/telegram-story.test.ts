@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
-import type { Nafidha } from '../../src/compose.js';
+import type { Nafidha } from '../../src/app/compose.js';
 import type { Database } from '../../src/db/connection.js';
 import { testDatabase } from '../helpers/db.js';
 import { testNafidha } from '../helpers/nafidha.js';

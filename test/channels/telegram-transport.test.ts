@@ -6,7 +6,7 @@ import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../
 import { Phrasebook } from '../../src/conversation/replies.js';
 import { shippedContent } from '../helpers/assistant.js';
 
-import type { InboundMessage, Reply } from '../../src/conversation/types.js';
+import type { InboundMessage, Reply } from '../../src/shared/message.js';
 import { startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 const phrases = new Phrasebook(shippedContent().content);

@@ -7,8 +7,8 @@ import wwebjs, { type ClientOptions, type Message as WAMessage } from 'whatsapp-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationCore } from '../../src/channels/port.js';
 import { clientOptions, createWhatsAppWebChannel, type WhatsAppWebChannel } from '../../src/channels/whatsapp-web/index.js';
-import type { Nafidha } from '../../src/compose.js';
-import type { ChannelSender, InboundMessage } from '../../src/conversation/types.js';
+import type { Nafidha } from '../../src/app/compose.js';
+import type { ChannelSender, InboundMessage } from '../../src/shared/message.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
 
 const { Client } = wwebjs;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/conversation/types.js';
+import type { Reply } from '../../src/shared/message.js';
 import { citizen } from '../helpers/assistant.js';
 import { StaffClient, startTestServer, until, type TestServer } from '../helpers/server.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Nafidha } from '../../src/compose.js';
+import type { Nafidha } from '../../src/app/compose.js';
 import type { Database } from '../../src/db/connection.js';
-import type { ChannelSender, Reply } from '../../src/conversation/types.js';
+import type { ChannelSender, Reply } from '../../src/shared/message.js';
 import { citizen } from '../helpers/assistant.js';
 import { testDatabase } from '../helpers/db.js';
 import { testNafidha } from '../helpers/nafidha.js';

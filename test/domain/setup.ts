@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { ChannelName, ChannelSender, Reply } from '../../src/conversation/types.js';
+import type { ChannelName, ChannelSender, Reply } from '../../src/shared/message.js';
 import { MongoApplicationStore } from '../../src/db/applications.js';
 import { MongoComplaintStore } from '../../src/db/complaints.js';
 import { MongoLookupThrottleStore } from '../../src/db/lookup-throttle.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadContent, type Content } from '../../src/content/load.js';
 import { createKernel, type Kernel, type KernelDeps } from '../../src/conversation/kernel.js';
-import type { InboundMessage } from '../../src/conversation/types.js';
+import type { InboundMessage } from '../../src/shared/message.js';
 import { MongoChatStates } from '../../src/db/chat-states.js';
 import { MongoTranscriptStore } from '../../src/db/transcripts.js';
 import type { Database } from '../../src/db/connection.js';

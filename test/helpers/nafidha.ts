@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { composeNafidha, type Nafidha } from '../../src/compose.js';
+import { composeNafidha, type Nafidha } from '../../src/app/compose.js';
 import type { Database } from '../../src/db/connection.js';
 import { shippedContent } from './assistant.js';
 

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { ChannelOverview } from '../../src/channels/overview.js';
-import { composeNafidha, type Nafidha } from '../../src/compose.js';
-import { attachConsole, type Console } from '../../src/console.js';
-import type { ChannelName, ChannelSender, Reply } from '../../src/conversation/types.js';
+import type { ChannelOverview } from '../../src/shared/channel-overview.js';
+import { composeNafidha, type Nafidha } from '../../src/app/compose.js';
+import { attachConsole, type Console } from '../../src/app/console.js';
+import type { ChannelName, ChannelSender, Reply } from '../../src/shared/message.js';
 import { newAccount, generatePassword, type Role } from '../../src/domain/staff.js';
 import { shippedContent } from './assistant.js';
 import { connectDatabase } from '../../src/db/connection.js';

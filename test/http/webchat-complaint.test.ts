@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Nafidha } from '../../src/compose.js';
+import type { Nafidha } from '../../src/app/compose.js';
 import type { Database } from '../../src/db/connection.js';
 import { testDatabase } from '../helpers/db.js';
 import { testNafidha } from '../helpers/nafidha.js';

@@ -1,5 +1,5 @@
 import type { Message } from 'telegraf/types';
-import type { Attachment, InboundMessage } from '../../conversation/types.js';
+import type { Attachment, InboundMessage } from '../../shared/message.js';
 import { normaliseCommand } from './commands.js';
 
 export type FileDownload = (fileId: string) => Promise<Buffer>;

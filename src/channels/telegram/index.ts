@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Telegraf } from 'telegraf';
 import type { CallbackQuery, Message, Update } from 'telegraf/types';
 import { KeyedLock } from '../../conversation/keyed-lock.js';
-import type { ChannelSender, InboundMessage, Reply } from '../../conversation/types.js';
+import type { ChannelSender, InboundMessage, Reply } from '../../shared/message.js';
 import { describeError, type ConversationCore, type Log } from '../port.js';
 import { RecentIds } from '../recent-ids.js';
 import { splitMessage } from '../split-message.js';

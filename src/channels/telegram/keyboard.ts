@@ -1,5 +1,5 @@
 import type { InlineKeyboardMarkup, MaybeInaccessibleMessage } from 'telegraf/types';
-import type { Choice } from '../../conversation/types.js';
+import type { Choice } from '../../shared/message.js';
 
 // Telegram allows 64 bytes of callback_data. Short values travel in the button itself ("=value");
 // longer ones get a short key ("#k12") kept here. After a restart a key is unknown, and the pressed

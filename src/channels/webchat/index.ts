@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Kernel } from '../../conversation/kernel.js';
-import type { ChannelSender, InboundMessage, Reply } from '../../conversation/types.js';
+import type { ChannelSender, InboundMessage, Reply } from '../../shared/message.js';
 import { sockets } from './sockets.js';
 
 // The web chat: the page (and any client of botkit's web protocol) talks to botkit's web adapter over a websocket

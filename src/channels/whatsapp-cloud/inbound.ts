@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Attachment, InboundMessage } from '../../conversation/types.js';
+import type { Attachment, InboundMessage } from '../../shared/message.js';
 
 /*
  * Meta's webhook, read part by part: a delivery holds entries, an entry changes, a change messages, statuses

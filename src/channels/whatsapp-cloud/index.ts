@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { KeyedLock } from '../../conversation/keyed-lock.js';
-import type { ChannelSender, Reply } from '../../conversation/types.js';
+import type { ChannelSender, Reply } from '../../shared/message.js';
 import type { Lang } from '../../text/language.js';
 import { describeError, type ConversationCore, type Log } from '../port.js';
 import { RecentIds } from '../recent-ids.js';

@@ -1,4 +1,4 @@
-import type { Choice, Reply } from '../../conversation/types.js';
+import type { Choice, Reply } from '../../shared/message.js';
 import type { Lang } from '../../text/language.js';
 import { numberedChoices } from '../numbered-choices.js';
 import { splitMessage } from '../split-message.js';

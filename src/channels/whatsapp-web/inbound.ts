@@ -1,5 +1,5 @@
 import type { Message } from 'whatsapp-web.js';
-import type { Attachment, InboundMessage } from '../../conversation/types.js';
+import type { Attachment, InboundMessage } from '../../shared/message.js';
 
 const MEDIA_KINDS: Record<string, Attachment['kind']> = { image: 'image', document: 'file', audio: 'audio', ptt: 'audio', video: 'video', sticker: 'sticker', vcard: 'contact', multi_vcard: 'contact' };
 const FALLBACK_MIME: Record<Attachment['kind'], string> = { image: 'image/jpeg', file: 'application/octet-stream', audio: 'audio/ogg', video: 'video/mp4', sticker: 'image/webp', contact: 'text/vcard' };

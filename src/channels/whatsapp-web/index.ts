@@ -3,13 +3,13 @@ import QRCode from 'qrcode';
 import qrcodeTerminal from 'qrcode-terminal';
 import wwebjs, { type Client as WAClient, type ClientOptions, type Message } from 'whatsapp-web.js';
 import { KeyedLock } from '../../conversation/keyed-lock.js';
-import type { ChannelSender, Reply } from '../../conversation/types.js';
+import type { ChannelSender, Reply } from '../../shared/message.js';
 import { describeError, type ConversationCore, type Log } from '../port.js';
 import { messageToInbound } from './inbound.js';
 import { numberedChoices } from '../numbered-choices.js';
-import type { WhatsAppWebStatus } from './status.js';
+import type { WhatsAppWebStatus } from '../../shared/channel-overview.js';
 
-export type { WhatsAppWebStatus } from './status.js';
+export type { WhatsAppWebStatus } from '../../shared/channel-overview.js';
 
 const { Client, LocalAuth } = wwebjs;
 

@@ -3,17 +3,17 @@ import type { Content } from '../../content/load.js';
 import type { ReplyKey } from '../../content/reply-keys.js';
 import { insideBounds, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintService, type Receipt } from '../../domain/complaints.js';
 import { fill, formatDate, type NotificationTexts } from '../../domain/notification-texts.js';
-import { IMAGE_TYPES, MAX_MEDIA_BYTES, type MongoMediaStore } from '../../db/media.js';
+import { IMAGE_TYPES, MAX_MEDIA_BYTES, type MediaStore } from '../../domain/media.js';
 import type { Lang } from '../../text/language.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
 import type { ChatState, ComplaintDraft, ComplaintStep } from '../state.js';
-import type { Choice, Reply } from '../types.js';
+import type { Choice, Reply } from '../../shared/message.js';
 
 export interface ComplaintFlowDeps {
   content: Pick<Content, 'categories' | 'departments' | 'municipality'>;
   complaints: ComplaintService;
-  media: Pick<MongoMediaStore, 'save' | 'belongsTo'>;
+  media: Pick<MediaStore, 'save' | 'belongsTo'>;
   phrases: Phrasebook;
   texts: NotificationTexts;
 }

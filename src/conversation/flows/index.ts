@@ -3,7 +3,7 @@ import type { ComplaintService } from '../../domain/complaints.js';
 import type { NotificationTexts } from '../../domain/notification-texts.js';
 import type { StatusLookup } from '../../domain/status-lookup.js';
 import type { SuggestionService } from '../../domain/suggestions.js';
-import type { MongoMediaStore } from '../../db/media.js';
+import type { MediaStore } from '../../domain/media.js';
 import type { Phrasebook } from '../replies.js';
 import type { Flows } from '../respond.js';
 import { ComplaintFlow } from './complaint.js';
@@ -18,7 +18,7 @@ export interface CitizenFlowDeps {
   complaints: ComplaintService;
   suggestions: SuggestionService;
   lookup: StatusLookup;
-  media: Pick<MongoMediaStore, 'save' | 'belongsTo' | 'remove'>;
+  media: Pick<MediaStore, 'save' | 'belongsTo' | 'remove'>;
 }
 
 /** Complaints, suggestions and status lookups as conversation flows. */

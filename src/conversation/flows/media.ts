@@ -1,7 +1,7 @@
-import { MAX_MEDIA_BYTES, type MongoMediaStore } from '../../db/media.js';
+import { MAX_MEDIA_BYTES, type MediaStore } from '../../domain/media.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
-import type { Attachment, Reply } from '../types.js';
+import type { Attachment, Reply } from '../../shared/message.js';
 
 /** Kinds staff can listen to, watch or open; the assistant itself reads only text. */
 const FOR_STAFF = new Set<Attachment['kind']>(['audio', 'video', 'file']);
@@ -13,7 +13,7 @@ const REPLY_KEY = { audio: 'media.audio', video: 'media.video', file: 'media.fil
  * assistant reads text and offered to pass it to staff: it is kept until they answer, and removed unless they
  * accept (pressing "pass to staff" is the ordinary /agent request). Photos are left to the complaint flow.
  */
-export function mediaFlow(deps: { media: Pick<MongoMediaStore, 'save' | 'remove'>; phrases: Phrasebook }) {
+export function mediaFlow(deps: { media: Pick<MediaStore, 'save' | 'remove'>; phrases: Phrasebook }) {
   const p = deps.phrases;
   return async (turn: Turn): Promise<Reply[] | undefined> => {
     const { state, lang } = turn;

@@ -8,7 +8,7 @@ import { codeShaped } from '../../domain/tracking-code.js';
 import type { Phrasebook } from '../replies.js';
 import { recentReceipts } from './complaint.js';
 import type { Turn } from '../respond.js';
-import type { Reply } from '../types.js';
+import type { Reply } from '../../shared/message.js';
 
 export interface StatusFlowDeps {
   content: Pick<Content, 'municipality'>;

@@ -2,7 +2,7 @@ import { fill, type NotificationTexts } from '../../domain/notification-texts.js
 import type { SuggestionService } from '../../domain/suggestions.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
-import type { Reply } from '../types.js';
+import type { Reply } from '../../shared/message.js';
 
 /** Ideas for the municipality: stored, then acknowledged with a reference. */
 export class SuggestionFlow {

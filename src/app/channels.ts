@@ -1,13 +1,13 @@
 import type { ReplyKey } from '../content/reply-keys.js';
-import type { Nafidha } from '../compose.js';
+import type { Nafidha } from './compose.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connection.js';
 import { MongoChannelWindows, MongoCloudIdentities } from '../db/channel-windows.js';
 import { MongoTemplateDeliveries } from '../db/template-deliveries.js';
-import type { ChannelOverview } from './overview.js';
-import { commandMenu, createTelegramChannel } from './telegram/index.js';
-import { createWhatsAppCloudRouter, DEFAULT_TEMPLATE } from './whatsapp-cloud/index.js';
-import { createWhatsAppWebChannel } from './whatsapp-web/index.js';
+import type { ChannelOverview } from '../shared/channel-overview.js';
+import { commandMenu, createTelegramChannel } from '../channels/telegram/index.js';
+import { createWhatsAppCloudRouter, DEFAULT_TEMPLATE } from '../channels/whatsapp-cloud/index.js';
+import { createWhatsAppWebChannel } from '../channels/whatsapp-web/index.js';
 
 export interface Channels {
   whatsappWeb?: ReturnType<typeof createWhatsAppWebChannel>;

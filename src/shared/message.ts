@@ -1,6 +1,6 @@
-import type { Lang } from '../text/language.js';
+import type { Lang } from './lang.js';
 
-import type { ChannelName } from '../shared/chat.js';
+import type { ChannelName } from './chat.js';
 
 export type { ChannelName };
 

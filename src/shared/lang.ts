@@ -1,0 +1,2 @@
+/** The languages the assistant answers in. */
+export type Lang = 'ar' | 'en';
