@@ -2,8 +2,6 @@ import type { ReplyKey } from '../content/reply-keys.js';
 import type { Nafidha } from './compose.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connection.js';
-import { MongoChannelWindows, MongoCloudIdentities } from '../db/channel-windows.js';
-import { MongoTemplateDeliveries } from '../db/template-deliveries.js';
 import type { ChannelOverview } from '../shared/channel-overview.js';
 import { commandMenu, createTelegramChannel } from '../channels/telegram/index.js';
 import { createWhatsAppCloudRouter, DEFAULT_TEMPLATE } from '../channels/whatsapp-cloud/index.js';
@@ -57,11 +55,11 @@ export function setUpChannels(config: Config, nafidha: Nafidha, db: Database, lo
 
   const wc = config.whatsappCloud;
   if (wc.token && wc.phoneNumberId && wc.appSecret && wc.verifyToken) {
-    const templates = new MongoTemplateDeliveries(db.connection);
+    const { templates } = nafidha.stores;
     const cloud = createWhatsAppCloudRouter({
       verifyToken: wc.verifyToken, appSecret: wc.appSecret, token: wc.token, phoneNumberId: wc.phoneNumberId,
-      graphRoot: wc.graphRoot, apiVersion: wc.apiVersion, templateName: wc.template, core: nafidha.kernel, log, windows: new MongoChannelWindows(db.connection),
-      identities: new MongoCloudIdentities(db.connection),
+      graphRoot: wc.graphRoot, apiVersion: wc.apiVersion, templateName: wc.template, core: nafidha.kernel, log, windows: nafidha.stores.windows,
+      identities: nafidha.stores.identities,
       listButton: both('choices.button'),
       // Kept in the database so the console (of any instance) can say which messages went as the template.
       onTemplate: (d) => { void templates.record(d).catch((err) => log(`WhatsApp Cloud: the template delivery to ${d.user} was not recorded: ${err}`)); },

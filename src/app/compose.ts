@@ -7,16 +7,13 @@ import { createWebChat, type WebChat } from '../channels/webchat/index.js';
 import { citizenFlows } from '../conversation/flows/index.js';
 import { ChatKey } from '../shared/chat.js';
 import type { ChannelSender } from '../shared/message.js';
-import { MongoApplicationStore } from '../db/applications.js';
-import { MongoChatStates } from '../db/chat-states.js';
-import { MongoComplaintStore } from '../db/complaints.js';
+import type { MongoChatStates } from '../db/chat-states.js';
+import { createStores, type Stores } from './stores.js';
+import { createServices } from './services.js';
 import { isDatabaseUnavailable, type Database } from '../db/connection.js';
-import { MongoLookupThrottleStore } from '../db/lookup-throttle.js';
-import { MAX_MEDIA_BYTES, MongoMediaStore } from '../db/media.js';
-import { MongoOutboxStore } from '../db/notifications.js';
-import { MongoRateLimitStore } from '../db/rate-limits.js';
-import { MongoSuggestionStore } from '../db/suggestions.js';
-import { MongoTranscriptStore } from '../db/transcripts.js';
+import { MAX_MEDIA_BYTES, type MongoMediaStore } from '../db/media.js';
+import type { MongoTranscriptStore } from '../db/transcripts.js';
+import type { MongoOutboxStore } from '../db/notifications.js';
 import { ApplicationService } from '../domain/applications.js';
 import { ComplaintService } from '../domain/complaints.js';
 import type { NotificationTexts } from '../domain/notification-texts.js';
@@ -29,6 +26,8 @@ import { uploadRoute } from '../http/upload.js';
 import { Understander } from '../understanding/understand.js';
 
 export interface Nafidha {
+  /** Every repository, made once (src/app/stores.ts). */
+  stores: Stores;
   kernel: Kernel;
   webchat: WebChat;
   texts: NotificationTexts;
@@ -56,22 +55,13 @@ export interface Nafidha {
 export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'open311Keys'>; content: Content; db: Database; understander?: Understander; log?: (l: string) => void; dispatchIntervalMs?: number }): Nafidha {
   const { content, db, config } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
-  const conn = db.connection;
+  const stores = createStores(db.connection);
   const texts = content.notifications;
-  const transcripts = new MongoTranscriptStore(conn);
-  const outbox = new MongoOutboxStore(conn);
-  const complaintStore = new MongoComplaintStore(conn);
-  const applicationStore = new MongoApplicationStore(conn);
-  const suggestionStore = new MongoSuggestionStore(conn);
-  const media = new MongoMediaStore(conn);
-  const complaints = new ComplaintService({ store: complaintStore, outbox, texts, rules: { categories: content.categories, municipality: content.municipality, departments: content.departments } });
-  const applications = new ApplicationService({ store: applicationStore, outbox, texts, rules: { services: content.services, municipality: content.municipality } });
-  const suggestions = new SuggestionService({ store: suggestionStore });
-  const lookup = new StatusLookup({ complaints: complaintStore, applications: applicationStore, suggestions: suggestionStore, throttle: new MongoLookupThrottleStore(conn) });
+  const { transcripts, outbox, media, complaints: complaintStore } = stores;
+  const { complaints, applications, suggestions, lookup } = createServices(stores, content);
 
-  const states = new MongoChatStates(conn);
   const kernel = createKernel({
-    content, understander: opts.understander ?? new Understander(content), states, transcripts, log,
+    content, understander: opts.understander ?? new Understander(content), states: stores.chatStates, transcripts, log,
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media }));
   const webchat = createWebChat(kernel);
@@ -79,14 +69,14 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const senders: ChannelSender[] = [webchat.sender];
   const mounts: Nafidha['mounts'] = [
     { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone, contact: content.municipality.phone }) },
-    { path: '/chat/upload', router: uploadRoute({ media, maxBytes: MAX_MEDIA_BYTES, filingSince: (user) => webComplaintSince(states, user),
-      stores: { perChat: new MongoRateLimitStore(conn, 'upload-chat:'), perAddress: new MongoRateLimitStore(conn, 'upload-ip:') } }) },
+    { path: '/chat/upload', router: uploadRoute({ media, maxBytes: MAX_MEDIA_BYTES, filingSince: (user) => webComplaintSince(stores.chatStates, user),
+      stores: { perChat: stores.limits.uploadPerChat, perAddress: stores.limits.uploadPerAddress } }) },
   ];
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
   const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
 
   return {
-    kernel, webchat, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
+    stores, kernel, webchat, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
     app: () => createApp({ webchat, mounts, log, unavailable: isDatabaseUnavailable,
       health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
     start() { dispatcher.start(); },

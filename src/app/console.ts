@@ -1,4 +1,5 @@
 // Wiring of the staff console and handoff: stores → domain → conversation flows + HTTP router. Called by main.ts.
+import type { Stores } from './stores.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
@@ -9,18 +10,9 @@ import type { Config } from '../config.js';
 import type { Content } from '../content/load.js';
 import { handoffFlows } from '../conversation/handoff-flows.js';
 import type { Flows } from '../conversation/respond.js';
-import { MongoApplicationStore } from '../db/applications.js';
 import { MongoAuditLog } from '../db/audit.js';
-import { MongoCannedReplies } from '../db/canned-replies.js';
-import { MongoComplaintStore } from '../db/complaints.js';
 import type { Database } from '../db/connection.js';
-import { MongoConsoleFeed } from '../db/console-feed.js';
-import { MongoHandoffStore } from '../db/handoffs.js';
-import { MongoMediaStore } from '../db/media.js';
-import { MongoOutboxStore } from '../db/notifications.js';
-import { MongoRateLimitStore } from '../db/rate-limits.js';
 import { MongoStaffStore } from '../db/staff.js';
-import { MongoTemplateDeliveries } from '../db/template-deliveries.js';
 import { ApplicationService, type ApplicationStore } from '../domain/applications.js';
 import { ComplaintService, type ComplaintStore } from '../domain/complaints.js';
 import { HandoffService, OUTCOMES, type CitizenOutbox, type HandoffTexts } from '../domain/handoff.js';
@@ -51,6 +43,8 @@ export interface ConsoleRecords {
 
 export interface ConsoleDeps {
   connection: Connection;
+  /** The repositories, made once (src/app/stores.ts). */
+  stores: Stores;
   content: Content;
   knowledgeDir: string;
   /** The citizen-facing sentences (assistant.phrases). */
@@ -58,7 +52,7 @@ export interface ConsoleDeps {
   transcripts: TranscriptStore;
   /** Where staff messages to citizens go: the notification dispatcher (nafidha.dispatcher), which sends them at once. */
   outbox: CitizenOutbox;
-  records?: ConsoleRecords;
+  records: ConsoleRecords;
   sessionSecret?: string;
   publicUrl?: string;
   log?: (line: string) => void;
@@ -84,42 +78,25 @@ export interface Console {
   stop(): Promise<void>;
 }
 
-function defaultRecords(connection: Connection, content: Content, knowledgeDir: string, now?: () => Date): Required<ConsoleRecords> {
-  const complaintStore = new MongoComplaintStore(connection);
-  const applicationStore = new MongoApplicationStore(connection);
-  const outbox = new MongoOutboxStore(connection);
-  const texts = content.notifications;
-  return {
-    complaintStore, applicationStore, texts,
-    complaints: new ComplaintService({ store: complaintStore, outbox, texts, now, rules: { categories: content.categories, municipality: content.municipality, departments: content.departments } }),
-    applications: new ApplicationService({ store: applicationStore, outbox, texts, now, rules: { services: content.services, municipality: content.municipality } }),
-  };
-}
-
 export function createConsole(deps: ConsoleDeps): Console {
   const log = deps.log ?? ((l: string) => console.log(l));
   const { connection, content } = deps;
-  const staff = new MongoStaffStore(connection);
-  const audit = new MongoAuditLog(connection);
-  const canned = new MongoCannedReplies(connection);
-  const handoffStore = new MongoHandoffStore(connection);
+  const { staff, audit, canned, handoffs: handoffStore } = deps.stores;
   const handoffs = new HandoffService({
     store: handoffStore, transcripts: deps.transcripts, outbox: deps.outbox, texts: deps.phrases, now: deps.now,
     staffHours: { hours: content.municipality.staffHours, timeZone: content.municipality.timezone, clock: deps.staffClock },
     departments: content.departments.map((d) => d.id),
     isStaff: async (username) => { const a = await staff.find(username); return !!a && !a.disabled; },
   });
-  const records = deps.records
-    ? { complaintStore: new MongoComplaintStore(connection), applicationStore: new MongoApplicationStore(connection), ...deps.records }
-    : defaultRecords(connection, content, deps.knowledgeDir, deps.now);
-  const limits = new MongoRateLimitStore(connection, 'sign-in:');
+  const records = { complaintStore: deps.stores.complaints, applicationStore: deps.stores.applications, ...deps.records };
+  const limits = deps.stores.limits.signIn;
   const session = consoleSession({ client: connection.getClient(), dbName: connection.name, secret: deps.sessionSecret, publicUrl: deps.publicUrl, log });
   // A live feed stays open only while its session lives and its account may still watch at the role it opened with.
   const mayWatch = async (v: { sessionId: string; username: string; role: Role }) => {
     const account = await staff.find(v.username);
     return !!account && !account.disabled && atLeast(account.role, v.role) && await session.alive(v.sessionId);
   };
-  const events = new ConsoleEvents({ handoffs: handoffStore, lines: new MongoConsoleFeed(connection), mayWatch }, { intervalMs: deps.pollMs, now: deps.now, log, audit: (e) => audit.record(e) });
+  const events = new ConsoleEvents({ handoffs: handoffStore, lines: deps.stores.consoleFeed, mayWatch }, { intervalMs: deps.pollMs, now: deps.now, log, audit: (e) => audit.record(e) });
 
   const catalog = () => ({
     services: content.services.map((s) => ({ id: s.id, name: s.name })),
@@ -128,7 +105,7 @@ export function createConsole(deps: ConsoleDeps): Console {
     complaintStatuses: COMPLAINT_STATUSES, applicationStatuses: APPLICATION_STATUSES, outcomes: OUTCOMES.slice(0, 4),
     statusNames: records.texts.statuses,
   });
-  const templates = new MongoTemplateDeliveries(connection);
+  const templates = deps.stores.templates;
   const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now });
 
   const api = express.Router();
@@ -138,7 +115,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog,
     templates: (user, since) => templates.latest(20, { user, since }) }));
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
-  api.use(consoleMediaApi({ staff, handoffs, media: new MongoMediaStore(connection), audit }));
+  api.use(consoleMediaApi({ staff, handoffs, media: deps.stores.media, audit }));
   api.use(rec.router);
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 
@@ -169,7 +146,7 @@ export function createConsole(deps: ConsoleDeps): Console {
 /** Adds the console to the composed app: handoff flows into the assistant, the router at /console. As main.ts does. */
 export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview } }): Console {
   const staffConsole = createConsole({
-    connection: o.db.connection, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.kernel.phrases,
+    connection: o.db.connection, stores: nafidha.stores, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.kernel.phrases,
     transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
     channels: o.channels && (() => o.channels!.overview()),

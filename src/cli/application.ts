@@ -3,13 +3,12 @@
 //   npm run application -- status A-XXXXX-XXXXX --set needs-documents --missing "title deed;ID copy" [--note ..]
 //   npm run application -- status A-XXXXX-XXXXX --set rejected --reason "..."
 //   npm run application -- show A-XXXXX-XXXXX
+import { createServices } from '../app/services.js';
+import { createStores } from '../app/stores.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import type { ChannelName } from '../shared/message.js';
 import { connectDatabase } from '../db/connection.js';
-import { MongoApplicationStore } from '../db/applications.js';
-import { MongoOutboxStore } from '../db/notifications.js';
-import { ApplicationService } from '../domain/applications.js';
 import { loadContent } from '../content/load.js';
 import { APPLICATION_STATUSES, type ApplicationStatus } from '../shared/statuses.js';
 import { parseTrackingCode } from '../domain/tracking-code.js';
@@ -42,12 +41,13 @@ if (values.help || !command) fail(USAGE);
 const config = loadConfig();
 if (!config.mongodbUri) fail('MONGODB_URI is not set: it must point at the municipality\'s database.');
 // The same content check as the server's: a broken file is reported before the database is touched.
-const { municipality, services, notifications: texts } = loadContent(config.knowledgeDir, config.intentsDir);
+const content = loadContent(config.knowledgeDir, config.intentsDir);
+const { services } = content;
 
 const db = await connectDatabase(config.mongodbUri);
 try {
-  const store = new MongoApplicationStore(db.connection);
-  const applications = new ApplicationService({ store, outbox: new MongoOutboxStore(db.connection), texts, rules: { services, municipality } });
+  const stores = createStores(db.connection);
+  const { applications } = createServices(stores, content);
   const by = values.by ?? process.env.USER ?? 'counter';
 
   if (command === 'create') {

@@ -4,11 +4,10 @@
 //   npm run staff -- enable NAME
 //   npm run staff -- reset NAME        (new one-time password)
 //   npm run staff -- list
+import { createStores } from '../app/stores.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { connectDatabase } from '../db/connection.js';
-import { MongoAuditLog } from '../db/audit.js';
-import { MongoStaffStore } from '../db/staff.js';
 import { generatePassword, hashPassword, newAccount, ROLES, staffUsername, type Role } from '../domain/staff.js';
 
 const USAGE = `usage:
@@ -32,8 +31,7 @@ if (!config.mongodbUri) fail('MONGODB_URI is not set: it must point at the munic
 
 const db = await connectDatabase(config.mongodbUri);
 try {
-  const staff = new MongoStaffStore(db.connection);
-  const audit = new MongoAuditLog(db.connection);
+  const { staff, audit } = createStores(db.connection);
   const by = `cli:${process.env.USER ?? 'unknown'}`;
   const name = staffUsername(rawName ?? '');
   if (command === 'list') {

@@ -1,0 +1,49 @@
+import type { Connection } from 'mongoose';
+import { MongoApplicationStore } from '../db/applications.js';
+import { MongoAuditLog } from '../db/audit.js';
+import { MongoCannedReplies } from '../db/canned-replies.js';
+import { MongoChannelWindows } from '../db/channel-windows.js';
+import { MongoChatStates } from '../db/chat-states.js';
+import { MongoCloudIdentities } from '../db/channel-windows.js';
+import { MongoComplaintStore } from '../db/complaints.js';
+import { MongoConsoleFeed } from '../db/console-feed.js';
+import { MongoHandoffStore } from '../db/handoffs.js';
+import { MongoLookupThrottleStore } from '../db/lookup-throttle.js';
+import { MongoMediaStore } from '../db/media.js';
+import { MongoOutboxStore } from '../db/notifications.js';
+import { MongoRateLimitStore } from '../db/rate-limits.js';
+import { MongoStaffStore } from '../db/staff.js';
+import { MongoSuggestionStore } from '../db/suggestions.js';
+import { MongoTemplateDeliveries } from '../db/template-deliveries.js';
+import { MongoTranscriptStore } from '../db/transcripts.js';
+
+/** Every repository, made once per database connection; the rest of the wiring takes them from here. */
+export function createStores(connection: Connection) {
+  return {
+    connection,
+    complaints: new MongoComplaintStore(connection),
+    applications: new MongoApplicationStore(connection),
+    suggestions: new MongoSuggestionStore(connection),
+    transcripts: new MongoTranscriptStore(connection),
+    chatStates: new MongoChatStates(connection),
+    outbox: new MongoOutboxStore(connection),
+    media: new MongoMediaStore(connection),
+    lookupThrottle: new MongoLookupThrottleStore(connection),
+    staff: new MongoStaffStore(connection),
+    audit: new MongoAuditLog(connection),
+    canned: new MongoCannedReplies(connection),
+    handoffs: new MongoHandoffStore(connection),
+    consoleFeed: new MongoConsoleFeed(connection),
+    templates: new MongoTemplateDeliveries(connection),
+    windows: new MongoChannelWindows(connection),
+    identities: new MongoCloudIdentities(connection),
+    /** Counters of attempts (sign-in, uploads) under a prefix of their own. */
+    limits: {
+      signIn: new MongoRateLimitStore(connection, 'sign-in:'),
+      uploadPerChat: new MongoRateLimitStore(connection, 'upload-chat:'),
+      uploadPerAddress: new MongoRateLimitStore(connection, 'upload-ip:'),
+    },
+  };
+}
+
+export type Stores = ReturnType<typeof createStores>;
