@@ -9,12 +9,13 @@ import { loadConfig } from '../src/config.js';
 import { attachConsole } from '../src/console.js';
 import { loadContent } from '../src/content/load.js';
 import { connectDatabase } from '../src/db/connection.js';
+import { baselineApp } from './bench-baseline.js';
 
 const { ObjectId } = mongoose.mongo;
 
 export type ServerCommand =
   | { type: 'stats' }
-  | { type: 'ceiling'; concurrency: number; ms: number }
+  | { type: 'ceiling'; concurrency: number; ms: number; fill?: number }
   | { type: 'gc' }
   | { type: 'stored' }
   | { type: 'stop'; dropDatabase: boolean };
@@ -29,7 +30,7 @@ export interface ServerStats {
   maxRss: number;
   heapUsed: number;
   commands: number;
-  /** Commands by "name collection", e.g. "update botstate". */
+  /** Commands by "name collection", e.g. "update chats". */
   byCommand: Record<string, number>;
 }
 
@@ -54,12 +55,14 @@ db.connection.getClient().on('commandStarted', (e) => {
   const key = typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName;
   byCommand[key] = (byCommand[key] ?? 0) + 1;
 });
-const nafidha = composeNafidha({ config, content, db, log: () => undefined });
-const staffConsole = attachConsole(nafidha, { db, content, config, log: () => undefined });
-const server = http.createServer({ keepAliveTimeout: 60_000 }, nafidha.app());
+// BENCH_BASELINE=1: the bare-stack bot of scripts/bench-baseline.ts instead of Nafidha, measured the same way.
+const baseline = process.env.BENCH_BASELINE === '1';
+const nafidha = baseline ? undefined : composeNafidha({ config, content, db, log: () => undefined });
+const staffConsole = nafidha && attachConsole(nafidha, { db, content, config, log: () => undefined });
+const server = http.createServer({ keepAliveTimeout: 60_000 }, nafidha ? nafidha.app() : baselineApp(db.connection));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-nafidha.start();
-await staffConsole.start();
+nafidha?.start();
+await staffConsole?.start();
 
 let peak = process.memoryUsage.rss();
 const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 50);
@@ -74,16 +77,24 @@ function stats(): ServerStats {
   return out;
 }
 
-/** How much the database holds: on FerretDB's SQLite every lookup scans its collection, so cost grows with it. */
+/** How much the database holds (on an unpatched FerretDB SQLite every _id lookup scans its collection). */
 async function stored(): Promise<Stored> {
   const count = (name: string) => db.connection.collection(name).estimatedDocumentCount().catch(() => NaN);
-  return { chats: await count('botstate'), transcriptLines: await count('messages'), complaints: await count('complaints') };
+  if (baseline) return { chats: await count('baseline_chats'), transcriptLines: await count('baseline_messages'), complaints: 0 };
+  return { chats: await count('chats'), transcriptLines: await count('messages'), complaints: await count('complaints') };
 }
 
-/** The database's own speed through the same driver: `concurrency` loops of insertOne then findOne by _id. */
-async function ceiling(concurrency: number, ms: number): Promise<Ceiling> {
+/**
+ * The database's own speed through the same driver: `concurrency` loops of insertOne then findOne by _id, over a
+ * collection first filled with `fill` documents (as many as the bot's chat-state collection holds: a fair ceiling).
+ */
+async function ceiling(concurrency: number, ms: number, fill = 0): Promise<Ceiling> {
   const collection = db.connection.getClient().db(db.connection.name).collection<{ _id: InstanceType<typeof ObjectId>; n: number; at: Date }>('bench_ceiling');
+  await collection.drop().catch(() => undefined);
   await collection.insertOne({ _id: new ObjectId(), n: -1, at: new Date() });
+  for (let done = 0; done < fill; done += 1000) {
+    await collection.insertMany(Array.from({ length: Math.min(1000, fill - done) }, (_, i) => ({ _id: new ObjectId(), n: -2 - done - i, at: new Date() })));
+  }
   let iterations = 0;
   const t0 = performance.now();
   const until = t0 + ms;
@@ -106,12 +117,12 @@ process.on('message', (m: ServerRequest) => {
       if (m.type === 'stats') send({ id: m.id, stats: stats() });
       else if (m.type === 'stored') send({ id: m.id, stored: await stored() });
       else if (m.type === 'gc') { (globalThis as { gc?: () => void }).gc?.(); send({ id: m.id, stats: stats() }); }
-      else if (m.type === 'ceiling') send({ id: m.id, ceiling: await ceiling(m.concurrency, m.ms) });
+      else if (m.type === 'ceiling') send({ id: m.id, ceiling: await ceiling(m.concurrency, m.ms, m.fill) });
       else if (m.type === 'stop') {
         server.closeAllConnections();
         server.close();
-        await nafidha.stop();
-        await staffConsole.stop();
+        await nafidha?.stop();
+        await staffConsole?.stop();
         if (m.dropDatabase) await db.connection.dropDatabase().catch(() => undefined);
         await db.close();
         send({ id: m.id, stopped: true });
