@@ -4,12 +4,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
-import { composeNafidha } from '../src/compose.js';
-import { loadConfig } from '../src/config.js';
-import { attachConsole } from '../src/console.js';
-import { loadContent } from '../src/content/load.js';
-import { connectDatabase } from '../src/db/connection.js';
 import { baselineApp } from './bench-baseline.js';
+
+// BENCH_CODE=dist: the compiled server (what `npm start` runs), else the TypeScript sources through tsx.
+const code = process.env.BENCH_CODE === 'dist' ? '../dist' : '../src';
+const load = <T>(module: string): Promise<T> => import(new URL(`${code}/${module}`, import.meta.url).href) as Promise<T>;
+const [{ composeNafidha }, { loadConfig }, { attachConsole }, { loadContent }, { connectDatabase }] = await Promise.all([
+  load<typeof import('../src/compose.js')>('compose.js'), load<typeof import('../src/config.js')>('config.js'),
+  load<typeof import('../src/console.js')>('console.js'), load<typeof import('../src/content/load.js')>('content/load.js'),
+  load<typeof import('../src/db/connection.js')>('db/connection.js')]);
 
 const { ObjectId } = mongoose.mongo;
 
@@ -18,6 +21,8 @@ export type ServerCommand =
   | { type: 'ceiling'; concurrency: number; ms: number; fill?: number }
   | { type: 'gc' }
   | { type: 'stored' }
+  /** Citizen transcript lines of the chats whose user starts with `prefix`: each message stored exactly once? */
+  | { type: 'citizenLines'; prefix: string }
   | { type: 'stop'; dropDatabase: boolean };
 export type ServerRequest = ServerCommand & { id: number };
 
@@ -116,6 +121,12 @@ process.on('message', (m: ServerRequest) => {
     try {
       if (m.type === 'stats') send({ id: m.id, stats: stats() });
       else if (m.type === 'stored') send({ id: m.id, stored: await stored() });
+      else if (m.type === 'citizenLines') {
+        const lines = await db.connection.collection('messages').find({ from: 'citizen', conversation: { $regex: `^web:${m.prefix}` } }, { projection: { conversation: 1, text: 1 } }).toArray();
+        const perChat: Record<string, number> = {};
+        for (const l of lines) perChat[String(l.conversation)] = (perChat[String(l.conversation)] ?? 0) + 1;
+        send({ id: m.id, lines: lines.length, perChat });
+      }
       else if (m.type === 'gc') { (globalThis as { gc?: () => void }).gc?.(); send({ id: m.id, stats: stats() }); }
       else if (m.type === 'ceiling') send({ id: m.id, ceiling: await ceiling(m.concurrency, m.ms, m.fill) });
       else if (m.type === 'stop') {

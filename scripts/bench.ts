@@ -1,4 +1,4 @@
-// npm run bench [-- --citizens 100 --seconds 25 | --messages M] [--think-ms 1000] [--conversations 10000] [--baseline] [--understanding] [--profile]
+// npm run bench [-- --citizens 100 --seconds 25 | --messages M] [--think-ms 1000] [--conversations 10000] [--baseline] [--source] [--understanding] [--profile]
 // Drives simulated citizens through the web chat's webhook (POST /api/messages) of a server in a child process,
 // against FerretDB started in a temp dir (or MONGODB_URI, in a database of its own that is dropped afterwards).
 // Loopback only; every loop is bounded by time or count. Results are printed and written to bench-results/.
@@ -15,10 +15,10 @@ import { chooseKind, converse, httpSender, seeded, type CitizenWorld, type Conve
 import type { Ceiling, ServerCommand, ServerStats, Stored } from './bench-server.js';
 import { generatedCatalog, labelledUtterances, measureUnderstanding, warmUp } from './bench-understanding.js';
 
-const USAGE = 'usage: npm run bench [-- --citizens N] [--seconds S | --messages M] [--think-ms T] [--conversations K] [--baseline] [--understanding] [--seed X] [--profile]';
+const USAGE = 'usage: npm run bench [-- --citizens N] [--seconds S | --messages M] [--think-ms T] [--conversations K] [--baseline] [--source] [--instances 1,2,4] [--understanding] [--seed X] [--profile]';
 
 function parseArgs(argv: string[]) {
-  const opts = { citizens: 100, seconds: 25, messages: 0, thinkMs: 1000, conversations: 0, understanding: false, seed: 42, ceilingSeconds: 8, profile: false, baseline: false };
+  const opts = { citizens: 100, seconds: 25, messages: 0, thinkMs: 1000, conversations: 0, understanding: false, seed: 42, ceilingSeconds: 8, profile: false, baseline: false, source: false, instances: [] as number[] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -37,6 +37,10 @@ function parseArgs(argv: string[]) {
     else if (a === '--profile') opts.profile = true;
     // The bare-stack bot (scripts/bench-baseline.ts) runs the same citizens after Nafidha, on the same database.
     else if (a === '--baseline') opts.baseline = true;
+    // The server from the TypeScript sources through tsx rather than compiled (dist/, what `npm start` runs).
+    else if (a === '--source') opts.source = true;
+    // Scale-out: that many server instances behind nginx, one after the other (e.g. 1,2,4), on one database.
+    else if (a === '--instances') opts.instances = String(argv[++i] ?? '').split(',').map(Number).filter((x) => Number.isInteger(x) && x > 0);
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   return opts;
@@ -64,7 +68,7 @@ async function startServer(uri: string, profile: boolean, baseline = false): Pro
   // --profile: the server writes a V8 CPU profile (open it in Chrome DevTools) when it stops.
   const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve('bench-results', 'profiles')}`] : [];
   const child: ChildProcess = fork(path.resolve('scripts/bench-server.ts'), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...profiling], env: { ...process.env, MONGODB_URI: uri, BENCH_BASELINE: baseline ? '1' : '' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...profiling], env: { ...process.env, MONGODB_URI: uri, BENCH_BASELINE: baseline ? '1' : '', BENCH_CODE: opts.source ? 'src' : 'dist' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, (m: Record<string, unknown>) => void>();
   let nextId = 1;
@@ -113,6 +117,8 @@ interface PhaseFigures {
   /** The database process's CPU, when the benchmark started it (FerretDB). */
   databaseCpuMsPerMessage: number; databaseCpuCores: number;
   storedAtEnd?: Stored;
+  /** Replies received per citizen (user id), to check against what was stored. */
+  answeredByUser: Record<string, number>;
 }
 
 /** Citizens talk until the time or message budget is spent; each conversation is a new citizen (a new chat). */
@@ -132,7 +138,13 @@ async function runPhase(server: BenchServer, world: CitizenWorld, name: string, 
   const stop = () => performance.now() >= deadline || (o.messages > 0 && started >= o.messages) || server.exited() !== undefined;
   const record = (e: Exchange) => { latencies.push(e.ms); if (!e.ok) errors++; };
   const think = o.thinkMs > 0 ? () => new Promise<void>((r) => setTimeout(r, o.thinkMs * (0.5 + world.rnd()))) : undefined;
-  const counting: typeof send = (user, text) => { started++; return send(user, text); };
+  const answeredByUser: Record<string, number> = {};
+  const counting: typeof send = async (user, text) => {
+    started++;
+    const replies = await send(user, text);
+    answeredByUser[user] = (answeredByUser[user] ?? 0) + 1;
+    return replies;
+  };
   const run = randomBytes(3).toString('hex');
   await Promise.all(Array.from({ length: o.citizens }, async (_, slot) => {
     if (think) await new Promise((r) => setTimeout(r, o.thinkMs * world.rnd()));
@@ -167,7 +179,7 @@ async function runPhase(server: BenchServer, world: CitizenWorld, name: string, 
     dbCommandsPerMessage: (after.commands - before.commands) / n, dbCommandsByKind: Object.fromEntries(Object.entries(byKind).sort((a, b) => b[1] - a[1])),
     cpuMsPerMessage: (after.cpuMicros - before.cpuMicros) / 1000 / n, serverCpuCores: (after.cpuMicros - before.cpuMicros) / 1e6 / elapsed,
     peakRssMb: mb(after.peakRssSinceLast), rssAtEndMb: mb(after.rss),
-    databaseCpuMsPerMessage: (dbCpu * 1000) / n, databaseCpuCores: dbCpu / elapsed, storedAtEnd: stored,
+    databaseCpuMsPerMessage: (dbCpu * 1000) / n, databaseCpuCores: dbCpu / elapsed, storedAtEnd: stored, answeredByUser,
   };
 }
 
@@ -277,15 +289,82 @@ async function understandingBench(): Promise<void> {
   console.log(`written to ${save('understanding', { machine: machine(), utterances: utterances.length, shipped, generated: large, slowdown })}`);
 }
 
+/** Several servers seen as one: the balancer's port, their figures summed (memory: the first one's). */
+function behind(port: number, servers: BenchServer[]): BenchServer {
+  const sum = (list: ServerStats[]): ServerStats => {
+    const byCommand: Record<string, number> = {};
+    for (const st of list) for (const [k, v] of Object.entries(st.byCommand)) byCommand[k] = (byCommand[k] ?? 0) + v;
+    return { ...list[0], cpuMicros: list.reduce((t, x) => t + x.cpuMicros, 0), commands: list.reduce((t, x) => t + x.commands, 0), byCommand };
+  };
+  return {
+    port, startupMs: Math.max(...servers.map((x) => x.startupMs)),
+    exited: () => servers.map((x) => x.exited()).find(Boolean),
+    call: (req) => servers[0].call(req),
+    stats: async () => sum(await Promise.all(servers.map((x) => x.stats()))),
+    stop: async () => { await Promise.all(servers.map((x) => x.stop())); },
+  };
+}
+
+/** 1, 2, 4… instances behind nginx on one database, saturated; every answered message checked against the transcript. */
+async function scaleBench(db: Awaited<ReturnType<typeof startDatabase>>): Promise<void> {
+  const { startNginx } = await import('./bench-nginx.js');
+  const rows: Array<{ instances: number; phase: PhaseFigures; lost: number; twice: number; rssMb: number[] }> = [];
+  for (const n of opts.instances) {
+    const servers: BenchServer[] = [];
+    let balancer: Awaited<ReturnType<typeof startNginx>> | undefined;
+    try {
+      for (let i = 0; i < n; i++) servers.push(await startServer(db.uri, false));
+      balancer = await startNginx(servers.map((x) => x.port));
+      const all = behind(balancer.port, servers);
+      const world: CitizenWorld = { services: content.services, codes: [], rnd: seeded(opts.seed) };
+      await runPhase(all, world, `warmup${n}x`, { citizens: Math.min(opts.citizens, 20), seconds: 3, messages: 0, thinkMs: 0 });
+      const phase = await runPhase(all, world, `scale${n}x`, { ...opts, thinkMs: 0 }, db.cpuSeconds);
+      const stored = await servers[0].call<{ lines: number; perChat: Record<string, number> }>({ type: 'citizenLines', prefix: `bench_scale${n}x_` });
+      // A message answered but not in the transcript is lost; one stored more often than answered was handled twice.
+      let lost = 0;
+      let twice = 0;
+      for (const [user, answered] of Object.entries(phase.answeredByUser)) {
+        const kept = stored.perChat[`web:${user}`] ?? 0;
+        if (kept < answered) lost += answered - kept;
+        if (kept > answered) twice += kept - answered;
+      }
+      const rssMb = (await Promise.all(servers.map((x) => x.stats()))).map((st) => mb(st.rss));
+      rows.push({ instances: n, phase, lost, twice, rssMb });
+      console.log(`${n} instance(s): ${fixed(phase.messagesPerSecond, 0)} msgs/s, p99 ${fixed(phase.latencyMs.p99)} ms, ${phase.errors} errors, lost ${lost}, stored twice ${twice}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}`);
+    } finally {
+      await balancer?.stop();
+      await Promise.all(servers.map((x) => x.stop()));
+    }
+  }
+  const one = rows.find((r) => r.instances === 1);
+  console.log(table([['instances', 'citizens', 'messages', 'errors', 'lost', 'twice', 'msgs/s', '× one', 'p50 ms', 'p99 ms', 'db cmds/msg', 'server cores', 'db cores', 'RSS each'],
+    ...rows.map((r): [string, ...string[]] => [String(r.instances), String(r.phase.citizens), String(r.phase.messages), String(r.phase.errors), String(r.lost), String(r.twice),
+      fixed(r.phase.messagesPerSecond, 0), one ? fixed(r.phase.messagesPerSecond / one.phase.messagesPerSecond, 2) : '—', fixed(r.phase.latencyMs.p50), fixed(r.phase.latencyMs.p99),
+      fixed(r.phase.dbCommandsPerMessage, 2), fixed(r.phase.serverCpuCores, 2), fixed(r.phase.databaseCpuCores, 2), r.rssMb.map((x) => `${x}`).join('/') + ' MB'])]));
+  const two = rows.find((r) => r.instances === 2);
+  if (one && two) console.log(`target 2 instances ≥ 1.6 × one instance's msgs/s: ${verdict(two.phase.messagesPerSecond >= 1.6 * one.phase.messagesPerSecond)} (${fixed(two.phase.messagesPerSecond / one.phase.messagesPerSecond, 2)}×; the machine has ${os.cpus().length} cores for the database, the servers, nginx and the citizens)`);
+  console.log(`no message lost or stored twice: ${verdict(rows.every((r) => r.lost === 0 && r.twice === 0))}`);
+  console.log(`written to ${save('scale', { machine: machine(), database: db.label, options: opts, rows: rows.map(({ phase: { answeredByUser: _a, ...phase }, ...r }) => ({ ...r, phase })) })}`);
+}
+
 async function serverBench(): Promise<void> {
   const t0 = performance.now();
+  // The compiled server, built first when missing or stale, as `npm start` does.
+  if (!opts.source) {
+    const { build, isStale } = await import('./build.mjs' as string) as { build(): void; isStale(): boolean };
+    if (isStale()) { console.log('building dist/ first...'); build(); }
+  }
   const db = await startDatabase();
+  if (opts.instances.length) {
+    try { await scaleBench(db); } finally { await db.stop(); console.log(`total ${fixed((performance.now() - t0) / 1000)} s`); }
+    return;
+  }
   let server: BenchServer | undefined;
   try {
     server = await startServer(db.uri, opts.profile);
     // The footprint before any citizen: code, content, understanding, connection pool.
     const ready = (await server.call<{ stats: ServerStats }>({ type: 'gc' })).stats;
-    console.log(`database: ${db.label}\nserver: a child process on 127.0.0.1:${server.port}, ready in ${fixed(server.startupMs, 0)} ms`);
+    console.log(`database: ${db.label}\nserver: a child process (${opts.source ? 'TypeScript sources through tsx' : 'compiled, dist/'}) on 127.0.0.1:${server.port}, ready in ${fixed(server.startupMs, 0)} ms`);
     console.log(`machine: ${os.cpus().length} cores, load average ${loadAtStart.join(' / ')} (1/5/15 min) before the run; server RSS when ready ${mb(ready.rss)} MB (heap ${mb(ready.heapUsed)} MB)`);
     const world: CitizenWorld = { services: content.services, codes: [], rnd: seeded(opts.seed) };
     // Warm-up: JIT, connection pool, collections and indexes; not measured.
@@ -381,7 +460,7 @@ async function serverBench(): Promise<void> {
     const paced = phases.find((p) => p.name === 'paced');
     if (paced) console.log(`target p99 ≤ 50 ms with ${paced.citizens} citizens (paced, think ${opts.thinkMs} ms): ${verdict(paced.latencyMs.p99 <= 50)}`);
     console.log(`target db commands per message ≤ 2 (${phases.map((p) => `${p.name} ${fixed(p.dbCommandsPerMessage, 2)}`).join(', ')}): ${verdict(phases.every((p) => p.dbCommandsPerMessage <= 2))}`);
-    console.log(`written to ${save('bench', { machine: machine(), database: db.label, options: opts, serverStartupMs: server.startupMs, rssReadyMb: mb(ready.rss), crashed, phases, ceiling, ceilingFull, ratio, baseline: basePhases })}`);
+    console.log(`written to ${save('bench', { machine: machine(), database: db.label, options: opts, serverStartupMs: server.startupMs, rssReadyMb: mb(ready.rss), crashed, phases: phases.map(({ answeredByUser: _a, ...p }) => p), ceiling, ceilingFull, ratio, baseline: basePhases?.map(({ answeredByUser: _a, ...p }) => p) })}`);
   } finally {
     await server?.stop();
     await db.stop();
