@@ -30,7 +30,9 @@ export async function startDatabase(): Promise<{ uri: string; label: string; cpu
     url.pathname = `/${name}`;
     return { uri: url.toString(), label: `MONGODB_URI (${url.host}), database ${name}`, stop: async () => undefined };
   }
-  const built = spawnSync('bash', ['scripts/install-ferretdb.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  // FERRETDB_BIN picks another build (e.g. the unpatched one, to compare); by default the one the project builds.
+  const built = process.env.FERRETDB_BIN ? { status: 0, stdout: process.env.FERRETDB_BIN }
+    : spawnSync('bash', ['scripts/install-ferretdb.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const binary = built.stdout.trim().split('\n').pop();
   if (built.status !== 0 || !binary) throw new Error('FerretDB is not available and could not be built; set MONGODB_URI to a MongoDB server.');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nafidha-bench-db-'));

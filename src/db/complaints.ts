@@ -31,6 +31,8 @@ const schema = new Schema<Complaint>({
 }, { versionKey: false, collection: 'complaints', minimize: true });
 schema.index({ 'source.channel': 1, 'source.user': 1, createdAt: -1 });
 schema.index({ createdAt: -1 });
+// The console's queues and the overdue sweep: open work by status, department and deadline.
+schema.index({ status: 1, department: 1, deadline: 1 });
 
 export class MongoComplaintStore implements ComplaintStore {
   private readonly model: Model<Complaint>;

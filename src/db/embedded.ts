@@ -12,11 +12,12 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-const FERRETDB_VERSION = 'v1.24.2';
+// FerretDB 1.24.2 with the patches of scripts/ferretdb-*.patch (its _id index used); see scripts/install-ferretdb.sh.
+const FERRETDB_BUILD = 'v1.24.2-nafidha1';
 
 function ferretdbBinary(): string | undefined {
   const tools = process.env.NAFIDHA_TOOLS ?? path.join(os.homedir(), '.cache', 'nafidha');
-  const candidates = [process.env.FERRETDB_BIN, path.join(tools, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb'),
+  const candidates = [process.env.FERRETDB_BIN, path.join(tools, `ferretdb-${FERRETDB_BUILD}`, 'ferretdb'),
     path.join(os.homedir(), 'go', 'bin', 'ferretdb'), ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'ferretdb'))];
   return candidates.find((c): c is string => !!c && fs.existsSync(c));
 }

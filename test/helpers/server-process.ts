@@ -16,7 +16,7 @@ export interface ServerProcess {
 export const started: ChildProcess[] = [];
 
 /**
- * The real server (`src/main.ts`) as `npm start` runs it: one node process with tsx loaded, so a `kill -9` of its
+ * The real server (`src/main.ts`, the sources `npm start` runs compiled), one node process with tsx loaded, so a `kill -9` of its
  * pid stops exactly the server, as a power cut would. No channel tokens; the database is what `env` says.
  */
 export async function startServerProcess(env: Record<string, string | undefined>, readyMs = 45_000): Promise<ServerProcess> {
