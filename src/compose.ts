@@ -17,6 +17,7 @@ import { MongoOutboxStore } from './db/notifications.js';
 import { MongoRateLimitStore } from './db/rate-limits.js';
 import { MongoSuggestionStore } from './db/suggestions.js';
 import { MongoTranscriptStore } from './db/transcripts.js';
+import { countingConversations, MongoConversationDays } from './db/conversation-days.js';
 import { ApplicationService } from './domain/applications.js';
 import { ComplaintService } from './domain/complaints.js';
 import { loadNotificationTexts, type NotificationTexts } from './domain/notification-texts.js';
@@ -71,7 +72,8 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
 
   const states = new MongoChatStates(conn);
   const kernel = createKernel({
-    content, understander: opts.understander ?? new Understander(content), states, transcripts, log,
+    content, understander: opts.understander ?? new Understander(content), states, log,
+    transcripts: countingConversations(transcripts, new MongoConversationDays(conn, content.municipality.timezone), log),
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media }));
   const webchat = createWebChat(kernel);

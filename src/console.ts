@@ -35,9 +35,14 @@ import { consoleMediaApi } from './http/console-media.js';
 import { ConsoleEvents } from './http/console-events.js';
 import { recordsApi } from './http/console-records.js';
 import { jsonBody } from './http/input.js';
+import { MongoReports } from './db/reports.js';
+import { reportsApi } from './http/console-reports.js';
+import { createRequire } from 'node:module';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIR = path.resolve(here, '../handoff-console');
+// The dashboard's chart library, served from the installed package (no CDN).
+const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
 /** The complaints and applications the console works on (main.ts passes the app's own); built here when absent. */
 export interface ConsoleRecords {
@@ -140,12 +145,14 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
   api.use(consoleMediaApi({ staff, handoffs, media: new MongoMediaStore(connection), audit }));
   api.use(rec.router);
+  api.use(reportsApi({ staff, reports: new MongoReports(connection), content, audit, now: deps.now }));
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 
   const router = express.Router();
   router.use(session.middleware);
   router.use('/api', api);
   router.get('/receipt/:code', ...rec.receipt);
+  router.get('/vendor/chart.umd.min.js', (_req, res) => { res.sendFile(CHART_JS, { maxAge: '1d' }); });
   router.use(express.static(CONSOLE_DIR, { index: 'index.html', dotfiles: 'ignore', extensions: false }));
 
   let sweeper: NodeJS.Timeout | undefined;
