@@ -23,7 +23,7 @@ export function random(seed: number): () => number {
   };
 }
 
-export interface SeedOptions { from: string; to: string; conversations: number; complaints: number; applications: number; seed?: number }
+export interface SeedOptions { from: string; to: string; conversations: number; complaints: number; applications: number; seed?: number; /** Tells apart the records of two seedings in one database. */ tag?: string }
 
 export interface SeededHistory { at: Date; by: string; status?: string; note?: string }
 export interface SeededComplaint {
@@ -58,6 +58,7 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
   const tz = content.municipality.timezone;
   const days = daysBetween(o.from, o.to);
   const moment = (day: string) => new Date(dayStart(day, tz).getTime() + Math.floor(rnd() * DAY));
+  const tag = o.tag ?? 'S';
   const a: Activity = { complaints: [], applications: [], handoffs: [], messages: [], conversationDays: [] };
 
   for (let i = 0; i < o.complaints; i++) {
@@ -80,9 +81,9 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
     const privacy = pick(['named', 'named', 'confidential', 'anonymous'] as const);
     const user = `seed-${i % 500}`;
     a.complaints.push({
-      code: `C-S${String(i).padStart(6, '0')}`, category: category.id, department: category.department, description: `seeded complaint ${i}`, photos: [],
+      code: `C-${tag}${String(i).padStart(6, '0')}`, category: category.id, department: category.department, description: `seeded complaint ${i}`, photos: [],
       privacy, consentToContact: privacy !== 'anonymous', lang: rnd() < 0.8 ? 'ar' : 'en', status, createdAt, updatedAt: history.at(-1)!.at, deadline, history,
-      flaggedForSupervisor: status === 'reopened', via: 'telegram', idempotencyKey: `seed:${i}`, ...(privacy === 'anonymous' ? {} : { source: { channel: 'telegram', user } }),
+      flaggedForSupervisor: status === 'reopened', via: 'telegram', idempotencyKey: `seed:${tag}:${i}`, ...(privacy === 'anonymous' ? {} : { source: { channel: 'telegram', user } }),
     });
   }
 
@@ -96,13 +97,13 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
       status = rnd() < 0.85 ? 'approved' : 'rejected';
       history.push({ at: new Date(createdAt.getTime() + Math.floor(rnd() * 2 * Math.max(1, service.duration.days) * DAY)), by: 'salma', status });
     }
-    a.applications.push({ code: `A-S${String(i).padStart(6, '0')}`, service: service.id, applicant: { name: 'مواطن', phone: '0910000000' }, lang: 'ar', status,
+    a.applications.push({ code: `A-${tag}${String(i).padStart(6, '0')}`, service: service.id, applicant: { name: 'مواطن', phone: '0910000000' }, lang: 'ar', status,
       missingDocuments: [], createdAt, updatedAt: history.at(-1)!.at, expectedBy, history });
   }
 
   for (let i = 0; i < o.conversations; i++) {
     const channel = pick(CHANNELS);
-    const conversation = `${channel}:seed-user-${i}`;
+    const conversation = `${channel}:seed-${tag}-${i}`;
     const active = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(days)))].sort();
     for (const day of active) {
       const at = moment(day);
@@ -112,7 +113,7 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
     }
     if (rnd() < 0.2) {
       const queuedAt = new Date(a.messages.at(-2)!.at.getTime() + MINUTE);
-      const h: SeededHandoff = { conversation, openKey: `closed:seed-${i}`, channel, user: `seed-user-${i}`, reason: pick(REASONS), lang: 'ar', status: 'queued',
+      const h: SeededHandoff = { conversation, openKey: `closed:seed-${tag}-${i}`, channel, user: `seed-${tag}-${i}`, reason: pick(REASONS), lang: 'ar', status: 'queued',
         queuedAt, notes: [], outOfHours: false, updatedAt: queuedAt };
       if (rnd() < 0.8) {
         const staff = pick(AGENTS);
