@@ -9,6 +9,7 @@ import { renderFileForCaller } from './caller.js';
 import { renderApplications } from './applications.js';
 import { renderCanned } from './canned.js';
 import { renderChannels } from './channels.js';
+import { renderDashboard } from './dashboard.js';
 
 const view = document.getElementById('view');
 const listeners = new Set();
@@ -65,7 +66,8 @@ async function route() {
   cleanup = () => {};
   listeners.clear();
   if (!ctx.me) return;
-  const [, name, param] = (location.hash || '#/queue').split('/');
+  const [, path, param] = (location.hash || '#/queue').split('/');
+  const name = (path ?? '').split('?')[0];
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${name}`);
   const routes = {
     queue: () => renderQueue(view, ctx),
@@ -74,6 +76,7 @@ async function route() {
     file: () => renderFileForCaller(view, ctx),
     applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
     canned: () => renderCanned(view, ctx),
+    dashboard: () => renderDashboard(view, ctx),
     ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx) } : {}),
   };
   try {

@@ -109,7 +109,8 @@ export function reportsApi(deps: ReportsDeps): Router {
     const s = await scopeFor(req, res);
     if (!s) return;
     const { period, departments, wholeOrganisation } = s.scope;
-    res.json({ from: period.from, to: period.to, departments: departments ?? null, wholeOrganisation,
+    const choices = { branches: c.municipality.branches.map((b) => ({ id: b.id, name: b.name })), departments: c.departments.map((d) => ({ id: d.id, name: d.name, branch: d.branch })) };
+    res.json({ from: period.from, to: period.to, departments: departments ?? null, wholeOrganisation, choices,
       every: s.q.every ?? 'day', tables: await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day') });
   }));
 
