@@ -30,6 +30,7 @@ function cellText(table, row, name) {
   if (name === 'channel') return channelName(v);
   if (name === 'reason') return t(`reason.${v}`);
   if (name === 'metric') return t(`dash.m.${v}`);
+  if (name === 'department_name' && !v) return t('dash.noDepartment');
   return num(v);
 }
 
@@ -46,8 +47,9 @@ function chartOptions(kind, rtl, extra = {}) {
     plugins: { legend: { rtl, textDirection: rtl ? 'rtl' : 'ltr', position: 'top', display: kind !== 'bar-single' }, tooltip: { rtl, textDirection: rtl ? 'rtl' : 'ltr' } },
     ...extra,
   };
-  if (kind !== 'doughnut') options.scales = { x: { reverse: rtl, stacked: extra.stacked }, y: { beginAtZero: true, stacked: extra.stacked, position: rtl ? 'right' : 'left' } };
+  if (kind !== 'doughnut') options.scales = { x: { reverse: rtl, stacked: extra.stacked }, y: { beginAtZero: true, stacked: extra.stacked, position: rtl ? 'right' : 'left', max: extra.max } };
   delete options.stacked;
+  delete options.max;
   return options;
 }
 
@@ -155,6 +157,18 @@ export async function renderDashboard(view, ctx) {
       type: 'doughnut',
       data: { labels: tb.rows.map((r) => t(`reason.${r[0]}`)), datasets: [{ data: tb.rows.map((r) => r[1]), backgroundColor: COLOURS }] },
       options: chartOptions('doughnut', rtl),
+    }]);
+  }
+
+  for (const [id, key] of [['csat-by-channel', 'channel'], ['csat-by-department', 'department_name'], ['csat-by-agent', 'staff']]) {
+    const tb = T[id];
+    if (!tb) continue;
+    const labels = tb.rows.map((r) => (key === 'channel' ? channelName(r[0]) : key === 'department_name' ? (r[1] || t('dash.noDepartment')) : r[0]));
+    sections.push(figureCard(id, csvUrl, canvas(id), dataTable(id, tb, [key, 'answers', 'average', 'satisfied_pct'])));
+    draw.push([id, {
+      type: 'bar',
+      data: { labels, datasets: [{ label: label('average'), backgroundColor: COLOURS[4], data: tb.rows.map((r) => r[col(tb, 'average')]) }] },
+      options: chartOptions('bar-single', rtl, { max: 5 }),
     }]);
   }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mongoose';
 import type { Content } from '../src/content/load.js';
 import { CONVERSATION_DAYS } from '../src/db/conversation-days.js';
+import { ANSWERS } from '../src/db/satisfaction.js';
 import { daysBetween, dayOf, dayStart } from '../src/domain/report-period.js';
 import { CHANNELS } from '../src/shared/chat.js';
 
@@ -46,6 +47,7 @@ export interface Activity {
   handoffs: SeededHandoff[];
   messages: SeededLine[];
   conversationDays: { _id: string; day: string; channel: string; conversation: string }[];
+  ratings: { _id: string; kind: string; channel: string; department?: string; staff?: string; score: number; answeredAt: Date; day: string }[];
 }
 
 const REASONS = ['requested', 'legal-question', 'form-help', 'misunderstood'];
@@ -59,7 +61,7 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
   const days = daysBetween(o.from, o.to);
   const moment = (day: string) => new Date(dayStart(day, tz).getTime() + Math.floor(rnd() * DAY));
   const tag = o.tag ?? 'S';
-  const a: Activity = { complaints: [], applications: [], handoffs: [], messages: [], conversationDays: [] };
+  const a: Activity = { complaints: [], applications: [], handoffs: [], messages: [], conversationDays: [], ratings: [] };
 
   for (let i = 0; i < o.complaints; i++) {
     const category = pick(content.categories);
@@ -80,6 +82,11 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
     }
     const privacy = pick(['named', 'named', 'confidential', 'anonymous'] as const);
     const user = `seed-${i % 500}`;
+    const resolvedBy = history.find((h) => h.status === 'resolved');
+    if (resolvedBy && privacy !== 'anonymous' && rnd() < 0.5) {
+      const answeredAt = new Date(resolvedBy.at.getTime() + 2 * 3_600_000);
+      a.ratings.push({ _id: `rate-${tag}-c${i}`, kind: 'complaint', channel: 'telegram', department: category.department, staff: resolvedBy.by, score: 1 + Math.floor(rnd() * 5), answeredAt, day: dayOf(answeredAt, tz) });
+    }
     a.complaints.push({
       code: `C-${tag}${String(i).padStart(6, '0')}`, category: category.id, department: category.department, description: `seeded complaint ${i}`, photos: [],
       privacy, consentToContact: privacy !== 'anonymous', lang: rnd() < 0.8 ? 'ar' : 'en', status, createdAt, updatedAt: history.at(-1)!.at, deadline, history,
@@ -120,6 +127,7 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
         h.takenAt = new Date(queuedAt.getTime() + (1 + Math.floor(rnd() * 60)) * MINUTE);
         h.status = 'closed'; h.heldBy = staff; h.closedBy = staff; h.outcome = 'answered';
         h.closedAt = new Date(h.takenAt.getTime() + 20 * MINUTE); h.updatedAt = h.closedAt;
+        if (rnd() < 0.6) a.ratings.push({ _id: `rate-${tag}-h${i}`, kind: 'handoff', channel, staff, score: 1 + Math.floor(rnd() * 5), answeredAt: h.closedAt, day: dayOf(h.closedAt, tz) });
         a.messages.push({ conversation, from: 'staff', staff, text: 'معك موظف البلدية', at: new Date(h.takenAt.getTime() + Math.floor(rnd() * 10) * MINUTE) });
       } else {
         h.openKey = conversation;
@@ -140,6 +148,7 @@ export async function insertActivity(connection: Connection, a: Activity): Promi
   await insertAll(connection, 'handoffs', a.handoffs);
   await insertAll(connection, 'messages', a.messages);
   await insertAll(connection, CONVERSATION_DAYS, a.conversationDays);
+  await insertAll(connection, ANSWERS, a.ratings);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -38,6 +38,9 @@ import { jsonBody } from './http/input.js';
 import { MongoReports } from './db/reports.js';
 import { reportsApi } from './http/console-reports.js';
 import { createRequire } from 'node:module';
+import { MongoSatisfactionStore } from './db/satisfaction.js';
+import { SatisfactionService } from './domain/satisfaction.js';
+import { satisfactionFlows } from './conversation/flows/satisfaction.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIR = path.resolve(here, '../handoff-console');
@@ -85,6 +88,7 @@ export interface Console {
   staff: MongoStaffStore;
   audit: MongoAuditLog;
   events: ConsoleEvents;
+  satisfaction: SatisfactionService;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -134,14 +138,15 @@ export function createConsole(deps: ConsoleDeps): Console {
     statusNames: records.texts.statuses,
   });
   const templates = new MongoTemplateDeliveries(connection);
-  const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now });
+  const satisfaction = new SatisfactionService({ store: new MongoSatisfactionStore(connection), outbox: deps.outbox, texts: deps.phrases, timeZone: content.municipality.timezone, now: deps.now });
+  const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now, afterResolved: (c, by) => satisfaction.afterComplaint(c, by) });
 
   const api = express.Router();
   api.use(jsonBody('64kb'));
   api.use((_req, res, next) => { res.set('cache-control', 'no-store'); next(); });
   api.use(authRoutes({ staff, audit: (e) => audit.record(e), limitStore: limits, signInLimit: deps.signInLimit, onSignOut: (id) => events.endSession(id) }));
   api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog,
-    templates: (user, since) => templates.latest(20, { user, since }) }));
+    templates: (user, since) => templates.latest(20, { user, since }), afterClose: (h) => satisfaction.afterHandoff(h) }));
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
   api.use(consoleMediaApi({ staff, handoffs, media: new MongoMediaStore(connection), audit }));
   api.use(rec.router);
@@ -157,7 +162,7 @@ export function createConsole(deps: ConsoleDeps): Console {
 
   let sweeper: NodeJS.Timeout | undefined;
   return {
-    router, handoffs, staff, audit, events,
+    router, handoffs, staff, audit, events, satisfaction,
     flows: handoffFlows(handoffs, content.commands),
     async start() {
       await ensureFirstAdmin(staff, log);
@@ -182,6 +187,7 @@ export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Cont
     channels: o.channels && (() => o.channels!.overview()),
   });
   nafidha.kernel.use(staffConsole.flows);
+  nafidha.kernel.use(satisfactionFlows(staffConsole.satisfaction, nafidha.kernel.phrases));
   nafidha.mounts.push({ path: '/console', router: staffConsole.router });
   return staffConsole;
 }

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { dayOf, median, type Period } from '../domain/report-period.js';
 import type { ReportScope } from '../domain/reports.js';
 import { CONVERSATION_DAYS } from './conversation-days.js';
+import { csatBy, type CsatRow } from './satisfaction.js';
 
 // The dashboard's figures, computed by the database. Counts are $match + $group pipelines (what MongoDB 7 and
 // FerretDB 1.24 both run). FerretDB 1.24 has no date arithmetic, $cond or $min in pipelines, so figures made of
@@ -131,6 +132,11 @@ export class MongoReports {
       byService: byService.map((r) => ({ service: r._id, n: r.n })).sort((a, b) => b.n - a.n || a.service.localeCompare(b.service)),
       sla: [...sla.values()].sort((a, b) => a.department.localeCompare(b.department)),
     };
+  }
+
+  /** Citizens' ratings of the period (by the day they answered), per channel, department or staff member. */
+  csat(by: 'channel' | 'department' | 'staff', scope: ReportScope): Promise<CsatRow[]> {
+    return csatBy(this.connection, by, scope.period.from, scope.period.to, scope.departments);
   }
 
   async assistant(p: Period): Promise<AssistantFigures> {

@@ -12,6 +12,8 @@ export interface ReportScope {
   services?: string[];
   /** Organisation-wide figures (conversations, handoffs, the assistant): the citizen office only. */
   wholeOrganisation: boolean;
+  /** The viewer is of the citizen office (supervisor, admin): figures per staff member are theirs only. */
+  office: boolean;
 }
 
 export interface ReportQuery { from?: string; to?: string; branch?: string; department?: string }
@@ -46,7 +48,7 @@ export function reportScope(viewer: Viewer, q: ReportQuery, rules: ReportRules, 
     departments = own && (!q.branch || own.branch === q.branch) ? [own.id] : [];
   }
   const services = departments && rules.services.filter((s) => departments!.includes(s.department)).map((s) => s.id);
-  return { ok: true, scope: { period: period(from, to, rules.timeZone), departments, services, wholeOrganisation: office && !departments } };
+  return { ok: true, scope: { period: period(from, to, rules.timeZone), departments, services, wholeOrganisation: office && !departments, office } };
 }
 
 function daysBetweenBack(day: string, n: number): string {

@@ -27,7 +27,7 @@ const Query = z.object({
   lang: z.enum(['ar', 'en']).optional(), every: z.enum(['day', 'week']).optional(),
 });
 
-export const FIGURES = ['summary', 'conversations', 'complaints-by-category', 'complaint-sla', 'complaint-backlog', 'applications-by-service', 'application-sla', 'handoff-reasons'] as const;
+export const FIGURES = ['summary', 'conversations', 'complaints-by-category', 'complaint-sla', 'complaint-backlog', 'applications-by-service', 'application-sla', 'handoff-reasons', 'csat-by-channel', 'csat-by-department', 'csat-by-agent'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 const HOUR = 3_600_000, MINUTE = 60_000;
@@ -53,11 +53,13 @@ export function reportsApi(deps: ReportsDeps): Router {
 
   async function tables(scope: ReportScope, lang: Lang, every: 'day' | 'week'): Promise<Partial<Record<Figure, Table>>> {
     const at = now();
-    const [complaints, applications, conversations, assistant] = await Promise.all([
+    const [complaints, applications, conversations, assistant, csatChannel, csatDepartment, csatAgent] = await Promise.all([
       deps.reports.complaints(scope, at),
       deps.reports.applications(scope, departmentOf, at),
       scope.wholeOrganisation ? deps.reports.conversationsByDay(scope.period) : undefined,
       scope.wholeOrganisation ? deps.reports.assistant(scope.period) : undefined,
+      deps.reports.csat('channel', scope), deps.reports.csat('department', scope),
+      scope.office ? deps.reports.csat('staff', scope) : undefined,
     ]);
     const dept = (id: string) => nameOf(c.departments, id, lang);
     const slaTable = (rows: typeof complaints.sla): Table => ({
@@ -101,6 +103,13 @@ export function reportsApi(deps: ReportsDeps): Router {
         ? { columns: ['week', 'channel', 'conversations'], counts: ['conversations'], rows: byWeek(conversations, (r) => r.channel).map((r) => [r.week, r.key, r.n]) }
         : { columns: ['day', 'channel', 'conversations'], counts: ['conversations'], rows: conversations.map((r) => [r.day, r.channel, r.n]) };
     }
+    const csat = (key: string, rows: { key: string; answers: number; average: number; satisfied: number }[], name: (k: string) => string): Table => ({
+      columns: [key, `${key}_name`, 'answers', 'average', 'satisfied_pct'], counts: ['answers'],
+      rows: rows.map((r) => [r.key, name(r.key), r.answers, r.average, share(r.satisfied, r.answers)]),
+    });
+    out['csat-by-channel'] = csat('channel', csatChannel, (k) => k);
+    out['csat-by-department'] = csat('department', csatDepartment, (k) => (k ? dept(k) : ''));
+    if (csatAgent) out['csat-by-agent'] = csat('staff', csatAgent, (k) => k);
     if (assistant) out['handoff-reasons'] = { columns: ['reason', 'handoffs'], counts: ['handoffs'], rows: assistant.byReason.map((r) => [r.reason, r.n]) };
     return out;
   }

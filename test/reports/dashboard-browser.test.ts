@@ -66,7 +66,7 @@ describe('the dashboard in the browser', () => {
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
     expect(await page.textContent('#figure-conversations h2')).toBe('المحادثات حسب القناة');
 
-    for (const id of ['conversations', 'complaints-by-category', 'complaint-sla', 'application-sla', 'applications-by-service', 'handoff-reasons']) {
+    for (const id of ['conversations', 'complaints-by-category', 'complaint-sla', 'application-sla', 'applications-by-service', 'handoff-reasons', 'csat-by-channel', 'csat-by-department', 'csat-by-agent']) {
       expect(await drawn(page, id), id).toBeGreaterThan(1000);
     }
     const e = expectedFigures(activity, { from: FROM, to: TO, start: dayStart(FROM, TZ), end: dayStart(nextDay(TO), TZ) }, new Date(), content);
@@ -80,6 +80,8 @@ describe('the dashboard in the browser', () => {
     expect(new Map(cells.map(([d, c, n]) => [`${d}|${c}`, Number(n)])).size).toBe(e.byCategory.size);
     const total = cells.reduce((s, r) => s + Number(r[2]), 0);
     expect(total).toBe(300);
+    const agents = await page.$$eval('#table-csat-by-agent tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.dataset.value)));
+    expect(new Map(agents.map(([staff, n]) => [staff, Number(n)]))).toEqual(new Map([...e.csat.staff].map(([k, v]) => [k, v.n])));
     // In Arabic the legend reads right to left and the first day is on the right.
     const rtl = await page.evaluate(() => {
       const chart = (window as unknown as { Chart: { getChart(id: string): { options: { plugins: { legend: { rtl: boolean } }; scales: { x: { reverse: boolean } } } } } }).Chart.getChart('chart-conversations');

@@ -45,7 +45,7 @@ beforeAll(async () => {
   // A month before, to show the period is respected.
   const february = monthOfActivity(content, { from: '2025-02-01', to: '2025-02-28', conversations: 150, complaints: 120, applications: 40, seed: 5, tag: 'F' });
   all = { complaints: [...march.complaints, ...february.complaints], applications: [...march.applications, ...february.applications], handoffs: [...march.handoffs, ...february.handoffs],
-    messages: [...march.messages, ...february.messages], conversationDays: [...march.conversationDays, ...february.conversationDays] };
+    messages: [...march.messages, ...february.messages], conversationDays: [...march.conversationDays, ...february.conversationDays], ratings: [...march.ratings, ...february.ratings] };
   await insertActivity(server.db.connection, all);
   clients.supervisor = await account('noura', 'supervisor');
   clients.admin = await account('root2', 'admin');
@@ -70,6 +70,11 @@ describe('the dashboard figures', () => {
     expect(asMap(t.conversations!, ['day', 'channel'], 'conversations')).toEqual(e.conversationsByDay);
     expect(asMap(t['handoff-reasons']!, ['reason'], 'handoffs')).toEqual(e.reasons);
 
+    for (const [figure, key] of [['csat-by-channel', 'channel'], ['csat-by-department', 'department'], ['csat-by-agent', 'staff']] as const) {
+      const shown = new Map(rowsOf(t[figure]!, key, 'answers', 'average', 'satisfied_pct').map(([k, ...v]) => [k, v]));
+      expect(shown, figure).toEqual(new Map([...e.csat[key]].map(([k, r]) => [k, [r.n, Math.round((r.sum / r.n) * 100) / 100, pct(r.good, r.n)]])));
+      expect(shown.size, figure).toBeGreaterThan(0);
+    }
     const s = summary(body);
     expect(s.get('complaints_filed')).toBe(500);
     expect(s.get('complaints_resolved')).toBe(e.resolved);
@@ -112,6 +117,8 @@ describe('who sees what', () => {
     expect(new Set(body.tables['complaints-by-category']!.rows.map((r) => r[0]))).toEqual(new Set(['sanitation']));
     expect(body.tables.conversations).toBeUndefined();
     expect(body.tables['handoff-reasons']).toBeUndefined();
+    expect(body.tables['csat-by-agent']).toBeUndefined();
+    expect(new Set(body.tables['csat-by-department']!.rows.map((r) => r[0]))).toEqual(new Set(['sanitation']));
     expect(summary(body).has('conversations')).toBe(false);
     const e = expectedFigures(all, window, new Date(), content, ['sanitation']);
     expect(asMap(body.tables['complaints-by-category']!, ['department', 'category'], 'complaints')).toEqual(e.byCategory);

@@ -52,7 +52,17 @@ export function expectedFigures(a: Activity, w: Window, now: Date, content: Pick
     const lines = a.messages.filter((m) => m.from === 'staff' && m.conversation === h.conversation && m.at >= h.queuedAt).map((m) => m.at.getTime());
     return lines.length ? [Math.min(...lines) - h.queuedAt.getTime()] : [];
   });
+  const csat = { channel: new Map<string, { n: number; sum: number; good: number }>(), department: new Map<string, { n: number; sum: number; good: number }>(), staff: new Map<string, { n: number; sum: number; good: number }>() };
+  for (const r of a.ratings.filter((x) => x.day >= w.from && x.day <= w.to && (!departments || (x.department && departments.includes(x.department))))) {
+    for (const by of ['channel', 'department', 'staff'] as const) {
+      const key = r[by] ?? '';
+      const c = csat[by].get(key) ?? { n: 0, sum: 0, good: 0 };
+      c.n++; c.sum += r.score; if (r.score >= 4) c.good++;
+      csat[by].set(key, c);
+    }
+  }
   return {
+    csat,
     byCategory, sla, backlog, resolved, reopened, medianResolveMs: middle(resolveMs), byService, filed: complaints.length, applications: applications.length,
     conversationsByDay, conversations, withHandoff, handoffs: handoffs.length, reasons: count(handoffs, (h) => h.reason),
     medianTakeMs: middle(takeMs), medianFirstMs: middle(firstMs),
