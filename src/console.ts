@@ -37,6 +37,7 @@ import { recordsApi } from './http/console-records.js';
 import { jsonBody } from './http/input.js';
 import { MongoReports } from './db/reports.js';
 import { reportsApi } from './http/console-reports.js';
+import { misunderstoodApi } from './http/console-misunderstood.js';
 import { createRequire } from 'node:module';
 import { MongoSatisfactionStore } from './db/satisfaction.js';
 import { SatisfactionService } from './domain/satisfaction.js';
@@ -151,6 +152,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(consoleMediaApi({ staff, handoffs, media: new MongoMediaStore(connection), audit }));
   api.use(rec.router);
   api.use(reportsApi({ staff, reports: new MongoReports(connection), content, audit, now: deps.now }));
+  api.use(misunderstoodApi({ connection, staff, content, audit, now: deps.now }));
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 
   const router = express.Router();
