@@ -10,6 +10,7 @@ import { renderApplications } from './applications.js';
 import { renderCanned } from './canned.js';
 import { renderChannels } from './channels.js';
 import { renderDashboard } from './dashboard.js';
+import { renderMisunderstood } from './misunderstood.js';
 
 const view = document.getElementById('view');
 const listeners = new Set();
@@ -78,6 +79,7 @@ async function route() {
     canned: () => renderCanned(view, ctx),
     dashboard: () => renderDashboard(view, ctx),
     ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx) } : {}),
+    ...(ctx.me.role !== 'agent' ? { misunderstood: () => renderMisunderstood(view, ctx) } : {}),
   };
   try {
     cleanup = (await (routes[name] ?? routes.queue)()) || (() => {});
@@ -91,6 +93,7 @@ function signedIn(me) {
   setCsrf(me.csrf);
   document.getElementById('nav').hidden = false;
   document.getElementById('nav-channels').hidden = me.role !== 'admin';
+  document.getElementById('nav-misunderstood').hidden = me.role === 'agent';
   document.getElementById('signout').hidden = false;
   document.getElementById('whoami').textContent = `${me.username} · ${me.role}`;
   if (me.mustChangePassword) { showPasswordChange(); return; }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertActivity, monthOfActivity, type Activity } from '../../scripts/seed-reports.js';
 import { dayStart, nextDay } from '../../src/domain/report-period.js';
 import { shippedContent } from '../helpers/assistant.js';
+import { MongoTranscriptStore } from '../../src/db/transcripts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { expectedFigures } from './expected.js';
 
@@ -27,6 +28,10 @@ beforeAll(async () => {
   activity = monthOfActivity(content, { from: FROM, to: TO, conversations: 500, complaints: 300, applications: 100, seed: 3, tag: 'B' });
   await insertActivity(server.db.connection, activity);
   password = await server.addStaff('noura', 'supervisor');
+  const lines = new MongoTranscriptStore(server.db.connection);
+  for (const [i, text] of ['كيف بجدد رخصة السواقة', 'كيف بجدد رخصة السواقه؟', 'وين محطة الباص'].entries()) {
+    await lines.append([{ conversation: `web:miss-${i}`, from: 'citizen', text, at: new Date(Date.now() - 60_000 * (i + 1)), intent: 'service-info', confidence: 0.1 }]);
+  }
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   fs.mkdirSync(SHOTS, { recursive: true });
 });
@@ -108,6 +113,25 @@ describe('the dashboard in the browser', () => {
     const weeks = await page.$$eval('#table-conversations tbody tr td[data-col=week]', (tds) => [...new Set(tds.map((td) => td.textContent))]);
     expect(weeks).toEqual(['2025-02-24', '2025-03-03', '2025-03-10', '2025-03-17', '2025-03-24', '2025-03-31']);
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-en.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('lists what the assistant did not understand, and a label is saved with one click', async () => {
+    const page = await signedIn('ar');
+    await page.click('#nav-misunderstood');
+    const row = page.locator('#misunderstood tbody tr').first();
+    await row.waitFor();
+    expect(await row.locator('td.count').textContent()).toBe('2');
+    expect(await row.textContent()).toContain('كيف بجدد رخصة السواقة');
+    expect(await row.textContent()).toMatch(/web:[0-9a-f]{16}/);
+    expect(await row.textContent()).not.toContain('miss-');
+    await row.locator('select[name=intent]').selectOption('out-of-scope');
+    await row.locator('button').click();
+    await row.getByText('صُنّف ✓').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'misunderstood-ar.png'), fullPage: true });
+    const labelled = await page.evaluate(() => fetch('/console/api/reports/misunderstood/labelled.jsonl').then((r) => r.text()));
+    expect(labelled.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ text: 'كيف بجدد رخصة السواقة', intent: 'out-of-scope', service: null, category: null }]);
     expect(pageErrors).toEqual([]);
     await page.context().close();
   });
