@@ -9,6 +9,8 @@ import { renderFileForCaller } from './caller.js';
 import { renderApplications } from './applications.js';
 import { renderCanned } from './canned.js';
 import { renderChannels } from './channels.js';
+import { renderDashboard } from './dashboard.js';
+import { renderMisunderstood } from './misunderstood.js';
 
 const view = document.getElementById('view');
 const listeners = new Set();
@@ -65,7 +67,8 @@ async function route() {
   cleanup = () => {};
   listeners.clear();
   if (!ctx.me) return;
-  const [, name, param] = (location.hash || '#/queue').split('/');
+  const [, path, param] = (location.hash || '#/queue').split('/');
+  const name = (path ?? '').split('?')[0];
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${name}`);
   const routes = {
     queue: () => renderQueue(view, ctx),
@@ -74,7 +77,9 @@ async function route() {
     file: () => renderFileForCaller(view, ctx),
     applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
     canned: () => renderCanned(view, ctx),
+    dashboard: () => renderDashboard(view, ctx),
     ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx) } : {}),
+    ...(ctx.me.role !== 'agent' ? { misunderstood: () => renderMisunderstood(view, ctx) } : {}),
   };
   try {
     cleanup = (await (routes[name] ?? routes.queue)()) || (() => {});
@@ -88,6 +93,7 @@ function signedIn(me) {
   setCsrf(me.csrf);
   document.getElementById('nav').hidden = false;
   document.getElementById('nav-channels').hidden = me.role !== 'admin';
+  document.getElementById('nav-misunderstood').hidden = me.role === 'agent';
   document.getElementById('signout').hidden = false;
   document.getElementById('whoami').textContent = `${me.username} · ${me.role}`;
   if (me.mustChangePassword) { showPasswordChange(); return; }

@@ -10,6 +10,7 @@ import type { ChannelSender } from '../shared/message.js';
 import type { MongoChatStates } from '../db/chat-states.js';
 import { createStores, type Stores } from './stores.js';
 import { createServices } from './services.js';
+import { countingConversations, MongoConversationDays } from '../db/conversation-days.js';
 import { isDatabaseUnavailable, type Database } from '../db/connection.js';
 import { MAX_MEDIA_BYTES, type MongoMediaStore } from '../db/media.js';
 import type { MongoTranscriptStore } from '../db/transcripts.js';
@@ -61,7 +62,8 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const { complaints, applications, suggestions, lookup } = createServices(stores, content);
 
   const kernel = createKernel({
-    content, understander: opts.understander ?? new Understander(content), states: stores.chatStates, transcripts, log,
+    content, understander: opts.understander ?? new Understander(content), states: stores.chatStates, log,
+    transcripts: countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone), log),
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media }));
   const webchat = createWebChat(kernel);

@@ -28,8 +28,19 @@ import { ConsoleEvents } from '../http/console-events.js';
 import { recordsApi } from '../http/console-records.js';
 import { jsonBody } from '../http/input.js';
 
+import { MongoReports } from '../db/reports.js';
+import { misunderstood, MongoLabels } from '../db/misunderstood.js';
+import { reportsApi } from '../http/console-reports.js';
+import { misunderstoodApi } from '../http/console-misunderstood.js';
+import { createRequire } from 'node:module';
+import { MongoSatisfactionStore } from '../db/satisfaction.js';
+import { SatisfactionService } from '../domain/satisfaction.js';
+import { satisfactionFlows } from '../conversation/flows/satisfaction.js';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIR = path.resolve(here, '../../handoff-console');
+// The dashboard's chart library, served from the installed package (no CDN).
+const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
 /** The complaints and applications the console works on (main.ts passes the app's own); built here when absent. */
 export interface ConsoleRecords {
@@ -74,6 +85,7 @@ export interface Console {
   staff: MongoStaffStore;
   audit: MongoAuditLog;
   events: ConsoleEvents;
+  satisfaction: SatisfactionService;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -106,28 +118,32 @@ export function createConsole(deps: ConsoleDeps): Console {
     statusNames: records.texts.statuses,
   });
   const templates = deps.stores.templates;
-  const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now });
+  const satisfaction = new SatisfactionService({ store: new MongoSatisfactionStore(connection), outbox: deps.outbox, texts: deps.phrases, timeZone: content.municipality.timezone, now: deps.now });
+  const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now, afterResolved: (c, by) => satisfaction.afterComplaint(c, by) });
 
   const api = express.Router();
   api.use(jsonBody('64kb'));
   api.use((_req, res, next) => { res.set('cache-control', 'no-store'); next(); });
   api.use(authRoutes({ staff, audit: (e) => audit.record(e), limitStore: limits, signInLimit: deps.signInLimit, onSignOut: (id) => events.endSession(id) }));
   api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog,
-    templates: (user, since) => templates.latest(20, { user, since }) }));
+    templates: (user, since) => templates.latest(20, { user, since }), afterClose: (h) => satisfaction.afterHandoff(h) }));
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
   api.use(consoleMediaApi({ staff, handoffs, media: deps.stores.media, audit }));
   api.use(rec.router);
+  api.use(reportsApi({ staff, reports: new MongoReports(connection), content, audit, now: deps.now }));
+  api.use(misunderstoodApi({ source: { groups: (p, o) => misunderstood(connection, p, o), labels: new MongoLabels(connection) }, staff, content, audit, now: deps.now }));
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 
   const router = express.Router();
   router.use(session.middleware);
   router.use('/api', api);
   router.get('/receipt/:code', ...rec.receipt);
+  router.get('/vendor/chart.umd.min.js', (_req, res) => { res.sendFile(CHART_JS, { maxAge: '1d' }); });
   router.use(express.static(CONSOLE_DIR, { index: 'index.html', dotfiles: 'ignore', extensions: false }));
 
   let sweeper: NodeJS.Timeout | undefined;
   return {
-    router, handoffs, staff, audit, events,
+    router, handoffs, staff, audit, events, satisfaction,
     flows: handoffFlows(handoffs, content.commands),
     async start() {
       await ensureFirstAdmin(staff, log);
@@ -152,6 +168,7 @@ export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Cont
     channels: o.channels && (() => o.channels!.overview()),
   });
   nafidha.kernel.use(staffConsole.flows);
+  nafidha.kernel.use(satisfactionFlows(staffConsole.satisfaction, nafidha.kernel.phrases));
   nafidha.mounts.push({ path: '/console', router: staffConsole.router });
   return staffConsole;
 }

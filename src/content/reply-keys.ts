@@ -130,6 +130,11 @@ export const REPLY_KEYS = {
   'media.pass': [],
   'media.no': [],
   'media.too.large': ['mb'],
+  'satisfaction.ask.handoff': [],
+  'satisfaction.ask.complaint': ['code'],
+  'satisfaction.thanks': [],
+  'satisfaction.already': [],
+  'satisfaction.closed': [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ReplyKey = keyof typeof REPLY_KEYS;

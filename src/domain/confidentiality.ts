@@ -36,3 +36,12 @@ export function transcriptFor(viewer: Pick<Actor, 'role'>, lines: TranscriptEntr
   }
   return { lines: shown, revealed, withheld };
 }
+
+/**
+ * Whether a citizen's line may be shown to content maintainers as an example to learn from. Never a line said while
+ * filing a confidential complaint, and never an anonymous one: those are redacted and keep no understanding, so a
+ * line without an intent and confidence is refused too.
+ */
+export function teachable(line: Pick<TranscriptEntry, 'from' | 'confidential' | 'intent' | 'confidence'>): boolean {
+  return line.from === 'citizen' && !line.confidential && typeof line.intent === 'string' && typeof line.confidence === 'number';
+}

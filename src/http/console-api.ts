@@ -38,6 +38,8 @@ export interface ConsoleApiDeps {
   /** Messages of this handoff that WhatsApp Cloud had to send as the approved template (the 24-hour window was closed). */
   templates?: (user: string, since: Date) => Promise<{ at: Date; template: string }[]>;
   catalog: () => unknown;
+  /** Told of every handoff staff closed (the satisfaction question); its failure never fails the close. */
+  afterClose?: (handoff: Handoff) => Promise<unknown>;
 }
 
 /** Runs an async route; errors go to express. */
@@ -127,7 +129,9 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
   router.post('/conversations/:id/close', as('agent'), route(async (req, res) => {
     const outcome: Outcome | undefined = Close.safeParse(req.body).data?.outcome;
     if (!outcome || outcome === 'citizen-left') { res.status(400).json({ error: 'outcome-required', outcomes: OUTCOMES.slice(0, 4), requestId: req.requestId }); return; }
-    await answer(req, res, 'close', await deps.handoffs.close(req.params.id, req.staff!, outcome), outcome);
+    const result = await deps.handoffs.close(req.params.id, req.staff!, outcome);
+    await answer(req, res, 'close', result, outcome);
+    if (result.ok) await deps.afterClose?.(result.handoff).catch(() => undefined);
   }));
 
   router.get('/canned', as('agent'), route(async (_req, res) => { res.json({ replies: await deps.canned.list() }); }));

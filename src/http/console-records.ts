@@ -31,6 +31,8 @@ export interface RecordsDeps {
   staff: StaffStore;
   audit: AuditLog;
   now?: () => Date;
+  /** Told of every complaint staff resolved (the satisfaction question); its failure never fails the change. */
+  afterResolved?: (complaint: Complaint, by: string) => Promise<unknown>;
 }
 
 const CHANNELS: ChannelName[] = ['web', 'telegram', 'whatsapp', 'whatsapp-cloud'];
@@ -129,6 +131,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
     await audit(req, 'complaint-status', code, `${status}${note ? `: ${note}` : ''}`);
     res.json({ complaint: complaintView(result.complaint), notified: result.complaint.consentToContact && !!result.complaint.source });
+    if (status === 'resolved') await deps.afterResolved?.(result.complaint, req.staff!.username).catch(() => undefined);
   }));
 
   router.post('/complaints/:code/department', agent, route(async (req, res) => {

@@ -1,0 +1,53 @@
+// How long the dashboard's figures take over a seeded month: npx tsx scripts/bench-dashboard.ts [complaints] [conversations]
+// (MONGODB_URI, else FerretDB in a temp dir, as `npm run bench`). Prints one line per figure and the total.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadContent } from '../src/content/load.js';
+import mongoose from 'mongoose';
+import { MongoReports } from '../src/db/reports.js';
+import { misunderstood } from '../src/db/misunderstood.js';
+import { reportScope } from '../src/domain/reports.js';
+import { shownConversation } from '../src/http/console-events.js';
+import { startDatabase } from './bench-database.js';
+import { insertActivity, monthOfActivity } from './seed-reports.js';
+
+const root = path.resolve(fileURLToPath(import.meta.url), '../..');
+const [complaints = 100_000, conversations = 200_000] = process.argv.slice(2).map(Number);
+const content = loadContent(path.join(root, 'knowledge'), path.join(root, 'intents'));
+const database = await startDatabase();
+// The app's 5 s socket timeout would cut a slow figure off; here the point is to see how slow it is.
+const db = { connection: await mongoose.createConnection(database.uri, { socketTimeoutMS: 600_000 }).asPromise(), close() { return this.connection.close(); } };
+try {
+  const from = '2025-03-01', to = '2025-03-31';
+  let t = Date.now();
+  await insertActivity(db.connection, monthOfActivity(content, { from, to, complaints, conversations, applications: Math.round(complaints / 3) }));
+  console.log(`database: ${database.label}; seeded ${complaints} complaints, ${conversations} conversations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const scoped = reportScope({ role: 'admin' }, { from, to }, { departments: content.departments, services: content.services, timeZone: content.municipality.timezone }, to);
+  if (!scoped.ok) throw new Error(scoped.error);
+  const scope = scoped.scope;
+  const reports = new MongoReports(db.connection);
+  const departmentOf = (s: string) => content.services.find((x) => x.id === s)?.department ?? 'unknown';
+  const now = new Date();
+  const figures: [string, () => Promise<unknown>][] = [
+    ['complaints (by category, SLA, backlog, median, reopen)', () => reports.complaints(scope, now)],
+    ['applications (by service, SLA)', () => reports.applications(scope, departmentOf, now)],
+    ['conversations by day and channel', () => reports.conversationsByDay(scope.period)],
+    ['assistant (containment, handoffs, wait, first reply)', () => reports.assistant(scope.period)],
+    ['satisfaction by channel/department/staff', () => Promise.all([reports.csat('channel', scope), reports.csat('department', scope), reports.csat('staff', scope)])],
+    ['not understood', () => misunderstood(db.connection, scope.period, { limit: 100, shown: shownConversation })],
+  ];
+  const all = Date.now();
+  for (const [name, run] of figures) {
+    t = Date.now();
+    await run();
+    console.log(`${name}: ${Date.now() - t} ms`);
+  }
+  console.log(`one after another: ${Date.now() - all} ms`);
+  t = Date.now();
+  await Promise.all(figures.map(([, run]) => run()));
+  console.log(`the dashboard's request (figures in parallel): ${Date.now() - t} ms`);
+} finally {
+  await db.connection.dropDatabase().catch(() => undefined);
+  await db.close();
+  await database.stop();
+}

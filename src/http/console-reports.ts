@@ -1,0 +1,138 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { Content } from '../content/load.js';
+import type { ReportSource } from '../domain/report-figures.js';
+import { dayOf } from '../domain/report-period.js';
+import { byWeek, reportScope, share, toCsv, type ReportScope, type Table } from '../domain/reports.js';
+import type { StaffStore } from '../domain/staff.js';
+import type { Lang } from '../text/language.js';
+import { requireStaff } from './auth.js';
+import { route, type AuditLog } from './console-api.js';
+import { clientError } from './input.js';
+
+// The supervisors' dashboard: every figure as a table (the page draws charts from them) and as a CSV file.
+// Department staff get their own department's figures; the scope is decided on the server (domain/reports.ts).
+
+export interface ReportsDeps {
+  staff: StaffStore;
+  reports: ReportSource;
+  content: Pick<Content, 'departments' | 'services' | 'categories' | 'municipality'>;
+  audit: AuditLog;
+  now?: () => Date;
+}
+
+const Day = z.string().max(10);
+const Query = z.object({
+  from: Day.optional(), to: Day.optional(), branch: z.string().max(60).optional(), department: z.string().max(60).optional(),
+  lang: z.enum(['ar', 'en']).optional(), every: z.enum(['day', 'week']).optional(),
+});
+
+export const FIGURES = ['summary', 'conversations', 'complaints-by-category', 'complaint-sla', 'complaint-backlog', 'applications-by-service', 'application-sla', 'handoff-reasons', 'csat-by-channel', 'csat-by-department', 'csat-by-agent'] as const;
+export type Figure = (typeof FIGURES)[number];
+
+const HOUR = 3_600_000, MINUTE = 60_000;
+const round1 = (v: number | undefined, unit: number) => (v === undefined ? null : Math.round((v / unit) * 10) / 10);
+
+export function reportsApi(deps: ReportsDeps): Router {
+  const router = express.Router();
+  const now = deps.now ?? (() => new Date());
+  const c = deps.content;
+  const tz = c.municipality.timezone;
+  const nameOf = (list: { id: string; name: Record<Lang, string> }[], id: string, lang: Lang) => list.find((x) => x.id === id)?.name[lang] ?? id;
+  const departmentOf = (service: string) => c.services.find((s) => s.id === service)?.department ?? 'unknown';
+
+  async function scopeFor(req: Request, res: Response): Promise<{ scope: ReportScope; q: z.infer<typeof Query> } | undefined> {
+    const parsed = Query.safeParse(req.query);
+    if (!parsed.success) { clientError(req, res, 400, 'query-invalid'); return undefined; }
+    const account = await deps.staff.find(req.staff!.username);
+    const result = reportScope({ role: req.staff!.role, department: account?.department }, parsed.data,
+      { departments: c.departments, services: c.services, timeZone: tz }, dayOf(now(), tz));
+    if (!result.ok) { clientError(req, res, result.status, result.error); return undefined; }
+    return { scope: result.scope, q: parsed.data };
+  }
+
+  async function tables(scope: ReportScope, lang: Lang, every: 'day' | 'week'): Promise<Partial<Record<Figure, Table>>> {
+    const at = now();
+    const [complaints, applications, conversations, assistant, csatChannel, csatDepartment, csatAgent] = await Promise.all([
+      deps.reports.complaints(scope, at),
+      deps.reports.applications(scope, departmentOf, at),
+      scope.wholeOrganisation ? deps.reports.conversationsByDay(scope.period) : undefined,
+      scope.wholeOrganisation ? deps.reports.assistant(scope.period) : undefined,
+      deps.reports.csat('channel', scope), deps.reports.csat('department', scope),
+      scope.office ? deps.reports.csat('staff', scope) : undefined,
+    ]);
+    const dept = (id: string) => nameOf(c.departments, id, lang);
+    const slaTable = (rows: typeof complaints.sla): Table => ({
+      columns: ['department', 'department_name', 'filed', 'finished', 'on_time', 'late', 'open_overdue', 'on_time_pct'],
+      counts: ['filed', 'finished', 'on_time', 'late', 'open_overdue'],
+      rows: rows.map((r) => [r.department, dept(r.department), r.filed, r.finished, r.onTime, r.late, r.openOverdue, share(r.onTime, r.finished)]),
+    });
+    const sum = (rows: { filed: number; finished: number; onTime: number }[]) => rows.reduce((s, r) => ({ filed: s.filed + r.filed, finished: s.finished + r.finished, onTime: s.onTime + r.onTime }), { filed: 0, finished: 0, onTime: 0 });
+    const cs = sum(complaints.sla), as = sum(applications.sla);
+    const summary: [string, number | null][] = [
+      ['complaints_filed', cs.filed], ['complaints_finished', cs.finished], ['complaints_on_time_pct', share(cs.onTime, cs.finished)],
+      ['complaints_median_hours_to_resolve', round1(complaints.medianResolveMs, HOUR)],
+      ['complaints_resolved', complaints.resolved], ['complaints_reopened', complaints.reopened], ['reopen_rate_pct', share(complaints.reopened, complaints.resolved)],
+      ['complaints_overdue_now', complaints.backlog.reduce((s, r) => s + r.n, 0)],
+      ['applications_filed', as.filed], ['applications_on_time_pct', share(as.onTime, as.finished)],
+    ];
+    if (assistant) {
+      summary.push(
+        ['conversations', assistant.conversations], ['conversations_with_handoff', assistant.withHandoff],
+        ['containment_pct', share(assistant.conversations - assistant.withHandoff, assistant.conversations)],
+        ['handoff_rate_pct', share(assistant.withHandoff, assistant.conversations)], ['handoffs', assistant.handoffs],
+        ['median_minutes_to_take', round1(assistant.medianTakeMs, MINUTE)], ['median_minutes_to_first_staff_reply', round1(assistant.medianFirstResponseMs, MINUTE)],
+      );
+    }
+    const out: Partial<Record<Figure, Table>> = {
+      summary: { columns: ['metric', 'value'], counts: [], rows: summary },
+      'complaints-by-category': {
+        columns: ['department', 'department_name', 'category', 'category_name', 'complaints'], counts: ['complaints'],
+        rows: complaints.byCategory.map((r) => [r.department, dept(r.department), r.category, nameOf(c.categories, r.category, lang), r.n]),
+      },
+      'complaint-sla': slaTable(complaints.sla),
+      'complaint-backlog': { columns: ['department', 'department_name', 'overdue_open'], counts: ['overdue_open'], rows: complaints.backlog.map((r) => [r.department, dept(r.department), r.n]) },
+      'applications-by-service': {
+        columns: ['service', 'service_name', 'department', 'applications'], counts: ['applications'],
+        rows: applications.byService.map((r) => [r.service, nameOf(c.services, r.service, lang), departmentOf(r.service), r.n]),
+      },
+      'application-sla': slaTable(applications.sla),
+    };
+    if (conversations) {
+      out.conversations = every === 'week'
+        ? { columns: ['week', 'channel', 'conversations'], counts: ['conversations'], rows: byWeek(conversations, (r) => r.channel).map((r) => [r.week, r.key, r.n]) }
+        : { columns: ['day', 'channel', 'conversations'], counts: ['conversations'], rows: conversations.map((r) => [r.day, r.channel, r.n]) };
+    }
+    const csat = (key: string, rows: { key: string; answers: number; average: number; satisfied: number }[], name: (k: string) => string): Table => ({
+      columns: [key, `${key}_name`, 'answers', 'average', 'satisfied_pct'], counts: ['answers'],
+      rows: rows.map((r) => [r.key, name(r.key), r.answers, r.average, share(r.satisfied, r.answers)]),
+    });
+    out['csat-by-channel'] = csat('channel', csatChannel, (k) => k);
+    out['csat-by-department'] = csat('department', csatDepartment, (k) => (k ? dept(k) : ''));
+    if (csatAgent) out['csat-by-agent'] = csat('staff', csatAgent, (k) => k);
+    if (assistant) out['handoff-reasons'] = { columns: ['reason', 'handoffs'], counts: ['handoffs'], rows: assistant.byReason.map((r) => [r.reason, r.n]) };
+    return out;
+  }
+
+  router.get('/reports/dashboard', requireStaff(deps.staff, 'agent'), route(async (req, res) => {
+    const s = await scopeFor(req, res);
+    if (!s) return;
+    const { period, departments, wholeOrganisation } = s.scope;
+    const choices = { branches: c.municipality.branches.map((b) => ({ id: b.id, name: b.name })), departments: c.departments.map((d) => ({ id: d.id, name: d.name, branch: d.branch })) };
+    res.json({ from: period.from, to: period.to, departments: departments ?? null, wholeOrganisation, choices,
+      every: s.q.every ?? 'day', tables: await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day') });
+  }));
+
+  router.get('/reports/:figure.csv', requireStaff(deps.staff, 'agent'), route(async (req, res) => {
+    const figure = req.params.figure as Figure;
+    if (!FIGURES.includes(figure)) { res.status(404).json({ error: 'no-such-figure', figures: FIGURES }); return; }
+    const s = await scopeFor(req, res);
+    if (!s) return;
+    const table = (await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day'))[figure];
+    if (!table) { clientError(req, res, 403, 'figure-for-the-citizen-office'); return; }
+    await deps.audit.record({ who: req.staff!.username, what: 'report-exported', target: figure, detail: `${s.scope.period.from}..${s.scope.period.to}` });
+    res.type('text/csv; charset=utf-8').attachment(`nafidha-${figure}-${s.scope.period.from}-${s.scope.period.to}.csv`).send(toCsv(table));
+  }));
+
+  return router;
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/shared/message.js';
+import { citizen } from '../helpers/assistant.js';
+import { StaffClient, startTestServer, until, type TestServer } from '../helpers/server.js';
+
+// One rating question after staff close a handoff or resolve a complaint, in the citizen's language, through the
+// outbox; answered once, from that chat only; never asked of an anonymous complainant. The dashboard shows it.
+
+let server: TestServer;
+const telegram: { user: string; reply: Reply }[] = [];
+let agent: StaffClient;
+let supervisor: StaffClient;
+
+const question = (user: string) => telegram.find((m) => m.user === user && m.reply.choices?.some((c) => c.value.startsWith('/rate ')));
+const answers = () => server.db.connection.collection('satisfaction_answers');
+
+beforeAll(async () => {
+  server = await startTestServer({ dbName: 'satisfaction' });
+  server.nafidha.senders.push({ channel: 'telegram', async send(user, reply) { telegram.push({ user, reply }); } });
+  agent = new StaffClient(server.url);
+  supervisor = new StaffClient(server.url);
+  expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);
+  expect((await supervisor.signIn('noura', await server.addStaff('noura', 'supervisor'))).status).toBe(200);
+});
+afterAll(async () => { await server?.close(); });
+
+// One citizen object per chat: its message ids go on counting (a repeated id is a redelivery, answered as before).
+const chats = new Map<string, ReturnType<typeof citizen>>();
+const chat = (user: string) => chats.get(user) ?? chats.set(user, citizen(server.nafidha.kernel, user)).get(user)!;
+
+async function handedOff(user: string, text: string): Promise<string> {
+  await chat(user).say(text);
+  const { body } = await agent.json<{ waiting: { id: string; conversation: string }[] }>('GET', '/console/api/queue');
+  const id = body.waiting.find((w) => w.conversation === `telegram:${user}`)!.id;
+  expect((await agent.json('POST', `/console/api/conversations/${id}/take`)).status).toBe(200);
+  return id;
+}
+
+describe('citizen satisfaction', () => {
+  it('asks once after a handoff is closed, in the citizen language, and stores one answer from that chat', async () => {
+    const id = await handedOff('rate-en', 'I want to talk to a person please');
+    expect((await agent.json('POST', `/console/api/conversations/${id}/close`, { outcome: 'answered' })).status).toBe(200);
+    const asked = await until(() => question('rate-en'));
+    expect(asked.reply.text).toContain('How was the service you received today?');
+    expect(asked.reply.choices!.map((c) => c.label)).toEqual(['1', '2', '3', '4', '5']);
+
+    // Another chat pressing the same button gives no rating (a new chat is answered in Arabic).
+    const stranger = chat('someone-else');
+    expect(await stranger.say(asked.reply.choices![0]!.value)).toBe('هذا التقييم لم يعد متاحاً.');
+    const me = chat('rate-en');
+    expect(await me.say(asked.reply.choices![3]!.value)).toBe('Thank you for your rating; it helps us improve our services.');
+    expect(await me.say(asked.reply.choices![0]!.value)).toBe('We already have your rating, thank you.');
+    const stored = await answers().find({}).toArray();
+    expect(stored).toEqual([expect.objectContaining({ kind: 'handoff', channel: 'telegram', staff: 'amal', score: 4 })]);
+    // A second close (or anything) does not ask again.
+    expect((await agent.json('POST', `/console/api/conversations/${id}/close`, { outcome: 'answered' })).status).toBe(409);
+    expect(telegram.filter((m) => m.user === 'rate-en' && m.reply.choices?.some((c) => c.value.startsWith('/rate '))).length).toBe(1);
+  });
+
+  it('is not asked when staff hand the conversation back to the assistant', async () => {
+    const id = await handedOff('rate-back', 'بدي احكي مع موظف');
+    expect((await agent.json('POST', `/console/api/conversations/${id}/hand-back`)).status).toBe(200);
+    await until(() => telegram.find((m) => m.user === 'rate-back' && m.reply.text.includes('المساعد')));
+    expect(question('rate-back')).toBeUndefined();
+  });
+
+  it('asks a named complainant after resolution, in Arabic, and never an anonymous one', async () => {
+    const file = (privacy: string, user: string) => agent.json<{ code: string }>('POST', '/console/api/complaints', {
+      privacy, category: 'street-lighting', description: 'عمود الإنارة مطفأ منذ أسبوع في شارعنا', lang: 'ar', name: 'سالم', phone: '0912345678',
+      channel: 'telegram', user, consentToContact: true, requestId: `${user}-1`,
+    });
+    const named = await file('named', 'rate-complaint');
+    const anonymous = await file('anonymous', 'rate-anon');
+    expect(named.status).toBe(200);
+    expect(anonymous.status).toBe(200);
+    for (const code of [named.body.code, anonymous.body.code]) {
+      expect((await agent.json('POST', `/console/api/complaints/${code}/status`, { status: 'resolved' })).status).toBe(200);
+    }
+    const asked = await until(() => question('rate-complaint'));
+    expect(asked.reply.text).toContain(`شكواك ${named.body.code}`);
+    expect(await chat('rate-complaint').say(asked.reply.choices![1]!.value)).toBe('شكراً لتقييمك، فهو يساعدنا على تحسين خدماتنا.');
+    const questions = await server.db.connection.collection('satisfaction_questions').find({}, { projection: { _id: 1 } }).toArray();
+    // The handoff closed above and this complaint: not the handed-back conversation, not the anonymous complaint.
+    expect(questions.map((q) => String(q._id))).toHaveLength(2);
+    expect(questions.map((q) => String(q._id))).toEqual(expect.arrayContaining([`complaint:${named.body.code}`, expect.stringMatching(/^handoff:[0-9a-f]{24}$/)]));
+  });
+
+  it('shows ratings per channel, department and staff member on the dashboard', async () => {
+    const { body } = await supervisor.json<{ tables: Record<string, { columns: string[]; rows: unknown[][] }> }>('GET', '/console/api/reports/dashboard?lang=en');
+    const table = (id: string) => body.tables[id]!.rows.map((r) => r.slice(0, 4));
+    expect(table('csat-by-channel')).toEqual([['telegram', 'telegram', 2, 3]]);
+    expect(table('csat-by-agent')).toEqual([['amal', 'amal', 2, 3]]);
+    expect(table('csat-by-department')).toEqual([['', '', 1, 4], ['electrical-maintenance', 'Electricity and Street Lighting Department', 1, 2]]);
+  });
+});
