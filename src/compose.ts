@@ -65,7 +65,7 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const suggestionStore = new MongoSuggestionStore(conn);
   const media = new MongoMediaStore(conn);
   const complaints = new ComplaintService({ store: complaintStore, outbox, texts, rules: { categories: content.categories, municipality: content.municipality, departments: content.departments } });
-  const applications = new ApplicationService({ store: applicationStore, outbox, texts, rules: { services: content.services, municipality: content.municipality } });
+  const applications = new ApplicationService({ store: applicationStore, outbox, texts, rules: { services: content.services, municipality: content.municipality, holidays: content.holidays.map((h) => h.date) } });
   const suggestions = new SuggestionService({ store: suggestionStore });
   const lookup = new StatusLookup({ complaints: complaintStore, applications: applicationStore, suggestions: suggestionStore, throttle: new MongoLookupThrottleStore(conn) });
 

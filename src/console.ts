@@ -92,7 +92,7 @@ function defaultRecords(connection: Connection, content: Content, knowledgeDir: 
   return {
     complaintStore, applicationStore, texts,
     complaints: new ComplaintService({ store: complaintStore, outbox, texts, now, rules: { categories: content.categories, municipality: content.municipality, departments: content.departments } }),
-    applications: new ApplicationService({ store: applicationStore, outbox, texts, now, rules: { services: content.services, municipality: content.municipality } }),
+    applications: new ApplicationService({ store: applicationStore, outbox, texts, now, rules: { services: content.services, municipality: content.municipality, holidays: content.holidays.map((h) => h.date) } }),
   };
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { loadConfig } from '../config.js';
-import { Municipality, Service } from '../content/schema.js';
+import { Holidays, Municipality, Service } from '../content/schema.js';
 import type { ChannelName } from '../conversation/types.js';
 import { connectDatabase } from '../db/connection.js';
 import { MongoApplicationStore } from '../db/applications.js';
@@ -56,11 +56,12 @@ const municipality = readYaml(path.join(config.knowledgeDir, 'municipality.yaml'
 const servicesDir = path.join(config.knowledgeDir, 'services');
 const services = fs.readdirSync(servicesDir).filter((f) => /\.ya?ml$/.test(f)).map((f) => readYaml(path.join(servicesDir, f), Service));
 const texts = loadNotificationTexts(config.knowledgeDir);
+const holidays = readYaml(path.join(config.knowledgeDir, 'holidays.yaml'), Holidays).holidays.map((h) => h.date);
 
 const db = await connectDatabase(config.mongodbUri);
 try {
   const store = new MongoApplicationStore(db.connection);
-  const applications = new ApplicationService({ store, outbox: new MongoOutboxStore(db.connection), texts, rules: { services, municipality } });
+  const applications = new ApplicationService({ store, outbox: new MongoOutboxStore(db.connection), texts, rules: { services, municipality, holidays } });
   const by = values.by ?? process.env.USER ?? 'counter';
 
   if (command === 'create') {
