@@ -4,17 +4,17 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { Text } from '../content/schema.js';
 import type { Lang } from '../text/language.js';
-import { APPLICATION_STATUSES, COMPLAINT_STATUSES, SUGGESTION_STATUSES } from '../shared/statuses.js';
+import { APPLICATION_STATUSES, BOOKING_STATUSES, COMPLAINT_STATUSES, SUGGESTION_STATUSES } from '../shared/statuses.js';
 
 // What citizens read about their records lives in knowledge/notifications.yaml; this schema is its check.
 
 const MESSAGE_KEYS = [
   'complaint.status', 'complaint.resolved', 'complaint.fixed.yes', 'complaint.fixed.no', 'complaint.fixed.thanks',
   'complaint.fixed.reopened', 'application.status', 'application.needs-documents', 'application.approved',
-  'application.rejected', 'note', 'open311.notice',
+  'application.rejected', 'note', 'open311.notice', 'booking.reminder',
 ] as const;
 
-const LOOKUP_KEYS = ['header', 'filed', 'updated', 'deadline', 'expected', 'missing', 'reason', 'next', 'none'] as const;
+const LOOKUP_KEYS = ['header', 'filed', 'updated', 'deadline', 'expected', 'missing', 'reason', 'next', 'none', 'appointment'] as const;
 
 /** Every reason a code, complaint or suggestion can be refused for; the dialogs show problems[key]. */
 export const PROBLEM_KEYS = [
@@ -30,10 +30,11 @@ const perKind = z.object({
   complaint: byStatus(COMPLAINT_STATUSES),
   application: byStatus(APPLICATION_STATUSES),
   suggestion: byStatus(SUGGESTION_STATUSES),
+  booking: byStatus(BOOKING_STATUSES),
 }).strict();
 
 export const NotificationTexts = z.object({
-  kinds: z.object({ complaint: Text, application: Text, suggestion: Text }).strict(),
+  kinds: z.object({ complaint: Text, application: Text, suggestion: Text, booking: Text }).strict(),
   statuses: perKind,
   nextSteps: perKind,
   messages: z.record(z.enum(MESSAGE_KEYS), Text),
