@@ -8,6 +8,8 @@ import { citizenFlows } from './conversation/flows/index.js';
 import { ChatKey } from './shared/chat.js';
 import type { ChannelSender } from './conversation/types.js';
 import { MongoApplicationStore } from './db/applications.js';
+import { MongoBookingStore } from './db/bookings.js';
+import { BookingService } from './domain/bookings.js';
 import { MongoChatStates } from './db/chat-states.js';
 import { MongoComplaintStore } from './db/complaints.js';
 import { isDatabaseUnavailable, type Database } from './db/connection.js';
@@ -35,6 +37,7 @@ export interface Nafidha {
   complaints: ComplaintService;
   applications: ApplicationService;
   suggestions: SuggestionService;
+  bookings: BookingService;
   lookup: StatusLookup;
   media: MongoMediaStore;
   outbox: MongoOutboxStore;
@@ -67,13 +70,15 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const complaints = new ComplaintService({ store: complaintStore, outbox, texts, rules: { categories: content.categories, municipality: content.municipality, departments: content.departments } });
   const applications = new ApplicationService({ store: applicationStore, outbox, texts, rules: { services: content.services, municipality: content.municipality, holidays: content.holidays.map((h) => h.date) } });
   const suggestions = new SuggestionService({ store: suggestionStore });
-  const lookup = new StatusLookup({ complaints: complaintStore, applications: applicationStore, suggestions: suggestionStore, throttle: new MongoLookupThrottleStore(conn) });
+  const bookingStore = new MongoBookingStore(conn);
+  const bookings = new BookingService({ store: bookingStore, outbox, texts, rules: { booking: content.booking, municipality: content.municipality, services: content.services, holidays: content.holidays.map((h) => h.date) } });
+  const lookup = new StatusLookup({ complaints: complaintStore, applications: applicationStore, suggestions: suggestionStore, bookings: bookingStore, throttle: new MongoLookupThrottleStore(conn) });
 
   const states = new MongoChatStates(conn);
   const kernel = createKernel({
     content, understander: opts.understander ?? new Understander(content), states, transcripts, log,
   });
-  kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media }));
+  kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media, bookings }));
   const webchat = createWebChat(kernel);
 
   const senders: ChannelSender[] = [webchat.sender];
@@ -85,12 +90,14 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
   const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
 
+  const reminders = reminderSweep(bookings, log);
+
   return {
-    kernel, webchat, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
+    kernel, webchat, texts, complaints, applications, suggestions, bookings, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
     app: () => createApp({ webchat, mounts, log, unavailable: isDatabaseUnavailable,
       health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
-    start() { dispatcher.start(); },
-    async stop() { webchat.close(); await dispatcher.stop(); },
+    start() { dispatcher.start(); reminders.start(); },
+    async stop() { webchat.close(); reminders.stop(); await dispatcher.stop(); },
   };
 }
 
@@ -101,4 +108,14 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
 async function webComplaintSince(states: MongoChatStates, user: string): Promise<Date | undefined> {
   const draft = (await states.read(ChatKey.of('web', user)))?.complaint;
   return draft ? new Date(draft.startedAt ?? 0) : undefined;
+}
+
+/** Looks for due appointment reminders every minute; each is queued once whichever instance finds it. */
+function reminderSweep(bookings: BookingService, log: (l: string) => void, everyMs = 60_000) {
+  let timer: NodeJS.Timeout | undefined;
+  const sweep = () => { bookings.sendDueReminders().catch((err: unknown) => log(`booking reminders: ${err instanceof Error ? err.message : String(err)}`)); };
+  return {
+    start() { timer ??= setInterval(sweep, everyMs); timer.unref(); sweep(); },
+    stop() { if (timer) clearInterval(timer); timer = undefined; },
+  };
 }

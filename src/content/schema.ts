@@ -183,6 +183,8 @@ export const Booking = z.object({
   latestMinutesBefore: z.number().int().min(0).max(24 * 60),
   maxOpenPerChat: z.number().int().min(1).max(20),
   reminder: z.object({ daysBefore: z.number().int().min(0).max(7), at: Time }).strict(),
+  // Whole messages that ask for the chat's appointments ("مواعيدي", "my appointments").
+  mine: z.array(z.string().min(2)).min(1),
   branches: z.array(z.object({
     branch: z.string().min(1),
     closures: z.array(z.object({ from: LocalDate, to: LocalDate, reason: Text }).strict()).default([]),

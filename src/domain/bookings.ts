@@ -281,6 +281,11 @@ export class BookingService {
     return zonedInstant(nextDay(day, -r.daysBefore), r.at, this.deps.rules.municipality.timezone);
   }
 
+  /** The booking a retry key stored, if any (a confirm whose receipt was lost). */
+  findFiled(idempotencyKey: string): Promise<Booking | null> {
+    return this.deps.store.findByIdempotencyKey(idempotencyKey);
+  }
+
   find(code: string): Promise<Booking | null> {
     return this.deps.store.findByCode(code);
   }
