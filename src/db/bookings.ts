@@ -52,7 +52,9 @@ export class MongoBookingStore implements BookingStore {
     this.model = connection.models.Booking ?? connection.model<Booking>('Booking', schema);
     this.places = connection.models.BookingPlace ?? connection.model<PlaceDoc>('BookingPlace', placeSchema);
     this.locks = new RecordLocks(connection);
+    // The unique indexes must exist before the first insert; a failed build is reported to the insert that awaits it.
     this.ready = Promise.all([this.model.init(), this.places.init()]);
+    this.ready.catch(() => undefined);
   }
 
   private async insertPlace(doc: PlaceDoc): Promise<boolean> {

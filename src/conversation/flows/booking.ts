@@ -104,6 +104,10 @@ export class BookingFlow {
         if (!draft.day || !/^\d{2}:\d{2}$/.test(arg)) return [await this.ask(turn, draft)];
         draft.time = arg;
         return [await this.advance(turn, draft)];
+      case '/book-name-shown':
+        if (draft.step !== 'name' || !turn.inbound.displayName?.trim()) return [await this.ask(turn, draft)];
+        draft.name = turn.inbound.displayName.trim().slice(0, MAX_NAME);
+        return [await this.advance(turn, draft)];
       case '/book-confirm':
         if (draft.step !== 'confirm') return [await this.ask(turn, draft)];
         return this.confirm(turn, draft);
@@ -198,7 +202,8 @@ export class BookingFlow {
       case 'time':
         return this.askTime(turn, draft);
       case 'name':
-        return p.reply(lang, 'booking.name.ask', {}, turn.inbound.displayName ? [{ label: turn.inbound.displayName.slice(0, MAX_NAME), value: turn.inbound.displayName.slice(0, MAX_NAME) }] : undefined);
+        // A command, not the name itself: a Latin name pressed in an Arabic chat must not switch its language.
+        return p.reply(lang, 'booking.name.ask', {}, turn.inbound.displayName ? [{ label: turn.inbound.displayName.slice(0, MAX_NAME), value: '/book-name-shown' }] : undefined);
       case 'phone':
         return p.reply(lang, 'booking.phone.ask');
       case 'subject':
