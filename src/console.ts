@@ -34,6 +34,8 @@ import { channelsApi } from './http/console-channels.js';
 import { consoleMediaApi } from './http/console-media.js';
 import { ConsoleEvents } from './http/console-events.js';
 import { recordsApi } from './http/console-records.js';
+import { bookingsApi } from './http/console-bookings.js';
+import type { BookingService } from './domain/bookings.js';
 import { jsonBody } from './http/input.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,6 +73,8 @@ export interface ConsoleDeps {
   signInLimit?: number;
   /** This instance's channels (the admins' Channels view): setUpChannels(...).overview. */
   channels?: () => ChannelOverview;
+  /** Appointments (nafidha.bookings): the day view, booking for callers. */
+  bookings?: BookingService;
 }
 
 export interface Console {
@@ -140,6 +144,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
   api.use(consoleMediaApi({ staff, handoffs, media: new MongoMediaStore(connection), audit }));
   api.use(rec.router);
+  if (deps.bookings) api.use(bookingsApi({ bookings: deps.bookings, content, staff, audit }));
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 
   const router = express.Router();
@@ -173,6 +178,7 @@ export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Cont
     transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
     channels: o.channels && (() => o.channels!.overview()),
+    bookings: nafidha.bookings,
   });
   nafidha.kernel.use(staffConsole.flows);
   nafidha.mounts.push({ path: '/console', router: staffConsole.router });

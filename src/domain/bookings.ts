@@ -314,6 +314,15 @@ export class BookingService {
     return { ok: true, booking: updated };
   }
 
+  /** A clerk marks a booking on its day: the citizen came (arrived), was served (done), or did not come (no-show). */
+  async mark(code: string, status: 'arrived' | 'done' | 'no-show', by: string): Promise<BookingResult> {
+    const from: BookingStatus[] = status === 'done' ? ['booked', 'arrived'] : ['booked'];
+    const now = this.now();
+    const updated = await this.deps.store.update(code, from, () => ({ status, updatedAt: now, remindAt: undefined, push: { at: now, by, status } }));
+    if (updated) return { ok: true, booking: updated };
+    return { ok: false, problem: (await this.deps.store.findByCode(code)) ? 'not-open' : 'not-found' };
+  }
+
   /** Moves an open booking to another slot, keeping its code: the new place is taken before the old one is freed. */
   async reschedule(code: string, day: string, time: string, by: string, chat?: Chat): Promise<BookingResult> {
     const store = this.deps.store;
