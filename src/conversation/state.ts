@@ -59,6 +59,8 @@ export interface BookingDraft {
   subject?: string;
   /** Moving an existing booking: its code. */
   moving?: string;
+  /** The chat's language when booking began: a typed name in another script does not switch it. */
+  lang?: Lang;
 }
 
 export type ComplaintStep = 'category' | 'category-confirm' | 'description' | 'location' | 'photos' | 'privacy' | 'consent' | 'confirm' | 'edit';

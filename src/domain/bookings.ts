@@ -72,7 +72,7 @@ export interface BookingRules {
 }
 
 export type BookingProblem = 'unknown-service' | 'not-bookable' | 'slot-unavailable' | 'slot-taken' | 'too-many' | 'same-day'
-  | 'name-missing' | 'phone-invalid' | 'not-found' | 'not-open';
+  | 'name-missing' | 'phone-invalid' | 'not-found' | 'not-open' | 'reason-missing';
 
 export type BookingResult = { ok: true; booking: Booking; repeated?: boolean } | { ok: false; problem: BookingProblem };
 
@@ -311,7 +311,37 @@ export class BookingService {
     const updated = await this.deps.store.update(code, OPEN_STATUSES, () => ({ status: 'cancelled', updatedAt: now, remindAt: undefined, push: { at: now, by, status: 'cancelled' } }));
     if (!updated) return { ok: false, problem: 'not-open' };
     await this.free(updated);
+    // Cancelled by the municipality: the citizen learns it on their channel, with the way to book again.
+    if (!chat && by !== 'citizen') await this.tell(updated, 'booking.cancelled-by-office');
     return { ok: true, booking: updated };
+  }
+
+  /**
+   * The Mayor's Office answers a meeting request: approved, it becomes a booking with its reminder; declined (with a
+   * reason), its place is freed. The citizen is told either way.
+   */
+  async decide(code: string, approve: boolean, by: string, reason?: string): Promise<BookingResult> {
+    const now = this.now();
+    const why = reason?.trim().slice(0, 500);
+    if (!approve && !why) return { ok: false, problem: 'reason-missing' };
+    const updated = await this.deps.store.update(code, ['requested'], (b) => approve
+      ? { status: 'booked', updatedAt: now, ...(b.citizen.chat ? { remindAt: this.reminderTime(b.day) } : {}), push: { at: now, by, status: 'booked' } }
+      : { status: 'declined', updatedAt: now, push: { at: now, by, status: 'declined', note: why } });
+    if (!updated) return { ok: false, problem: (await this.deps.store.findByCode(code)) ? 'not-open' : 'not-found' };
+    if (!approve) await this.free(updated);
+    await this.tell(updated, approve ? 'booking.approved' : 'booking.declined', { reason: why ?? '' });
+    return { ok: true, booking: updated };
+  }
+
+  private async tell(b: Booking, key: 'booking.cancelled-by-office' | 'booking.approved' | 'booking.declined', extra: Record<string, string> = {}): Promise<void> {
+    if (!b.citizen.chat) return;
+    const lang = b.lang;
+    const r = this.deps.rules;
+    const text = fill(this.deps.texts.messages[key][lang], {
+      code: b.code, date: formatDate(b.day, lang, r.municipality.timezone), time: b.time,
+      branch: r.municipality.branches.find((x) => x.id === b.branch)?.name[lang] ?? b.branch, ...extra,
+    });
+    await this.deps.outbox.enqueue({ to: b.citizen.chat, about: { kind: 'booking', code: b.code }, reply: { lang, text } });
   }
 
   /** A clerk marks a booking on its day: the citizen came (arrived), was served (done), or did not come (no-show). */

@@ -11,7 +11,8 @@ import { APPLICATION_STATUSES, BOOKING_STATUSES, COMPLAINT_STATUSES, SUGGESTION_
 const MESSAGE_KEYS = [
   'complaint.status', 'complaint.resolved', 'complaint.fixed.yes', 'complaint.fixed.no', 'complaint.fixed.thanks',
   'complaint.fixed.reopened', 'application.status', 'application.needs-documents', 'application.approved',
-  'application.rejected', 'note', 'open311.notice', 'booking.reminder',
+  'application.rejected', 'note', 'open311.notice', 'booking.reminder', 'booking.cancelled-by-office',
+  'booking.approved', 'booking.declined',
 ] as const;
 
 const LOOKUP_KEYS = ['header', 'filed', 'updated', 'deadline', 'expected', 'missing', 'reason', 'next', 'none', 'appointment'] as const;

@@ -29,6 +29,7 @@ const NewBooking = z.object({
   lang: z.enum(['ar', 'en']).optional(), subject: optionalTyped(500), requestId: optionalTyped(80),
 });
 const Mark = z.object({ status: z.enum(['arrived', 'done', 'no-show']) });
+const Decision = z.object({ approve: z.boolean(), reason: optionalTyped(500) });
 
 const HTTP: Record<string, number> = { 'not-found': 404, 'slot-taken': 409, 'not-open': 409, 'same-day': 409, 'too-many': 409 };
 
@@ -94,6 +95,17 @@ export function bookingsApi(deps: BookingsApiDeps): Router {
     const result = code ? await deps.bookings.mark(code, body.status, req.staff!.username) : undefined;
     if (!result?.ok) { res.status(result ? HTTP[result.problem] ?? 400 : 404).json({ error: result?.problem ?? 'not-found' }); return; }
     await audit(req, 'booking-status', result.booking.code, body.status);
+    res.json({ booking: view(result.booking) });
+  }));
+
+  // Meeting requests: the citizen office (supervisors and admins) approves or declines them.
+  router.post('/bookings/:code/decision', requireStaff(deps.staff, 'supervisor'), route(async (req, res) => {
+    const code = codeOf(req.params.code);
+    const body = parseBody(Decision, req, res, 'decision-required');
+    if (!body) return;
+    const result = code ? await deps.bookings.decide(code, body.approve, req.staff!.username, body.reason) : undefined;
+    if (!result?.ok) { res.status(result ? HTTP[result.problem] ?? 400 : 404).json({ error: result?.problem ?? 'not-found' }); return; }
+    await audit(req, body.approve ? 'meeting-approved' : 'meeting-declined', result.booking.code, body.reason);
     res.json({ booking: view(result.booking) });
   }));
 

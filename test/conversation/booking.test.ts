@@ -99,6 +99,7 @@ describe('booking an appointment in the chat', () => {
     const b = citizen(nafidha.kernel);
     let picked = '';
     for (const who of [a, b]) {
+      await who.send('/lang en');
       const days = await who.send('/book lease-contract');
       const day = days[0].choices![0].value;
       const times = await who.send(day);
@@ -116,6 +117,7 @@ describe('booking an appointment in the chat', () => {
 
   it('a meeting with the mayor is requested with its subject, not booked at once', async () => {
     const c = citizen(nafidha.kernel);
+    await c.send('/lang en');
     const days = await c.send('/book mayor-meeting');
     const times = await c.send(choice(days, '/book-day'));
     await c.send(choice(times, '/book-time'));
@@ -126,5 +128,14 @@ describe('booking an appointment in the chat', () => {
     expect(receipt).toContain('request');
     const stored = await nafidha.bookings.find(codeIn(receipt)!);
     expect(stored).toMatchObject({ status: 'requested', subject: 'The street lights in our neighbourhood' });
+  });
+
+  it('a Latin name typed in an Arabic booking keeps the conversation in Arabic', async () => {
+    const c = citizen(nafidha.kernel);
+    expect(await c.say('مرحبا')).toContain('أهلاً');
+    const days = await c.send('/book lease-contract');
+    const times = await c.send(choice(days, '/book-day'));
+    await c.send(choice(times, '/book-time'));
+    expect(await c.say('Sara Ali')).toContain('رقم هاتفك');
   });
 });

@@ -123,4 +123,42 @@ describe('booking a slot', () => {
     // A restarted server finds nothing left to send.
     expect(await service(other.connection, { now: () => now }).bookings.sendDueReminders()).toBe(0);
   });
+
+  it('a meeting request is approved with its reminder, or declined with a reason that frees the place; the citizen is told', async () => {
+    const { bookings, outbox } = service();
+    const who = citizen(400);
+    const asked = await bookings.book({ service: 'mayor-meeting', branch: 'main-hall', day: '2026-12-29', time: '10:00', ...who, lang: 'en', subject: 'Street lights', by: 'citizen', via: 'telegram', idempotencyKey: 'mayor:1' });
+    if (!asked.ok) throw new Error(asked.problem);
+    expect(asked.booking.status).toBe('requested');
+    expect(await bookings.decide(asked.booking.code, false, 'office:huda')).toEqual({ ok: false, problem: 'reason-missing' });
+    const approved = await bookings.decide(asked.booking.code, true, 'office:huda');
+    expect(approved.ok && approved.booking.status).toBe('booked');
+    expect(approved.ok && approved.booking.remindAt).toBeInstanceOf(Date);
+    expect(await bookings.decide(asked.booking.code, true, 'office:huda')).toEqual({ ok: false, problem: 'not-open' });
+
+    const other = citizen(401);
+    const second = await bookings.book({ service: 'mayor-meeting', branch: 'main-hall', day: '2026-12-29', time: '11:00', ...other, lang: 'ar', subject: 'حديقة', by: 'citizen', via: 'telegram', idempotencyKey: 'mayor:2' });
+    if (!second.ok) throw new Error(second.problem);
+    const declined = await bookings.decide(second.booking.code, false, 'office:huda', 'الرئيس مسافر ذلك الأسبوع');
+    expect(declined.ok && declined.booking.status).toBe('declined');
+    expect((await bookings.freeSlots('main-hall', 'mayor-meeting', '2026-12-29')).some((x) => x.time === '11:00')).toBe(true);
+    expect((await outbox.list({ to: who.chat })).map((n) => n.reply.text).join()).toContain('confirmed');
+    expect((await outbox.list({ to: other.chat })).map((n) => n.reply.text).join()).toContain('الرئيس مسافر');
+  });
+
+  it('a booking the municipality cancels is told to the citizen; one the citizen cancels is not', async () => {
+    const { bookings, outbox } = service();
+    const who = citizen(500);
+    const made = await bookings.book({ service: 'lease-contract', branch: 'main-hall', day: '2026-12-30', time: '09:15', ...who, lang: 'ar', by: 'citizen', via: 'telegram', idempotencyKey: 'office-cancel:1' });
+    if (!made.ok) throw new Error(made.problem);
+    await bookings.cancel(made.booking.code, 'staff:salma');
+    const told = await outbox.list({ to: who.chat });
+    expect(told).toHaveLength(1);
+    expect(told[0].reply.text).toContain(made.booking.code);
+    const self = citizen(501);
+    const mine = await bookings.book({ service: 'lease-contract', branch: 'main-hall', day: '2026-12-30', time: '09:30', ...self, lang: 'ar', by: 'citizen', via: 'telegram', idempotencyKey: 'office-cancel:2' });
+    if (!mine.ok) throw new Error(mine.problem);
+    await bookings.cancel(mine.booking.code, 'citizen', self.chat);
+    expect(await outbox.list({ to: self.chat })).toHaveLength(0);
+  });
 });

@@ -37,7 +37,7 @@ export class BookingFlow {
 
   /** Starts from what the chat already said: the service asked about, or the one it was just talking about. */
   async start(turn: Turn): Promise<Reply[]> {
-    const draft: BookingDraft = { step: 'service', id: randomBytes(9).toString('base64url') };
+    const draft: BookingDraft = { step: 'service', id: randomBytes(9).toString('base64url'), lang: turn.lang };
     const service = turn.understanding?.service ?? turn.state.service ?? undefined;
     turn.state.booking = draft;
     if (service) return this.chooseService(turn, draft, service);
@@ -76,7 +76,7 @@ export class BookingFlow {
     const arg = rest.join(' ');
     const { state, lang } = turn;
     if (name === '/bookings') return this.listMine(turn);
-    if (name === '/book') return arg ? (state.booking = { step: 'service', id: randomBytes(9).toString('base64url') }, this.chooseService(turn, state.booking, arg)) : this.start(turn);
+    if (name === '/book') return arg ? (state.booking = { step: 'service', id: randomBytes(9).toString('base64url'), lang }, this.chooseService(turn, state.booking, arg)) : this.start(turn);
     if (name === '/book-cancel') return this.askCancel(turn, arg);
     if (name === '/book-cancel-yes') return this.doCancel(turn, arg);
     if (name === '/book-keep') return [this.deps.phrases.reply(lang, 'booking.kept', {}, this.deps.phrases.menuChoices(lang))];
@@ -118,6 +118,10 @@ export class BookingFlow {
 
   /** Typed answers: the name, the phone, the meeting's subject, or a service's name. */
   private async typed(turn: Turn, draft: BookingDraft, text: string): Promise<Reply[] | undefined> {
+    // "Sara Ali" typed in an Arabic chat is a name, not a wish to switch to English.
+    if (draft.lang && (draft.step === 'name' || draft.step === 'phone' || draft.step === 'subject') && !turn.state.langChosen) {
+      turn.lang = turn.state.lang = draft.lang;
+    }
     const { lang } = turn;
     const p = this.deps.phrases;
     switch (draft.step) {
@@ -256,10 +260,12 @@ export class BookingFlow {
       case 'slot-taken':
         draft.time = undefined;
         return [await this.askTime(turn, draft, undefined, 'booking.taken')];
-      case 'slot-unavailable':
+      case 'slot-unavailable': {
         draft.time = undefined;
         draft.step = 'day';
-        return [{ ...(await this.ask(turn, draft)), text: `${p.t(lang, 'booking.unavailable')}\n${(await this.ask(turn, draft)).text}` }];
+        const days = await this.ask(turn, draft);
+        return [{ ...days, text: `${p.t(lang, 'booking.unavailable')}\n${days.text}` }];
+      }
       case 'name-missing':
         draft.step = 'name';
         return [await this.ask(turn, draft)];
@@ -346,7 +352,7 @@ export class BookingFlow {
     const { lang } = turn;
     const b = await this.own(turn, arg);
     if (!b) return [this.deps.phrases.reply(lang, 'booking.not-found', {}, this.bookChoices(lang))];
-    const draft: BookingDraft = { step: 'day', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code };
+    const draft: BookingDraft = { step: 'day', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang };
     turn.state.booking = draft;
     return [await this.ask(turn, draft)];
   }
