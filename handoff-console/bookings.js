@@ -44,6 +44,19 @@ export async function renderBookings(view, ctx) {
       await load();
     } catch (err) { ctx.fail(err); }
   }
+  // Meeting requests are answered by the citizen office (the server checks the role too).
+  const office = ctx.me.role === 'supervisor' || ctx.me.role === 'admin';
+  async function decline(code) {
+    const reason = list.querySelector(`tr[data-code="${code}"] + tr input[name=reason]`)?.value?.trim();
+    if (!reason) {
+      const input = h('input', { name: 'reason', dir: 'auto', maxlength: 500, placeholder: t('book.reason') });
+      const send = h('button', { type: 'button', class: 'send-decline', onclick: () => { if (input.value.trim()) act(code, 'decision', { approve: false, reason: input.value.trim() }); } }, t('book.decline'));
+      list.querySelector(`tr[data-code="${code}"]`)?.after(h('tr', { class: 'reason-row' }, h('td', { colspan: 8 }, input, send)));
+      input.focus();
+      return;
+    }
+    await act(code, 'decision', { approve: false, reason });
+  }
   function row(b) {
     const open = b.status === 'booked' || b.status === 'requested';
     const service = named(branches.find((x) => x.id === b.branch)?.services.find((s) => s.id === b.service), b.service);
@@ -54,14 +67,17 @@ export async function renderBookings(view, ctx) {
         b.status === 'booked' ? h('button', { type: 'button', class: 'arrived', onclick: () => act(b.code, 'status', { status: 'arrived' }) }, t('book.arrived')) : null,
         b.status === 'arrived' ? h('button', { type: 'button', class: 'done', onclick: () => act(b.code, 'status', { status: 'done' }) }, t('book.done')) : null,
         b.status === 'booked' ? h('button', { type: 'button', class: 'no-show', onclick: () => act(b.code, 'status', { status: 'no-show' }) }, t('book.no-show')) : null,
-        open ? h('button', { type: 'button', class: 'cancel', onclick: () => act(b.code, 'cancel', {}) }, t('book.cancel')) : null));
+        b.status === 'requested' && office ? h('button', { type: 'button', class: 'approve', onclick: () => act(b.code, 'decision', { approve: true }) }, t('book.approve')) : null,
+        b.status === 'requested' && office ? h('button', { type: 'button', class: 'decline', onclick: () => decline(b.code) }, t('book.decline')) : null,
+        open ? h('button', { type: 'button', class: 'cancel', onclick: () => act(b.code, 'cancel', {}) }, t('book.cancel')) : null),
+      h('td', { dir: 'auto', class: 'subject' }, b.subject ?? ''));
   }
   async function load() {
     const { bookings, open } = await get(`/bookings?branch=${encodeURIComponent(branch)}&day=${encodeURIComponent(day)}`);
     clear(list, !open ? h('p', { class: 'muted', id: 'bookings-closed' }, t('book.closed')) : null,
       bookings.length
         ? h('table', { class: 'list' },
-          h('thead', {}, h('tr', {}, ['book.time', 'book.code', 'apps.name', 'apps.phone', 'book.service', 'apps.status', 'book.actions'].map((k) => h('th', {}, t(k))))),
+          h('thead', {}, h('tr', {}, ['book.time', 'book.code', 'apps.name', 'apps.phone', 'book.service', 'apps.status', 'book.actions', 'book.subject'].map((k) => h('th', {}, t(k))))),
           h('tbody', {}, bookings.map(row)))
         : h('p', { class: 'muted', id: 'bookings-empty' }, t('book.empty')));
     await loadSlots();

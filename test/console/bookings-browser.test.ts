@@ -24,13 +24,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(): Promise<Page> {
+async function signIn(username = 'salma', secret = password): Promise<Page> {
   const context = await browser.newContext({ locale: 'ar', viewport: { width: 1280, height: 860 } });
   const p = await context.newPage();
   p.on('pageerror', (e) => { pageErrors.push(e.message); });
   await p.goto(`${server.url}/console/`);
-  await p.fill('input[name=username]', 'salma');
-  await p.fill('input[name=password]', password);
+  await p.fill('input[name=username]', username);
+  await p.fill('input[name=password]', secret);
   await p.click('#signin button[type=submit]');
   await p.waitForSelector('#queue-waiting');
   return p;
@@ -91,6 +91,46 @@ describe('appointments in the console', () => {
 
     const audit = await server.console.audit.list({ who: 'salma' });
     expect(audit.map((e) => e.what)).toEqual(expect.arrayContaining(['booking-made-for-caller', 'booking-status', 'booking-cancelled']));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the citizen office approves one meeting request with the mayor and declines another with a reason', async () => {
+    const request = async (subject: string) => {
+      const c = citizen(server.nafidha.kernel);
+      await c.send('/lang en');
+      const days = await c.send('/book mayor-meeting');
+      const dayValue = days[0].choices![0].value;
+      const times = await c.send(dayValue);
+      const pick = times[0].choices!.filter((x) => x.value.startsWith('/book-time'));
+      await c.send(pick[subject.length % pick.length].value);
+      await c.say('Citizen');
+      await c.say('0917778888');
+      await c.say(subject);
+      return { code: /B-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(await c.say('/book-confirm'))![0], day: dayValue.split(' ')[1], user: c.user };
+    };
+    const first = await request('Street lights in Al-Zuhour');
+    const second = await request('A park for the East District, please');
+    const huda = await signIn('huda', await server.addStaff('huda', 'supervisor'));
+    await huda.click('a[href="#/bookings"]');
+    await huda.waitForSelector('#bookings-picker');
+    await huda.fill('#bookings-picker input[name=day]', first.day);
+    await huda.click('#bookings-picker button[type=submit]');
+    await huda.waitForSelector(`tr[data-code="${first.code}"] button.approve`);
+    expect(await huda.textContent(`tr[data-code="${first.code}"]`)).toContain('Street lights');
+    await huda.click(`tr[data-code="${first.code}"] button.approve`);
+    await huda.waitForSelector(`tr.booking.booked[data-code="${first.code}"]`);
+    if (second.day !== first.day) {
+      await huda.fill('#bookings-picker input[name=day]', second.day);
+      await huda.click('#bookings-picker button[type=submit]');
+    }
+    await huda.click(`tr[data-code="${second.code}"] button.decline`);
+    await huda.fill('tr.reason-row input[name=reason]', 'The mayor is away that week');
+    await huda.click('tr.reason-row button.send-decline');
+    await huda.waitForSelector(`tr.booking.declined[data-code="${second.code}"]`);
+    await huda.screenshot({ path: path.join(SHOTS, 'console-meeting-requests.png'), fullPage: true });
+    const told = await server.nafidha.outbox.list({ to: { channel: 'telegram', user: second.user } });
+    expect(told.map((n) => n.reply.text).join()).toContain('The mayor is away that week');
+    expect((await server.nafidha.bookings.find(first.code))!.status).toBe('booked');
     expect(pageErrors).toEqual([]);
   });
 });
