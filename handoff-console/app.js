@@ -7,6 +7,7 @@ import { renderConversation } from './conversation.js';
 import { renderComplaints, renderComplaint } from './complaints.js';
 import { renderFileForCaller } from './caller.js';
 import { renderApplications } from './applications.js';
+import { renderBookings } from './bookings.js';
 import { renderCanned } from './canned.js';
 import { renderChannels } from './channels.js';
 import { renderDashboard } from './dashboard.js';
@@ -76,6 +77,7 @@ async function route() {
     complaints: () => (param ? renderComplaint(view, ctx, decodeURIComponent(param)) : renderComplaints(view, ctx)),
     file: () => renderFileForCaller(view, ctx),
     applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
+    bookings: () => renderBookings(view, ctx),
     canned: () => renderCanned(view, ctx),
     dashboard: () => renderDashboard(view, ctx),
     ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx) } : {}),

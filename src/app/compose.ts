@@ -10,6 +10,7 @@ import type { ChannelSender } from '../shared/message.js';
 import type { MongoChatStates } from '../db/chat-states.js';
 import { createStores, type Stores } from './stores.js';
 import { createServices } from './services.js';
+import type { BookingService } from '../domain/bookings.js';
 import { countingConversations, MongoConversationDays } from '../db/conversation-days.js';
 import { isDatabaseUnavailable, type Database } from '../db/connection.js';
 import { MAX_MEDIA_BYTES, type MongoMediaStore } from '../db/media.js';
@@ -35,6 +36,7 @@ export interface Nafidha {
   complaints: ComplaintService;
   applications: ApplicationService;
   suggestions: SuggestionService;
+  bookings: BookingService;
   lookup: StatusLookup;
   media: MongoMediaStore;
   outbox: MongoOutboxStore;
@@ -59,13 +61,13 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const stores = createStores(db.connection);
   const texts = content.notifications;
   const { transcripts, outbox, media, complaints: complaintStore } = stores;
-  const { complaints, applications, suggestions, lookup } = createServices(stores, content);
+  const { complaints, applications, suggestions, bookings, lookup } = createServices(stores, content);
 
   const kernel = createKernel({
     content, understander: opts.understander ?? new Understander(content), states: stores.chatStates, log,
     transcripts: countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone), log),
   });
-  kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media }));
+  kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media, bookings }));
   const webchat = createWebChat(kernel);
 
   const senders: ChannelSender[] = [webchat.sender];
@@ -77,12 +79,14 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
   const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
 
+  const reminders = reminderSweep(bookings, log);
+
   return {
-    stores, kernel, webchat, texts, complaints, applications, suggestions, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
+    stores, kernel, webchat, texts, complaints, applications, suggestions, bookings, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
     app: () => createApp({ webchat, mounts, log, unavailable: isDatabaseUnavailable,
       health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
-    start() { dispatcher.start(); },
-    async stop() { webchat.close(); await dispatcher.stop(); },
+    start() { dispatcher.start(); reminders.start(); },
+    async stop() { webchat.close(); reminders.stop(); await dispatcher.stop(); },
   };
 }
 
@@ -93,4 +97,14 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
 async function webComplaintSince(states: MongoChatStates, user: string): Promise<Date | undefined> {
   const draft = (await states.read(ChatKey.of('web', user)))?.complaint;
   return draft ? new Date(draft.startedAt ?? 0) : undefined;
+}
+
+/** Looks for due appointment reminders every minute; each is queued once whichever instance finds it. */
+function reminderSweep(bookings: BookingService, log: (l: string) => void, everyMs = 60_000) {
+  let timer: NodeJS.Timeout | undefined;
+  const sweep = () => { bookings.sendDueReminders().catch((err: unknown) => log(`booking reminders: ${err instanceof Error ? err.message : String(err)}`)); };
+  return {
+    start() { timer ??= setInterval(sweep, everyMs); timer.unref(); sweep(); },
+    stop() { if (timer) clearInterval(timer); timer = undefined; },
+  };
 }

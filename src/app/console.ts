@@ -26,6 +26,8 @@ import { channelsApi } from '../http/console-channels.js';
 import { consoleMediaApi } from '../http/console-media.js';
 import { ConsoleEvents } from '../http/console-events.js';
 import { recordsApi } from '../http/console-records.js';
+import { bookingsApi } from '../http/console-bookings.js';
+import type { BookingService } from '../domain/bookings.js';
 import { jsonBody } from '../http/input.js';
 
 import { MongoReports } from '../db/reports.js';
@@ -76,6 +78,8 @@ export interface ConsoleDeps {
   signInLimit?: number;
   /** This instance's channels (the admins' Channels view): setUpChannels(...).overview. */
   channels?: () => ChannelOverview;
+  /** Appointments (nafidha.bookings): the day view, booking for callers. */
+  bookings?: BookingService;
 }
 
 export interface Console {
@@ -132,6 +136,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(rec.router);
   api.use(reportsApi({ staff, reports: new MongoReports(connection), content, audit, now: deps.now }));
   api.use(misunderstoodApi({ source: { groups: (p, o) => misunderstood(connection, p, o), labels: new MongoLabels(connection) }, staff, content, audit, now: deps.now }));
+  if (deps.bookings) api.use(bookingsApi({ bookings: deps.bookings, content, staff, audit }));
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 
   const router = express.Router();
@@ -166,6 +171,7 @@ export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Cont
     transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
     channels: o.channels && (() => o.channels!.overview()),
+    bookings: nafidha.bookings,
   });
   nafidha.kernel.use(staffConsole.flows);
   nafidha.kernel.use(satisfactionFlows(staffConsole.satisfaction, nafidha.kernel.phrases));

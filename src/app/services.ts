@@ -1,5 +1,6 @@
 import type { Content } from '../content/load.js';
 import { ApplicationService } from '../domain/applications.js';
+import { BookingService } from '../domain/bookings.js';
 import { ComplaintService } from '../domain/complaints.js';
 import type { Outbox } from '../domain/notifications.js';
 import { StatusLookup } from '../domain/status-lookup.js';
@@ -12,10 +13,12 @@ import type { Stores } from './stores.js';
  */
 export function createServices(stores: Stores, content: Content, outbox: Outbox = stores.outbox) {
   const texts = content.notifications;
+  const holidays = content.holidays.map((h) => h.date);
   return {
     complaints: new ComplaintService({ store: stores.complaints, outbox, texts, rules: { categories: content.categories, municipality: content.municipality, departments: content.departments } }),
-    applications: new ApplicationService({ store: stores.applications, outbox, texts, rules: { services: content.services, municipality: content.municipality } }),
+    applications: new ApplicationService({ store: stores.applications, outbox, texts, rules: { services: content.services, municipality: content.municipality, holidays } }),
+    bookings: new BookingService({ store: stores.bookings, outbox, texts, rules: { booking: content.booking, municipality: content.municipality, services: content.services, holidays } }),
     suggestions: new SuggestionService({ store: stores.suggestions }),
-    lookup: new StatusLookup({ complaints: stores.complaints, applications: stores.applications, suggestions: stores.suggestions, throttle: stores.lookupThrottle }),
+    lookup: new StatusLookup({ complaints: stores.complaints, applications: stores.applications, suggestions: stores.suggestions, bookings: stores.bookings, throttle: stores.lookupThrottle }),
   };
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { MongoApplicationStore } from '../db/applications.js';
 import { MongoAuditLog } from '../db/audit.js';
+import { MongoBookingStore } from '../db/bookings.js';
 import { MongoCannedReplies } from '../db/canned-replies.js';
 import { MongoChannelWindows } from '../db/channel-windows.js';
 import { MongoChatStates } from '../db/chat-states.js';
@@ -24,6 +25,7 @@ export function createStores(connection: Connection) {
     complaints: new MongoComplaintStore(connection),
     applications: new MongoApplicationStore(connection),
     suggestions: new MongoSuggestionStore(connection),
+    bookings: new MongoBookingStore(connection),
     transcripts: new MongoTranscriptStore(connection),
     chatStates: new MongoChatStates(connection),
     outbox: new MongoOutboxStore(connection),

@@ -3,8 +3,8 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import {
-  ComplaintCategories, Departments, Intent, Municipality, Service, Aspects, Replies, REPLY_KEYS, Commands, CannedReplies,
-  type CannedReply,
+  ComplaintCategories, Departments, Intent, Municipality, Service, Aspects, Replies, REPLY_KEYS, Commands, CannedReplies, Booking, Holidays,
+  type CannedReply, type Booking as BookingT, type Holiday,
   type ComplaintCategory, type Department, type Municipality as MunicipalityT, type Service as ServiceT,
   type Intent as IntentT, type Aspects as AspectsT, type Replies as RepliesT, type Commands as CommandsT,
 } from './schema.js';
@@ -23,6 +23,10 @@ export interface Content {
   notifications: NotificationTexts;
   /** The console's starting set of ready answers (knowledge/canned-replies.yaml). */
   canned: CannedReply[];
+  /** Appointments each branch takes (knowledge/booking.yaml). */
+  booking: BookingT;
+  /** Public holidays (knowledge/holidays.yaml). */
+  holidays: Holiday[];
 }
 
 /** The content format this assistant reads; every file says which one it is written in. */
@@ -82,7 +86,9 @@ function entryName(raw: unknown, p: PropertyKey[]): string {
   if (p.length >= 2 && typeof p[1] === 'number' && raw && typeof raw === 'object') {
     const list = (raw as Record<string, unknown>)[String(p[0])];
     const item = Array.isArray(list) ? list[p[1]] : undefined;
-    if (item && typeof item === 'object' && 'id' in item) return ` (entry '${String((item as { id: unknown }).id)}')`;
+    // Entries are named by their id, or in booking.yaml and holidays.yaml by their branch or date.
+    const key = item && typeof item === 'object' ? (['id', 'branch', 'date'] as const).find((k) => k in item) : undefined;
+    if (key) return ` (entry '${String((item as Record<string, unknown>)[key])}')`;
   }
   return '';
 }
@@ -104,6 +110,8 @@ export function loadContent(knowledgeDir: string, intentsDir: string): Content {
   const replies = parseFile(k('replies.yaml'), Replies, problems);
   const notifications = parseFile(k('notifications.yaml'), NotificationTexts, problems);
   const canned = parseFile(k('canned-replies.yaml'), CannedReplies, problems)?.replies ?? [];
+  const booking = parseFile(k('booking.yaml'), Booking, problems);
+  const holidays = parseFile(k('holidays.yaml'), Holidays, problems)?.holidays ?? [];
 
   const services: ServiceT[] = [];
   for (const file of yamlFiles(k('services'), problems)) {
@@ -133,8 +141,28 @@ export function loadContent(knowledgeDir: string, intentsDir: string): Content {
   if (!commands) problems.push(`${path.join(intentsDir, 'commands.yaml')}: file missing or invalid`);
 
   crossCheck({ municipality, departments, services, categories, intents }, problems);
+  if (booking) checkBooking(booking, municipality, services, problems);
+  dupes(holidays.map((h) => h.date), 'holidays.yaml', problems);
   if (problems.length) throw new ContentError(problems);
-  return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, commands: commands!, replies: replies!, notifications: notifications!, canned };
+  return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, commands: commands!, replies: replies!, notifications: notifications!, canned, booking: booking!, holidays };
+}
+
+/** Every bookable branch and service must exist, once each, and a closure must end after it starts. */
+function checkBooking(b: BookingT, m: MunicipalityT | undefined, services: ServiceT[], problems: string[]): void {
+  const branches = new Set(m?.branches.map((x) => x.id) ?? []);
+  const known = new Set(services.map((s) => s.id));
+  dupes(b.branches.map((x) => x.branch), 'booking.yaml: branches', problems);
+  b.branches.forEach((entry, i) => {
+    const at = `booking.yaml (entry '${entry.branch}'): field branches[${i}]`;
+    if (m && !branches.has(entry.branch)) problems.push(`${at}.branch: no branch '${entry.branch}' in municipality.yaml`);
+    dupes(entry.services.map((s) => s.service), `booking.yaml (entry '${entry.branch}'): services`, problems);
+    entry.services.forEach((s, j) => {
+      if (!known.has(s.service)) problems.push(`${at}.services[${j}].service: no service '${s.service}' in knowledge/services/`);
+    });
+    entry.closures.forEach((c, j) => {
+      if (c.to < c.from) problems.push(`${at}.closures[${j}].to: ends (${c.to}) before it starts (${c.from})`);
+    });
+  });
 }
 
 function crossCheck(c: { municipality?: MunicipalityT; departments: Department[]; services: ServiceT[];

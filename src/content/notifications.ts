@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPLICATION_STATUSES, COMPLAINT_STATUSES, SUGGESTION_STATUSES } from '../shared/statuses.js';
+import { APPLICATION_STATUSES, BOOKING_STATUSES, COMPLAINT_STATUSES, SUGGESTION_STATUSES } from '../shared/statuses.js';
 import { Text } from './schema.js';
 
 // What citizens read about their records lives in knowledge/notifications.yaml; this schema is its check.
@@ -7,10 +7,11 @@ import { Text } from './schema.js';
 const MESSAGE_KEYS = [
   'complaint.status', 'complaint.resolved', 'complaint.fixed.yes', 'complaint.fixed.no', 'complaint.fixed.thanks',
   'complaint.fixed.reopened', 'application.status', 'application.needs-documents', 'application.approved',
-  'application.rejected', 'note', 'open311.notice',
+  'application.rejected', 'note', 'open311.notice', 'booking.reminder', 'booking.cancelled-by-office',
+  'booking.approved', 'booking.declined',
 ] as const;
 
-const LOOKUP_KEYS = ['header', 'filed', 'updated', 'deadline', 'expected', 'missing', 'reason', 'next', 'none'] as const;
+const LOOKUP_KEYS = ['header', 'filed', 'updated', 'deadline', 'expected', 'missing', 'reason', 'next', 'none', 'appointment'] as const;
 
 /** Every reason a code, complaint or suggestion can be refused for; the dialogs show problems[key]. */
 export const PROBLEM_KEYS = [
@@ -26,6 +27,7 @@ const perKind = z.object({
   complaint: byStatus(COMPLAINT_STATUSES),
   application: byStatus(APPLICATION_STATUSES),
   suggestion: byStatus(SUGGESTION_STATUSES),
+  booking: byStatus(BOOKING_STATUSES),
 }).strict();
 
 /** The {placeholders} the code fills in, per text; every other text takes none. */
@@ -35,6 +37,9 @@ const PLACEHOLDERS: Record<string, readonly string[]> = {
   'messages.application.status': ['code', 'status'], 'messages.application.needs-documents': ['code', 'missing'],
   'messages.application.approved': ['code'], 'messages.application.rejected': ['code', 'reason'], 'messages.note': ['note'],
   'messages.open311.notice': ['date', 'department'],
+  'messages.booking.reminder': ['branch', 'code', 'date', 'documents', 'time', 'window'],
+  'messages.booking.cancelled-by-office': ['branch', 'code', 'date', 'time'], 'messages.booking.approved': ['branch', 'code', 'date', 'time'],
+  'messages.booking.declined': ['code', 'reason'], 'lookup.appointment': ['date', 'time'],
   'lookup.header': ['code', 'kind', 'status'], 'lookup.filed': ['date'], 'lookup.updated': ['date'], 'lookup.deadline': ['date'],
   'lookup.expected': ['date'], 'lookup.missing': ['missing'], 'lookup.reason': ['reason'], 'lookup.next': ['next'],
   'problems.code.throttled': ['minutes'], 'problems.complaint.description-too-long': ['max'], 'problems.complaint.too-many-photos': ['max'],
@@ -60,7 +65,7 @@ function checkPlaceholders(value: unknown, path: string[], ctx: z.RefinementCtx)
 }
 
 export const NotificationTexts = z.object({
-  kinds: z.object({ complaint: Text, application: Text, suggestion: Text }).strict(),
+  kinds: z.object({ complaint: Text, application: Text, suggestion: Text, booking: Text }).strict(),
   statuses: perKind,
   nextSteps: perKind,
   messages: z.record(z.enum(MESSAGE_KEYS), Text),

@@ -170,3 +170,37 @@ export const CannedReply = z.object({
 }).strict();
 export type CannedReply = z.infer<typeof CannedReply>;
 export const CannedReplies = z.object({ replies: z.array(CannedReply).min(1) }).strict();
+const LocalDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a date YYYY-MM-DD')
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'no such day in the calendar');
+
+// Public holidays (knowledge/holidays.yaml): no appointments, and not counted as working days.
+export const Holidays = z.object({ holidays: z.array(z.object({ date: LocalDate, name: Text }).strict()) }).strict();
+export type Holiday = z.infer<typeof Holidays>['holidays'][number];
+
+export const BookableService = z.object({
+  service: z.string().min(1),
+  slotMinutes: z.number().int().min(5).max(240),
+  // Citizens served at the same time: one place per counter in every slot.
+  counters: z.number().int().min(1).max(50),
+  // The window the citizen goes to, when not the one in the service's file.
+  window: Text.optional(),
+  // A request (the mayor's office confirms it) rather than a booking taken at once.
+  request: z.boolean().default(false),
+}).strict();
+export type BookableService = z.infer<typeof BookableService>;
+
+// Appointments (knowledge/booking.yaml): what each branch takes and how far ahead.
+export const Booking = z.object({
+  daysAhead: z.number().int().min(1).max(90),
+  latestMinutesBefore: z.number().int().min(0).max(24 * 60),
+  maxOpenPerChat: z.number().int().min(1).max(20),
+  reminder: z.object({ daysBefore: z.number().int().min(0).max(7), at: Time }).strict(),
+  // Whole messages that ask for the chat's appointments ("مواعيدي", "my appointments").
+  mine: z.array(z.string().min(2)).min(1),
+  branches: z.array(z.object({
+    branch: z.string().min(1),
+    closures: z.array(z.object({ from: LocalDate, to: LocalDate, reason: Text }).strict()).default([]),
+    services: z.array(BookableService).min(1),
+  }).strict()).min(1),
+}).strict();
+export type Booking = z.infer<typeof Booking>;

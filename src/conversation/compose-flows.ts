@@ -18,7 +18,7 @@ export function composeFlows(list: readonly Flows[]): Flows {
     }) as Flows[K];
   };
   const cancels = list.map((f) => f.cancel).filter((c) => !!c);
-  const starter = <K extends 'complaint' | 'suggestion' | 'status' | 'handoff'>(name: K): Flows[K] => list.map((f) => f[name]).filter((s) => !!s).at(-1);
+  const starter = <K extends 'complaint' | 'suggestion' | 'status' | 'booking' | 'handoff'>(name: K): Flows[K] => list.map((f) => f[name]).filter((s) => !!s).at(-1);
   return {
     media: first('media'),
     relay: first('relay'),
@@ -32,6 +32,7 @@ export function composeFlows(list: readonly Flows[]): Flows {
     complaint: starter('complaint'),
     suggestion: starter('suggestion'),
     status: starter('status'),
+    booking: starter('booking'),
     handoff: starter('handoff'),
   };
 }

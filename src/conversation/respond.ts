@@ -68,6 +68,8 @@ export interface Flows {
   complaint?: FlowStarter;
   suggestion?: FlowStarter;
   status?: FlowStarter;
+  /** Booking an appointment at a counter. */
+  booking?: FlowStarter;
   handoff?: (turn: Turn, reason: 'requested' | 'legal-question' | 'form-help' | 'misunderstood') => Promise<Reply[]>;
   /** Voice notes, videos, files, stickers and contacts: answered (or kept for staff) before anything else. */
   media?: (turn: Turn) => Promise<Reply[] | undefined>;
@@ -297,6 +299,7 @@ export class Responder {
       case 'accessibility':
         return [p.accessibility(lang)];
       case 'appointment-book':
+        if (flows.booking) return await flows.booking(turn);
         return [p.reply(lang, 'appointment', { phone: this.content.municipality.phone }, p.menuChoices(lang))];
       case 'cancel':
         return [p.reply(lang, 'nothing.to.cancel', {}, p.menuChoices(lang))];

@@ -39,6 +39,28 @@ export interface ChatState {
   pendingMedia?: string[];
   /** Waiting for the comment after "no, it is not fixed". */
   notFixed?: string;
+  /** An appointment being booked (or moved), step by step. */
+  booking?: BookingDraft;
+}
+
+export type BookingStep = 'service' | 'branch' | 'day' | 'time' | 'name' | 'phone' | 'subject' | 'confirm';
+
+export interface BookingDraft {
+  step: BookingStep;
+  /** Random, made when booking began: the booking's retry key is (chat, draft), so a second confirm books nothing. */
+  id: string;
+  service?: string;
+  branch?: string;
+  day?: string;
+  time?: string;
+  name?: string;
+  phone?: string;
+  /** A meeting request: what the citizen wants to discuss. */
+  subject?: string;
+  /** Moving an existing booking: its code. */
+  moving?: string;
+  /** The chat's language when booking began: a typed name in another script does not switch it. */
+  lang?: Lang;
 }
 
 export type ComplaintStep = 'category' | 'category-confirm' | 'description' | 'location' | 'photos' | 'privacy' | 'consent' | 'confirm' | 'edit';

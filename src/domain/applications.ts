@@ -40,6 +40,8 @@ export interface ApplicationStore {
 export interface ApplicationRules {
   services: { id: string; duration: Pick<Service['duration'], 'days'> }[];
   municipality: Pick<Municipality, 'timezone'> & { staffHours?: { days: Day[] }[] };
+  /** Public holidays (local days YYYY-MM-DD), skipped like weekends. */
+  holidays?: readonly string[];
 }
 
 export interface CreateApplicationInput {
@@ -118,7 +120,7 @@ export class ApplicationService {
       missingDocuments: [],
       createdAt: now,
       updatedAt: now,
-      expectedBy: addWorkingDays(now, service.duration.days, m.timezone, workingDays),
+      expectedBy: addWorkingDays(now, service.duration.days, m.timezone, workingDays, this.deps.rules.holidays),
       history: [{ at: now, by: input.by, status: 'received' as const, ...(input.note?.trim() ? { note: input.note.trim() } : {}) }],
     };
     for (let attempt = 0; attempt < 5; attempt++) {

@@ -6,6 +6,7 @@ import type { Complaint, ComplaintStore } from './complaints.js';
 import { fill, formatDate, listOf, type NotificationTexts, type ProblemKey } from './notification-texts.js';
 import { sameChat, type Chat } from '../shared/statuses.js';
 import type { Suggestion, SuggestionStore } from './suggestions.js';
+import type { Booking, BookingStore } from './bookings.js';
 import { parseTrackingCode, type TrackingKind } from './tracking-code.js';
 
 /** What anyone holding the code may see: status and dates, never who filed it, what they wrote or where. */
@@ -21,12 +22,15 @@ export interface StatusSummary {
   expectedBy?: string;
   /** Applications waiting for documents: what to bring (a list of document names, nothing personal). */
   missingDocuments?: string[];
+  /** Bookings: the local day and time of the appointment. */
+  appointment?: { day: string; time: string };
 }
 
 export type OwnedRecord =
   | { kind: 'complaint'; complaint: Complaint }
   | { kind: 'application'; application: Application }
-  | { kind: 'suggestion'; suggestion: Suggestion };
+  | { kind: 'suggestion'; suggestion: Suggestion }
+  | { kind: 'booking'; booking: Booking };
 
 export type LookupResult =
   | { ok: true; owner: false; summary: StatusSummary }
@@ -59,6 +63,8 @@ export interface StatusLookupDeps {
   complaints: ComplaintStore;
   applications: ApplicationStore;
   suggestions: SuggestionStore;
+  /** Appointments; without it a booking code is not found. */
+  bookings?: Pick<BookingStore, 'findByCode' | 'listByChat'>;
   throttle: LookupThrottleStore;
   limits?: ThrottleLimits;
   /** Limits per origin (several citizens may share one address: a family, an office, a phone operator's NAT). */
@@ -79,6 +85,10 @@ export function applicationSummary(a: Application): StatusSummary {
 
 export function suggestionSummary(s: Suggestion): StatusSummary {
   return { kind: 'suggestion', code: s.code, status: s.status, createdAt: s.createdAt, updatedAt: s.createdAt };
+}
+
+export function bookingSummary(b: Booking): StatusSummary {
+  return { kind: 'booking', code: b.code, status: b.status, createdAt: b.createdAt, updatedAt: b.updatedAt, appointment: { day: b.day, time: b.time } };
 }
 
 // The chat id is hashed: the throttle needs to recognise a chat, not to know who it is.
@@ -179,15 +189,17 @@ export class StatusLookup {
   /** Everything this chat filed (anonymous complaints are not findable: nothing links them to the chat). */
   async myRequests(channel: ChannelName, user: string, limit = 20): Promise<{ summary: StatusSummary; record: OwnedRecord }[]> {
     const chat: Chat = { channel, user };
-    const [complaints, applications, suggestions] = await Promise.all([
+    const [complaints, applications, suggestions, bookings] = await Promise.all([
       this.deps.complaints.listBySource(chat, limit),
       this.deps.applications.listByChat(chat, limit),
       this.deps.suggestions.listBySource(chat, limit),
+      this.deps.bookings?.listByChat(chat, ['booked', 'requested']) ?? [],
     ]);
     return [
       ...complaints.map((complaint) => ({ summary: complaintSummary(complaint), record: { kind: 'complaint' as const, complaint } })),
       ...applications.map((application) => ({ summary: applicationSummary(application), record: { kind: 'application' as const, application } })),
       ...suggestions.map((suggestion) => ({ summary: suggestionSummary(suggestion), record: { kind: 'suggestion' as const, suggestion } })),
+      ...bookings.map((booking) => ({ summary: bookingSummary(booking), record: { kind: 'booking' as const, booking } })),
     ].sort((a, b) => b.summary.createdAt.getTime() - a.summary.createdAt.getTime()).slice(0, limit);
   }
 
@@ -199,6 +211,10 @@ export class StatusLookup {
     if (kind === 'application') {
       const application = await this.deps.applications.findByCode(code);
       return application && { summary: applicationSummary(application), record: { kind, application }, owner: application.applicant.chat };
+    }
+    if (kind === 'booking') {
+      const booking = (await this.deps.bookings?.findByCode(code)) ?? null;
+      return booking && { summary: bookingSummary(booking), record: { kind, booking }, owner: booking.citizen.chat };
     }
     const suggestion = await this.deps.suggestions.findByCode(code);
     return suggestion && { summary: suggestionSummary(suggestion), record: { kind, suggestion }, owner: suggestion.source };
@@ -229,6 +245,7 @@ export function describeStatus(summary: StatusSummary, texts: NotificationTexts,
   if (summary.expectedBy && ['received', 'in-review', 'needs-documents'].includes(summary.status)) {
     lines.push(fill(l.expected[lang], { date: date(summary.expectedBy) }));
   }
+  if (summary.appointment) lines.push(fill(l.appointment[lang], { date: date(summary.appointment.day), time: summary.appointment.time }));
   if (summary.missingDocuments?.length) lines.push(fill(l.missing[lang], { missing: listOf(summary.missingDocuments, lang) }));
   if (extra.rejectionReason && summary.status === 'rejected') lines.push(fill(l.reason[lang], { reason: extra.rejectionReason }));
   const next = (texts.nextSteps[summary.kind] as Record<string, { ar: string; en: string }>)[summary.status];

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { asciiDigits } from '../text/normalize.js';
 
 /**
- * Tracking codes look like `C-7KQ2X-M4PR9`: a kind letter, nine random characters and one check character.
+ * Tracking codes look like `C-7KQ2X-M4PR9`: a kind letter (C complaint, A application, S suggestion, B booking), nine random characters and one check character.
  *
  * - 31 symbols (digits 0-9 and letters without I, L, O, U, V): one of each look-alike pair is kept and the
  *   other is read back as it (O→0, I/L→1); U and V are left out because they are confused with each other.
@@ -15,8 +15,8 @@ export const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTWXYZ';
 const BASE = CODE_ALPHABET.length; // 31, prime
 const RANDOM_LENGTH = 9;
 
-export type TrackingKind = 'complaint' | 'application' | 'suggestion';
-const PREFIX: Record<TrackingKind, string> = { complaint: 'C', application: 'A', suggestion: 'S' };
+export type TrackingKind = 'complaint' | 'application' | 'suggestion' | 'booking';
+const PREFIX: Record<TrackingKind, string> = { complaint: 'C', application: 'A', suggestion: 'S', booking: 'B' };
 const KIND_OF = new Map(Object.entries(PREFIX).map(([kind, p]) => [p, kind as TrackingKind]));
 
 // Look-alikes citizens type for a symbol of the alphabet.
@@ -125,7 +125,7 @@ export function findTrackingCode(text: string): ParsedTrackingCode {
 
 // Shaped like a printed code ("C-7KQ2X-M4PR9", any case, dashes or spaces): the dash or a digit tells it from an
 // ordinary word of that length ("application").
-const CODE_SHAPED = /\b[CASacs]\s?-?\s?[0-9A-Za-z]{5}[\s-]?[0-9A-Za-z]{5}\b/g;
+const CODE_SHAPED = /\b[CASBcasb]\s?-?\s?[0-9A-Za-z]{5}[\s-]?[0-9A-Za-z]{5}\b/g;
 
 /** The parts of a message typed as tracking codes, valid or mistyped. */
 export function codeShaped(text: string): string[] {

@@ -11,15 +11,50 @@ export function localDay(at: Date, timeZone: string): string {
 
 /**
  * The day `days` working days after the local day of `start`: Fridays, Saturdays (or whatever the
- * municipality does not work) are skipped. Public holidays are not known and not skipped.
+ * municipality does not work) are skipped, and so are the public holidays (local days, YYYY-MM-DD).
  */
-export function addWorkingDays(start: Date, days: number, timeZone: string, workingDays: Day[] = DEFAULT_WORKING_DAYS): string {
+export function addWorkingDays(start: Date, days: number, timeZone: string, workingDays: Day[] = DEFAULT_WORKING_DAYS,
+  holidays: readonly string[] = []): string {
   if (!workingDays.length) throw new Error('at least one working day is needed');
   const day = new Date(`${localDay(start, timeZone)}T00:00:00Z`);
   let left = days;
   while (left > 0) {
     day.setUTCDate(day.getUTCDate() + 1);
-    if (workingDays.includes(WEEKDAYS[day.getUTCDay()])) left--;
+    if (workingDays.includes(WEEKDAYS[day.getUTCDay()]) && !holidays.includes(day.toISOString().slice(0, 10))) left--;
   }
   return day.toISOString().slice(0, 10);
+}
+
+/** The weekday of a local day (YYYY-MM-DD). */
+export function weekday(day: string): Day {
+  return WEEKDAYS[new Date(`${day}T00:00:00Z`).getUTCDay()];
+}
+
+/** The local day `n` days after `day` (YYYY-MM-DD). */
+export function nextDay(day: string, n = 1): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The instant a local wall-clock time (day YYYY-MM-DD, time HH:MM) falls on in the given time zone. */
+export function zonedInstant(day: string, time: string, timeZone: string): Date {
+  const wall = Date.parse(`${day}T${time}:00Z`);
+  // The zone's offset at the guessed instant, measured twice so a change of offset near the time is followed.
+  let instant = wall - offsetMs(new Date(wall), timeZone);
+  instant = wall - offsetMs(new Date(instant), timeZone);
+  return new Date(instant);
+}
+
+function offsetMs(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The local wall-clock time (HH:MM) of an instant. */
+export function localTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(at);
 }

@@ -11,6 +11,10 @@ export const APPLICATION_STATUSES = ['received', 'in-review', 'needs-documents',
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export const SUGGESTION_STATUSES = ['received'] as const;
+
+// An appointment: booked (or requested, for a meeting the office confirms), then kept, missed or cancelled.
+export const BOOKING_STATUSES = ['booked', 'requested', 'arrived', 'done', 'no-show', 'cancelled', 'declined'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
 
 export function sameChat(a: Chat | undefined, b: Chat | undefined): boolean {

@@ -6,6 +6,8 @@ import type { SuggestionService } from '../../domain/suggestions.js';
 import type { MediaStore } from '../../domain/media.js';
 import type { Phrasebook } from '../replies.js';
 import type { Flows } from '../respond.js';
+import type { BookingService } from '../../domain/bookings.js';
+import { BookingFlow } from './booking.js';
 import { ComplaintFlow } from './complaint.js';
 import { mediaFlow } from './media.js';
 import { StatusFlow } from './status.js';
@@ -19,6 +21,8 @@ export interface CitizenFlowDeps {
   suggestions: SuggestionService;
   lookup: StatusLookup;
   media: Pick<MediaStore, 'save' | 'belongsTo' | 'remove'>;
+  /** Appointments; without it, asking to book gets the municipality's phone number. */
+  bookings?: BookingService;
 }
 
 /** Complaints, suggestions and status lookups as conversation flows. */
@@ -26,18 +30,21 @@ export function citizenFlows(deps: CitizenFlowDeps): Flows {
   const complaint = new ComplaintFlow(deps);
   const status = new StatusFlow(deps);
   const suggestion = new SuggestionFlow(deps);
+  const booking = deps.bookings ? new BookingFlow({ ...deps, bookings: deps.bookings }) : undefined;
   return {
+    ...(booking ? { booking: (turn) => booking.start(turn) } : {}),
     complaint: (turn) => complaint.start(turn),
     status: (turn) => status.start(turn),
     suggestion: (turn) => suggestion.start(turn),
-    recover: (turn) => complaint.recover(turn),
+    recover: async (turn) => (await complaint.recover(turn)) ?? (await booking?.recover(turn)),
     media: mediaFlow(deps),
     async resume(turn) {
-      return (await status.resume(turn)) ?? (await complaint.resume(turn)) ?? (await suggestion.resume(turn));
+      return (await booking?.resume(turn)) ?? (await status.resume(turn)) ?? (await complaint.resume(turn)) ?? (await suggestion.resume(turn));
     },
     async cancel(turn) {
       const s = turn.state;
-      const had = !!(s.complaint || s.suggesting || s.awaitingCode || s.notFixed);
+      const had = !!(s.complaint || s.suggesting || s.awaitingCode || s.notFixed || s.booking);
+      s.booking = undefined;
       s.complaint = undefined;
       s.suggesting = false;
       s.awaitingCode = false;

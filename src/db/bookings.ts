@@ -1,0 +1,147 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Booking, BookingStore, Place } from '../domain/bookings.js';
+import { BOOKING_STATUSES, type BookingStatus, type Chat, type HistoryEntry } from '../shared/statuses.js';
+import { findOneBy, insertOnce, isDuplicateKey, withoutId } from './duplicate-key.js';
+import { RecordLocks } from './record-lock.js';
+
+const chat = new Schema<Chat>({ channel: { type: String, required: true }, user: { type: String, required: true } }, { _id: false });
+
+const schema = new Schema<Booking>({
+  code: { type: String, required: true, unique: true },
+  service: { type: String, required: true },
+  branch: { type: String, required: true },
+  day: { type: String, required: true },
+  time: { type: String, required: true },
+  start: { type: Date, required: true },
+  seat: { type: Number, required: true },
+  status: { type: String, required: true, enum: BOOKING_STATUSES },
+  citizen: new Schema({ name: { type: String, required: true }, phone: { type: String, required: true }, chat }, { _id: false }),
+  lang: { type: String, required: true, enum: ['ar', 'en'] },
+  subject: String,
+  via: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  history: [new Schema({ at: { type: Date, required: true }, by: { type: String, required: true }, status: String, note: String }, { _id: false })],
+  idempotencyKey: { type: String, required: true, unique: true },
+  remindAt: Date,
+}, { versionKey: false, collection: 'bookings' });
+schema.index({ 'citizen.chat.channel': 1, 'citizen.chat.user': 1, status: 1 });
+schema.index({ branch: 1, day: 1 });
+schema.index({ remindAt: 1 });
+
+/**
+ * One document per taken place of a slot, and per once-only claim: its _id is the place (or the claim), so the
+ * database's own unique _id index decides who gets it, even with many servers and FerretDB's non-atomic updates.
+ */
+interface PlaceDoc { _id: string; code: string; at: Date; branch?: string; service?: string; day?: string; time?: string }
+const placeSchema = new Schema<PlaceDoc>({
+  _id: String, code: { type: String, required: true }, at: { type: Date, required: true },
+  branch: String, service: String, day: String, time: String,
+}, { versionKey: false, collection: 'booking_places' });
+placeSchema.index({ branch: 1, service: 1, day: 1 });
+
+const placeId = (p: Place) => `place:${p.branch}|${p.service}|${p.day}|${p.time}|${p.seat}`;
+
+export class MongoBookingStore implements BookingStore {
+  private readonly model: Model<Booking>;
+  private readonly places: Model<PlaceDoc>;
+  private readonly ready: Promise<unknown>;
+  private readonly locks: RecordLocks;
+
+  constructor(connection: Connection) {
+    this.model = connection.models.Booking ?? connection.model<Booking>('Booking', schema);
+    this.places = connection.models.BookingPlace ?? connection.model<PlaceDoc>('BookingPlace', placeSchema);
+    this.locks = new RecordLocks(connection);
+    // The unique indexes must exist before the first insert; a failed build is reported to the insert that awaits it.
+    this.ready = Promise.all([this.model.init(), this.places.init()]);
+    this.ready.catch(() => undefined);
+  }
+
+  private async insertPlace(doc: PlaceDoc): Promise<boolean> {
+    await this.ready;
+    try {
+      await this.places.create(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  takePlace(place: Place, code: string, at: Date): Promise<boolean> {
+    return this.insertPlace({ _id: placeId(place), code, at, branch: place.branch, service: place.service, day: place.day, time: place.time });
+  }
+
+  async placeHolder(place: Place): Promise<{ code: string; at: Date } | null> {
+    const doc = await this.places.findById(placeId(place)).lean<PlaceDoc>();
+    return doc && { code: doc.code, at: doc.at };
+  }
+
+  async releasePlace(place: Place, code: string): Promise<void> {
+    await this.places.deleteOne({ _id: placeId(place), code });
+  }
+
+  async takenCounts(branch: string, service: string, day: string): Promise<Map<string, number>> {
+    const docs = await this.places.find({ branch, service, day }, { time: 1 }).lean<{ time: string }[]>();
+    const counts = new Map<string, number>();
+    for (const d of docs) counts.set(d.time, (counts.get(d.time) ?? 0) + 1);
+    return counts;
+  }
+
+  claim(key: string, code: string, at: Date): Promise<boolean> {
+    return this.insertPlace({ _id: `claim:${key}`, code, at });
+  }
+
+  async claimHolder(key: string): Promise<{ code: string; at: Date } | null> {
+    const doc = await this.places.findById(`claim:${key}`).lean<PlaceDoc>();
+    return doc && { code: doc.code, at: doc.at };
+  }
+
+  async unclaim(key: string, code: string): Promise<void> {
+    await this.places.deleteOne({ _id: `claim:${key}`, code });
+  }
+
+  insert(booking: Booking): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
+    return insertOnce(this.model, this.ready, booking);
+  }
+
+  findByCode(code: string): Promise<Booking | null> {
+    return findOneBy(this.model, { code });
+  }
+
+  findByIdempotencyKey(idempotencyKey: string): Promise<Booking | null> {
+    return findOneBy(this.model, { idempotencyKey });
+  }
+
+  async listByChat(c: Chat, statuses: BookingStatus[]): Promise<Booking[]> {
+    const docs = await this.model.find({ 'citizen.chat.channel': c.channel, 'citizen.chat.user': c.user, status: { $in: statuses } }).lean<Booking[]>();
+    return docs.map(withoutId);
+  }
+
+  async listByDay(branch: string, day: string): Promise<Booking[]> {
+    const docs = await this.model.find({ branch, day }).lean<Booking[]>();
+    return docs.map(withoutId);
+  }
+
+  async update(code: string, expect: BookingStatus[], change: (current: Booking) => Partial<Booking> & { push: HistoryEntry<BookingStatus> }): Promise<Booking | null> {
+    // Read, check and write under the record's lock: a filtered update is not atomic on FerretDB.
+    return this.locks.withLock(`booking:${code}`, async () => {
+      const current = await this.findByCode(code);
+      if (!current || !expect.includes(current.status)) return null;
+      const { push, ...fields } = change(current);
+      const set: Record<string, unknown> = {};
+      const unset: Record<string, ''> = {};
+      for (const [k, v] of Object.entries(fields)) { if (v === undefined) unset[k] = ''; else set[k] = v; }
+      const history = [...current.history, push];
+      await this.model.updateOne({ code }, { $set: { ...set, history }, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+      const next = { ...current, ...set, history } as Booking;
+      for (const k of Object.keys(unset)) delete (next as unknown as Record<string, unknown>)[k];
+      return next;
+    });
+  }
+
+  async dueReminders(now: Date, limit: number): Promise<Booking[]> {
+    const docs = await this.model.find({ remindAt: { $lte: now }, status: 'booked' }).sort({ remindAt: 1 }).limit(limit).lean<Booking[]>();
+    return docs.map(withoutId);
+  }
+}
