@@ -8,6 +8,7 @@ import { sameChat, type Chat, type ComplaintStatus, type HistoryEntry } from '..
 import { complaintProblems, fixedChoiceValue, type ComplaintProblem } from './complaint-checks.js';
 import { newTrackingCode } from './tracking-code.js';
 
+
 export { complaintProblems, fixedChoiceValue, insideBounds, parseFixedChoice, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintProblem } from './complaint-checks.js';
 
 export type Privacy = 'named' | 'confidential' | 'anonymous';
@@ -68,6 +69,27 @@ export interface ComplaintSearch {
   limit: number;
 }
 
+/** Statuses in which the municipality still owes the citizen something: only these can be overdue. */
+export const OPEN_STATUSES: ComplaintStatus[] = ['received', 'in-progress', 'reopened'];
+
+/** One page of the console's complaint list; every filter is answered by the database, not in memory. */
+export interface ComplaintListQuery {
+  /** Absent: every department (the citizen office); otherwise only these. */
+  departments?: string[];
+  statuses?: ComplaintStatus[];
+  categories?: string[];
+  /** Open and past their deadline at this moment. */
+  overdueAt?: Date;
+  /** Filed within [from, to). */
+  from?: Date;
+  to?: Date;
+  sort: 'newest' | 'oldest' | 'deadline';
+  skip: number;
+  limit: number;
+}
+
+export interface ComplaintPage { total: number; items: Complaint[] }
+
 /** Storage port for complaints. */
 export interface ComplaintStore {
   /** Stores a new complaint unless one with the same code or idempotency key exists. */
@@ -78,6 +100,8 @@ export interface ComplaintStore {
   update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat }, change: ComplaintChange): Promise<Complaint | null>;
   listBySource(source: Chat, limit: number): Promise<Complaint[]>;
   search(query: ComplaintSearch): Promise<Complaint[]>;
+  /** The console's list: filtered, sorted and paged by the database, with the number of matches. */
+  list(query: ComplaintListQuery): Promise<ComplaintPage>;
   /** Replaces the idempotency key of anonymous complaints filed before `before`, so nothing links them to a chat. */
   forgetAnonymousKeys(before: Date): Promise<number>;
 }

@@ -24,7 +24,7 @@ export interface StaffAccount {
 }
 
 /** Who did something in the console; every staff action is recorded with it. */
-export interface Actor { username: string; role: Role }
+export interface Actor { username: string; role: Role; /** The department the account works for; none for the citizen office and the counter. */ department?: string }
 
 export interface StaffStore {
   /** 'exists' when the username is taken (two server instances may race to create the first admin). */

@@ -4,7 +4,7 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import type { Content } from '../content/load.js';
 import type { ChannelName } from '../conversation/types.js';
 import type { Application, ApplicationService, ApplicationStore } from '../domain/applications.js';
-import type { Complaint, ComplaintService, ComplaintStore, Privacy } from '../domain/complaints.js';
+import { OPEN_STATUSES, type Complaint, type ComplaintService, type ComplaintStore, type Privacy } from '../domain/complaints.js';
 import { formatDate, type NotificationTexts } from '../domain/notification-texts.js';
 import { type Actor, type StaffStore } from '../domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../shared/statuses.js';
@@ -13,7 +13,8 @@ import { z } from 'zod';
 import type { Lang } from '../text/language.js';
 import { cleanInput } from '../text/normalize.js';
 import { requireStaff } from './auth.js';
-import { optionalTyped, parseBody } from './input.js';
+import { optionalTyped, parseBody, parseQuery } from './input.js';
+import { listScope, mayWorkOn } from '../domain/department-access.js';
 import { route, type AuditLog, type EarlierRecords } from './console-api.js';
 
 // Complaints and applications in the console. The work is the complaints/applications domain's; this file only
@@ -34,14 +35,27 @@ export interface RecordsDeps {
 }
 
 const CHANNELS: ChannelName[] = ['web', 'telegram', 'whatsapp', 'whatsapp-cloud'];
-const OPEN: ComplaintStatus[] = ['received', 'in-progress', 'reopened'];
+
+const DAY_MS = 24 * 60 * 60_000;
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
+const blank = z.literal('').transform(() => undefined);
+/** A calendar day as typed in the list's date fields; days are counted in UTC. */
+const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
+const ComplaintListParams = z.object({
+  status: z.union([z.enum(COMPLAINT_STATUSES), blank]).optional(),
+  category: optionalTyped(60), department: optionalTyped(60),
+  overdue: z.enum(['0', '1', '']).optional(),
+  from: z.union([day, blank]).optional(), to: z.union([day, blank]).optional(),
+  sort: z.enum(['newest', 'oldest', 'deadline']).optional().default('newest'),
+  page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
+  size: z.coerce.number().int().min(1).max(200).optional().default(50),
+});
 
 function codeOf(raw: string, kind: TrackingKind): string | undefined {
   const parsed = parseTrackingCode(raw);
   return parsed.ok && parsed.kind === kind ? parsed.code : undefined;
 }
 
-const str = (v: unknown, max = 2000) => (typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : undefined);
 const langOf = (v: unknown): Lang => (v === 'en' ? 'en' : 'ar');
 
 // Form fields: strings only (a number or an object is refused, never turned into "[object Object]"), cleaned like
@@ -72,7 +86,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
   const now = deps.now ?? (() => new Date());
   const agent = requireStaff(deps.staff, 'agent');
   const audit = (req: Request, what: string, target?: string, detail?: string) => deps.audit.record({ who: req.staff!.username, what, target, detail });
-  const overdue = (c: Complaint) => OPEN.includes(c.status) && c.deadline.getTime() < now().getTime();
+  const overdue = (c: Complaint) => OPEN_STATUSES.includes(c.status) && c.deadline.getTime() < now().getTime();
 
   /** What staff see of a complaint: the retry key never; a confidential reporter only through /reporter. */
   function complaintView(c: Complaint) {
@@ -92,21 +106,35 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
   };
 
   router.get('/complaints', agent, route(async (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    const status = str(q.status) as ComplaintStatus | undefined, category = str(q.category), department = str(q.department);
-    const found = await deps.complaintStore.search({
-      limit: 500,
-      ...(status && COMPLAINT_STATUSES.includes(status) ? { statuses: [status] } : {}),
-      ...(category ? { categories: [category] } : {}),
+    const q = parseQuery(ComplaintListParams, req, res, 'invalid-filter');
+    if (!q) return;
+    const scope = listScope(req.staff!, q.department);
+    if (!scope.ok) { res.status(403).json({ error: 'other-department' }); return; }
+    const page = await deps.complaintStore.list({
+      ...(scope.departments ? { departments: scope.departments } : {}),
+      ...(q.status ? { statuses: [q.status] } : {}),
+      ...(q.category ? { categories: [q.category] } : {}),
+      ...(q.overdue === '1' ? { overdueAt: now() } : {}),
+      ...(q.from ? { from: dayStart(q.from) } : {}),
+      // "to" is the last day wanted, included.
+      ...(q.to ? { to: new Date(dayStart(q.to).getTime() + DAY_MS) } : {}),
+      sort: q.sort, skip: (q.page - 1) * q.size, limit: q.size,
     });
-    const list = found.filter((c) => (!department || c.department === department) && (q.overdue !== '1' || overdue(c)));
-    res.json({ complaints: list.slice(0, 200).map(complaintView) });
+    res.json({ complaints: page.items.map(complaintView), total: page.total, page: q.page, size: q.size });
   }));
 
-  router.get('/complaints/:code', agent, route(async (req, res) => {
-    const code = codeOf(req.params.code, 'complaint');
+  /** The complaint if it exists and this viewer works on its department; otherwise the refusal is already sent. */
+  async function workable(req: Request, res: express.Response): Promise<Complaint | undefined> {
+    const code = codeOf(String(req.params.code), 'complaint');
     const c = code && await deps.complaints.find(code);
-    if (!c) { res.status(404).json({ error: 'not-found' }); return; }
+    if (!c) { res.status(404).json({ error: 'not-found' }); return undefined; }
+    if (!mayWorkOn(req.staff!, c.department)) { res.status(403).json({ error: 'other-department' }); return undefined; }
+    return c;
+  }
+
+  router.get('/complaints/:code', agent, route(async (req, res) => {
+    const c = await workable(req, res);
+    if (!c) return;
     res.json({ complaint: complaintView(c), canSeeIdentity: maySeeIdentity(req.staff!.role) });
   }));
 
@@ -121,6 +149,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
 
   router.post('/complaints/:code/status', agent, route(async (req, res) => {
     const code = codeOf(req.params.code, 'complaint');
+    if (code && !(await workable(req, res))) return;
     const body = parseBody(StatusChange, req, res, 'code-and-status-required');
     if (!body) return;
     const status = body.status as ComplaintStatus, note = body.note;
@@ -133,6 +162,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
 
   router.post('/complaints/:code/department', agent, route(async (req, res) => {
     const code = codeOf(req.params.code, 'complaint');
+    if (code && !(await workable(req, res))) return;
     const body = parseBody(DepartmentChange, req, res, 'code-and-department-required');
     if (!body) return;
     const { department, note } = body;

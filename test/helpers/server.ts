@@ -25,8 +25,8 @@ export interface TestServer {
   db: Awaited<ReturnType<typeof testDatabase>>;
   nafidha: Nafidha;
   console: Console;
-  /** Creates a staff account and returns its password. */
-  addStaff(username: string, role: Role): Promise<string>;
+  /** Creates a staff account (of a department, when given) and returns its password. */
+  addStaff(username: string, role: Role, department?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -52,9 +52,9 @@ export async function startTestServer(o: { staffClock?: () => Date; signInLimit?
   return {
     url: `http://127.0.0.1:${port}`,
     db, nafidha, console: staffConsole,
-    async addStaff(username, role) {
+    async addStaff(username, role, department) {
       const password = generatePassword();
-      await staffConsole.staff.create(await newAccount(username, role, password, false));
+      await staffConsole.staff.create(await newAccount(username, role, password, false, department));
       return password;
     },
     async close() {
