@@ -89,7 +89,7 @@ function signedIn(me) {
   document.getElementById('nav').hidden = false;
   document.getElementById('nav-channels').hidden = me.role !== 'admin';
   document.getElementById('signout').hidden = false;
-  document.getElementById('whoami').textContent = `${me.username} · ${me.role}`;
+  document.getElementById('whoami').textContent = [me.username, me.role, me.department].filter(Boolean).join(' · ');
   if (me.mustChangePassword) { showPasswordChange(); return; }
   get('/catalog').then((c) => { ctx.catalog = c; connectLive(); route(); }, ctx.fail);
 }

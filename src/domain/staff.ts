@@ -33,6 +33,8 @@ export interface StaffStore {
   count(): Promise<number>;
   list(): Promise<StaffAccount[]>;
   update(username: string, set: Partial<Omit<StaffAccount, 'username' | 'createdAt'>>): Promise<StaffAccount | null>;
+  /** Sets the account's department, or removes it (undefined): `update` cannot unset a field. */
+  setDepartment(username: string, department: string | undefined): Promise<StaffAccount | null>;
 }
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;

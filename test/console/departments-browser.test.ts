@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+// A department's agent in a real browser: "my work" shows only their department, paged by the server.
+
+const SHOTS = path.resolve(import.meta.dirname, '../../screenshots');
+let server: TestServer;
+let browser: Browser;
+let password: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ dbName: 'departments_browser' });
+  password = await server.addStaff('rami', 'agent', 'water-sewage');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const [i, category] of ['sewage', 'sewage', 'roads'].entries()) {
+    const filed = await server.nafidha.complaints.fileComplaint({ category, description: `مشكلة رقم ${i}`, privacy: 'anonymous', consentToContact: false, lang: 'ar', via: 'web', idempotencyKey: `b-${i}` });
+    if (!filed.ok) throw new Error('not filed');
+  }
+});
+afterAll(async () => { await browser?.close(); await server?.close(); });
+
+async function signIn(locale: string): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+  const p = await context.newPage();
+  p.on('pageerror', (e) => { pageErrors.push(e.message); });
+  await p.goto(`${server.url}/console/`);
+  if (locale === 'en') await p.click('#lang');
+  await p.fill('input[name=username]', 'rami');
+  await p.fill('input[name=password]', password);
+  await p.click('#signin button[type=submit]');
+  await p.waitForSelector('#queue-waiting');
+  return p;
+}
+
+describe("a department member's work in the console", () => {
+  for (const locale of ['ar', 'en']) {
+    it(`shows only the department's complaints (${locale})`, async () => {
+      const p = await signIn(locale);
+      await p.goto(`${server.url}/console/#/complaints`);
+      await p.waitForSelector('#complaint-filters');
+      await p.waitForSelector('table.list tbody tr');
+      expect(await p.locator('h1').first().textContent()).toBe(locale === 'ar' ? 'عمل قسمي' : "My department's work");
+      expect(await p.locator('select[name=department] option').allTextContents()).toHaveLength(1);
+      expect(await p.locator('table.list tbody tr').count()).toBe(2);
+      expect(await p.locator('#page-info').textContent()).toContain('2');
+      expect(await p.locator('#whoami').textContent()).toContain('water-sewage');
+      await p.screenshot({ path: path.join(SHOTS, `departments-my-work-${locale}.png`), fullPage: true });
+      await p.context().close();
+    });
+  }
+  it('had no page errors', () => { expect(pageErrors).toEqual([]); });
+});
