@@ -9,6 +9,7 @@ import { renderFileForCaller } from './caller.js';
 import { renderApplications } from './applications.js';
 import { renderCanned } from './canned.js';
 import { renderChannels } from './channels.js';
+import { refreshAlertBadge, renderAlerts } from './alerts.js';
 
 const view = document.getElementById('view');
 const listeners = new Set();
@@ -70,12 +71,14 @@ async function route() {
   const routes = {
     queue: () => renderQueue(view, ctx),
     conversation: () => renderConversation(view, ctx, decodeURIComponent(param || '')),
+    alerts: () => renderAlerts(view, ctx),
     complaints: () => (param ? renderComplaint(view, ctx, decodeURIComponent(param)) : renderComplaints(view, ctx)),
     file: () => renderFileForCaller(view, ctx),
     applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
     canned: () => renderCanned(view, ctx),
     ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx) } : {}),
   };
+  refreshAlertBadge().catch(() => undefined);
   try {
     cleanup = (await (routes[name] ?? routes.queue)()) || (() => {});
   } catch (err) {

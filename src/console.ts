@@ -11,6 +11,9 @@ import { handoffFlows } from './conversation/handoff-flows.js';
 import type { Flows } from './conversation/respond.js';
 import { MongoApplicationStore } from './db/applications.js';
 import { MongoAuditLog } from './db/audit.js';
+import { MongoAlertStore } from './db/alerts.js';
+import { escalateOverdue } from './domain/escalation.js';
+import { alertsApi } from './http/console-alerts.js';
 import { loadCannedReplies, MongoCannedReplies } from './db/canned-replies.js';
 import { MongoComplaintStore } from './db/complaints.js';
 import type { Database } from './db/connection.js';
@@ -71,6 +74,8 @@ export interface ConsoleDeps {
   signInLimit?: number;
   /** This instance's channels (the admins' Channels view): setUpChannels(...).overview. */
   channels?: () => ChannelOverview;
+  /** How often passed deadlines are escalated (every minute when absent). */
+  escalateMs?: number;
 }
 
 export interface Console {
@@ -80,6 +85,8 @@ export interface Console {
   staff: MongoStaffStore;
   audit: MongoAuditLog;
   events: ConsoleEvents;
+  /** One escalation pass (the periodic job's): how many complaints were newly alerted. */
+  escalate(): Promise<number>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -140,6 +147,9 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
   api.use(consoleMediaApi({ staff, handoffs, media: new MongoMediaStore(connection), audit }));
   api.use(rec.router);
+  const alerts = new MongoAlertStore(connection);
+  api.use(alertsApi({ staff, alerts }));
+  const escalate = () => escalateOverdue({ complaints: records.complaintStore, alerts, now: deps.now });
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 
   const router = express.Router();
@@ -149,8 +159,9 @@ export function createConsole(deps: ConsoleDeps): Console {
   router.use(express.static(CONSOLE_DIR, { index: 'index.html', dotfiles: 'ignore', extensions: false }));
 
   let sweeper: NodeJS.Timeout | undefined;
+  let escalator: NodeJS.Timeout | undefined;
   return {
-    router, handoffs, staff, audit, events,
+    router, handoffs, staff, audit, events, escalate,
     flows: handoffFlows(handoffs, content.commands),
     async start() {
       await ensureFirstAdmin(staff, log);
@@ -158,8 +169,13 @@ export function createConsole(deps: ConsoleDeps): Console {
       events.start();
       sweeper = setInterval(() => { void session.sweep().catch(() => undefined); void limits.sweep().catch(() => undefined); }, 10 * 60_000);
       sweeper.unref();
+      const runEscalation = () => { void escalate().catch((err: Error) => log(`console: escalating overdue complaints failed: ${err.name}`)); };
+      runEscalation();
+      escalator = setInterval(runEscalation, deps.escalateMs ?? 60_000);
+      escalator.unref();
     },
     async stop() {
+      clearInterval(escalator);
       clearInterval(sweeper);
       events.stop();
     },
@@ -167,12 +183,12 @@ export function createConsole(deps: ConsoleDeps): Console {
 }
 
 /** Adds the console to the composed app: handoff flows into the assistant, the router at /console. As main.ts does. */
-export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview } }): Console {
+export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview }; escalateMs?: number }): Console {
   const staffConsole = createConsole({
     connection: o.db.connection, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.kernel.phrases,
     transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
-    channels: o.channels && (() => o.channels!.overview()),
+    channels: o.channels && (() => o.channels!.overview()), escalateMs: o.escalateMs,
   });
   nafidha.kernel.use(staffConsole.flows);
   nafidha.mounts.push({ path: '/console', router: staffConsole.router });

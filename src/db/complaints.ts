@@ -25,6 +25,7 @@ const schema = new Schema<Complaint>({
   deadline: { type: Date, required: true },
   history: [new Schema({ at: { type: Date, required: true }, by: { type: String, required: true }, status: String, note: String }, { _id: false })],
   flaggedForSupervisor: { type: Boolean, default: false },
+  escalatedAt: Date,
   via: { type: String, required: true },
   source: chat,
   idempotencyKey: { type: String, required: true, unique: true },
@@ -100,6 +101,7 @@ export class MongoComplaintStore implements ComplaintStore {
       filter.deadline = { $lt: q.overdueAt };
     }
     if (statuses) filter.status = { $in: statuses };
+    if (q.notEscalated) filter.escalatedAt = { $exists: false };
     if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
     // The code breaks ties, so a page boundary never repeats or skips a complaint filed in the same millisecond.
     const sort: Record<string, 1 | -1> = q.sort === 'deadline' ? { deadline: 1, code: 1 } : q.sort === 'oldest' ? { createdAt: 1, code: 1 } : { createdAt: -1, code: -1 };

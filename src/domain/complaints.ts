@@ -44,6 +44,8 @@ export interface Complaint {
   deadline: Date;
   history: HistoryEntry<ComplaintStatus>[];
   flaggedForSupervisor: boolean;
+  /** When the passed deadline was escalated (escalation.ts); absent until then. */
+  escalatedAt?: Date;
   /** How it arrived; for anonymous complaints this is all that is kept about the sender. */
   via: ChannelName | 'open311';
   /** The chat it was filed from ("my requests"); absent for anonymous complaints. */
@@ -53,7 +55,7 @@ export interface Complaint {
 }
 
 export type ComplaintChange = {
-  set: Partial<Pick<Complaint, 'status' | 'department' | 'flaggedForSupervisor'>> & { updatedAt: Date };
+  set: Partial<Pick<Complaint, 'status' | 'department' | 'flaggedForSupervisor' | 'escalatedAt'>> & { updatedAt: Date };
   push: HistoryEntry<ComplaintStatus>;
 };
 
@@ -80,6 +82,8 @@ export interface ComplaintListQuery {
   categories?: string[];
   /** Open and past their deadline at this moment. */
   overdueAt?: Date;
+  /** Only those whose passed deadline has not been escalated yet. */
+  notEscalated?: boolean;
   /** Filed within [from, to). */
   from?: Date;
   to?: Date;

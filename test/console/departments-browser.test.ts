@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedComplaint } from '../helpers/complaints.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // A department's agent in a real browser: "my work" shows only their department, paged by the server.
@@ -21,6 +22,9 @@ beforeAll(async () => {
     const filed = await server.nafidha.complaints.fileComplaint({ category, description: `مشكلة رقم ${i}`, privacy: 'anonymous', consentToContact: false, lang: 'ar', via: 'web', idempotencyKey: `b-${i}` });
     if (!filed.ok) throw new Error('not filed');
   }
+  const day = 24 * 60 * 60_000;
+  await server.db.connection.collection('complaints').insertOne(storedComplaint({ createdAt: new Date(Date.now() - 9 * day), deadline: new Date(Date.now() - day) }));
+  await server.console.escalate();
 });
 afterAll(async () => { await browser?.close(); await server?.close(); });
 
@@ -46,10 +50,26 @@ describe("a department member's work in the console", () => {
       await p.waitForSelector('table.list tbody tr');
       expect(await p.locator('h1').first().textContent()).toBe(locale === 'ar' ? 'عمل قسمي' : "My department's work");
       expect(await p.locator('select[name=department] option').allTextContents()).toHaveLength(1);
-      expect(await p.locator('table.list tbody tr').count()).toBe(2);
-      expect(await p.locator('#page-info').textContent()).toContain('2');
+      expect(await p.locator('table.list tbody tr').count()).toBe(3);
+      expect(await p.locator('table.list tbody tr.overdue').count()).toBe(1);
+      expect(await p.locator('#page-info').textContent()).toContain('3');
       expect(await p.locator('#whoami').textContent()).toContain('water-sewage');
       await p.screenshot({ path: path.join(SHOTS, `departments-my-work-${locale}.png`), fullPage: true });
+      await p.context().close();
+    });
+  }
+  for (const locale of ['ar', 'en']) {
+    it(`shows the overdue alert on a badge and in a list (${locale})`, async () => {
+      const p = await signIn(locale);
+      await p.waitForSelector('#alert-count:not([hidden])');
+      expect(await p.locator('#alert-count').textContent()).toBe('1');
+      await p.click('#nav-alerts');
+      await p.waitForSelector('#alerts tbody tr');
+      expect(await p.locator('#alerts tbody tr').count()).toBe(1);
+      await p.screenshot({ path: path.join(SHOTS, `departments-overdue-alert-${locale}.png`), fullPage: true });
+      await p.click('#alerts tbody tr a');
+      await p.waitForSelector('.history');
+      expect(await p.locator('.history').textContent()).toContain('escalated');
       await p.context().close();
     });
   }

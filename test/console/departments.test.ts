@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Complaint } from '../../src/domain/complaints.js';
-import { newTrackingCode } from '../../src/domain/tracking-code.js';
+import { storedComplaint } from '../helpers/complaints.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
 
 // Departments as staff scopes: a department's agent lists and changes only its complaints; the citizen office all.
@@ -77,11 +77,7 @@ describe('department scopes', () => {
 describe('the list answered by the database', () => {
   it('an overdue complaint older than the newest 600 appears in "overdue only", with paging and a total', async () => {
     const now = Date.now();
-    const base = (i: number, createdAt: Date, deadline: Date, status: Complaint['status'] = 'received'): Complaint => ({
-      code: newTrackingCode('complaint'), category: 'sewage', department: 'water-sewage', description: `bulk ${i}`, photos: [], privacy: 'anonymous',
-      consentToContact: false, lang: 'ar', status, createdAt, updatedAt: createdAt, deadline, history: [{ at: createdAt, by: 'citizen', status }],
-      flaggedForSupervisor: false, via: 'web', idempotencyKey: `bulk:${i}:${Math.random()}`,
-    });
+    const base = (_i: number, createdAt: Date, deadline: Date, status: Complaint['status'] = 'received') => storedComplaint({ createdAt, deadline, status });
     const old = base(0, new Date(now - 90 * DAY), new Date(now - 80 * DAY));
     const oldClosed = base(1, new Date(now - 91 * DAY), new Date(now - 81 * DAY), 'closed');
     // 620 newer complaints, none overdue.
