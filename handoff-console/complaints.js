@@ -2,6 +2,7 @@
 import { get, post } from './api.js';
 import { clear, field, formValues, h, select } from './dom.js';
 import { currentLang, dateTime, named, t } from './i18n.js';
+import { locationMap, photoStrip } from './complaint-map.js';
 
 const statusName = (ctx, s) => ctx.catalog.statusNames?.complaint?.[s]?.[currentLang()] ?? s;
 
@@ -94,6 +95,7 @@ export async function renderComplaint(view, ctx, code) {
   });
 
   const loc = complaint.location ? (complaint.location.text ?? `${complaint.location.lat}, ${complaint.location.lon}`) : '—';
+  const map = locationMap(complaint, c.bounds);
   const row = (label, value) => h('tr', {}, h('th', {}, label), h('td', { dir: 'auto' }, value));
   clear(view, h('section', { class: 'card' },
     h('a', { href: '#/complaints', class: 'back' }, t('complaints.title')),
@@ -106,7 +108,9 @@ export async function renderComplaint(view, ctx, code) {
       row(t('complaint.privacy'), t(`privacy.${complaint.privacy}`)),
       h('tr', {}, h('th', {}, t('complaint.reporter')), h('td', {}, reporter)),
       row(t('complaint.location'), loc),
-      row(t('complaint.description'), complaint.description)),
+      row(t('complaint.description'), complaint.description),
+      h('tr', {}, h('th', {}, t('complaint.photos')), h('td', {}, photoStrip(complaint)))),
+    map ? h('h2', {}, t('complaint.map')) : null, map ?? null,
     h('h2', {}, t('complaint.history')),
     h('ul', { class: 'history' }, complaint.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`)))),
   h('section', { class: 'card row wrap' }, statusForm, moveForm));

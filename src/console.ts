@@ -1,4 +1,5 @@
 // Wiring of the staff console and handoff: stores → domain → conversation flows + HTTP router. Called by main.ts.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
@@ -41,6 +42,8 @@ import { jsonBody } from './http/input.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIR = path.resolve(here, '../handoff-console');
+/** Leaflet (the complaint map) is served from node_modules: the console loads nothing from other sites. */
+const LEAFLET_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
 
 /** The complaints and applications the console works on (main.ts passes the app's own); built here when absent. */
 export interface ConsoleRecords {
@@ -133,10 +136,11 @@ export function createConsole(deps: ConsoleDeps): Console {
     categories: content.categories.map((c) => ({ id: c.id, name: c.name, department: c.department })),
     departments: content.departments.map((d) => ({ id: d.id, name: d.name })),
     complaintStatuses: COMPLAINT_STATUSES, applicationStatuses: APPLICATION_STATUSES, outcomes: OUTCOMES.slice(0, 4),
-    statusNames: records.texts.statuses,
+    statusNames: records.texts.statuses, bounds: content.municipality.bounds,
   });
   const templates = new MongoTemplateDeliveries(connection);
-  const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now });
+  const media = new MongoMediaStore(connection);
+  const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, media, now: deps.now });
 
   const api = express.Router();
   api.use(jsonBody('64kb'));
@@ -145,7 +149,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog,
     templates: (user, since) => templates.latest(20, { user, since }) }));
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
-  api.use(consoleMediaApi({ staff, handoffs, media: new MongoMediaStore(connection), audit }));
+  api.use(consoleMediaApi({ staff, handoffs, media, audit }));
   api.use(rec.router);
   const alerts = new MongoAlertStore(connection);
   api.use(alertsApi({ staff, alerts }));
@@ -156,6 +160,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   router.use(session.middleware);
   router.use('/api', api);
   router.get('/receipt/:code', ...rec.receipt);
+  router.use('/vendor/leaflet', express.static(LEAFLET_DIR, { index: false, dotfiles: 'ignore', extensions: false }));
   router.use(express.static(CONSOLE_DIR, { index: 'index.html', dotfiles: 'ignore', extensions: false }));
 
   let sweeper: NodeJS.Timeout | undefined;

@@ -31,8 +31,13 @@ export interface RecordsDeps {
   phrases: { t(lang: Lang, key: ReplyKey, vars?: Record<string, string | number>): string };
   staff: StaffStore;
   audit: AuditLog;
+  /** Where chat photos are kept (db/media.ts); the complaint lists their ids. */
+  media?: { get(id: string): Promise<{ mimeType: string; data: Buffer } | null> };
   now?: () => Date;
 }
+
+// Only what a browser shows as a picture is ever served from here, never as a page.
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 const CHANNELS: ChannelName[] = ['web', 'telegram', 'whatsapp', 'whatsapp-cloud'];
 
@@ -136,6 +141,21 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     const c = await workable(req, res);
     if (!c) return;
     res.json({ complaint: complaintView(c), canSeeIdentity: maySeeIdentity(req.staff!.role) });
+  }));
+
+  // A complaint's photos, for the staff who may open that complaint: through the session, never a public URL.
+  router.get('/complaints/:code/photos/:mediaId', agent, route(async (req, res) => {
+    const c = await workable(req, res);
+    if (!c) return;
+    const id = String(req.params.mediaId);
+    const item = c.photos.includes(id) ? await deps.media?.get(id) : null;
+    if (!item || !PHOTO_TYPES.includes(item.mimeType)) { res.status(404).json({ error: 'not-found' }); return; }
+    if (c.privacy === 'confidential') await audit(req, 'view-confidential-photo', c.code, id);
+    res.setHeader('content-type', item.mimeType);
+    res.setHeader('content-disposition', 'inline');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('cache-control', 'private, no-store');
+    res.end(item.data);
   }));
 
   // Confidential identities: the citizen office (supervisors, admins) only, and every look is audited.

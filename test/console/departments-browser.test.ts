@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import QRCode from 'qrcode';
+import { MongoMediaStore } from '../../src/db/media.js';
 import { storedComplaint } from '../helpers/complaints.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -11,10 +13,11 @@ const SHOTS = path.resolve(import.meta.dirname, '../../screenshots');
 let server: TestServer;
 let browser: Browser;
 let password: string;
+let withPhoto: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ dbName: 'departments_browser' });
+  server = await startTestServer({ dbName: 'departments_browser', signInLimit: 100 });
   password = await server.addStaff('rami', 'agent', 'water-sewage');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -25,6 +28,13 @@ beforeAll(async () => {
   const day = 24 * 60 * 60_000;
   await server.db.connection.collection('complaints').insertOne(storedComplaint({ createdAt: new Date(Date.now() - 9 * day), deadline: new Date(Date.now() - day) }));
   await server.console.escalate();
+  const photo = await new MongoMediaStore(server.db.connection).save('telegram:7701', 'image/png', await QRCode.toBuffer('complaint photo', { width: 240 }));
+  const filed = await server.nafidha.complaints.fileComplaint({
+    category: 'sewage', description: 'طفح مجاري قرب السوق', privacy: 'named', name: 'هدى', from: { channel: 'telegram', user: '7701' },
+    consentToContact: false, lang: 'ar', messageId: 'ph-1', photos: [photo], location: { lat: 32.8872, lon: 13.1913 },
+  });
+  if (!filed.ok) throw new Error('not filed');
+  withPhoto = filed.receipt.code;
 });
 afterAll(async () => { await browser?.close(); await server?.close(); });
 
@@ -50,9 +60,9 @@ describe("a department member's work in the console", () => {
       await p.waitForSelector('table.list tbody tr');
       expect(await p.locator('h1').first().textContent()).toBe(locale === 'ar' ? 'عمل قسمي' : "My department's work");
       expect(await p.locator('select[name=department] option').allTextContents()).toHaveLength(1);
-      expect(await p.locator('table.list tbody tr').count()).toBe(3);
+      expect(await p.locator('table.list tbody tr').count()).toBe(4);
       expect(await p.locator('table.list tbody tr.overdue').count()).toBe(1);
-      expect(await p.locator('#page-info').textContent()).toContain('3');
+      expect(await p.locator('#page-info').textContent()).toContain('4');
       expect(await p.locator('#whoami').textContent()).toContain('water-sewage');
       await p.screenshot({ path: path.join(SHOTS, `departments-my-work-${locale}.png`), fullPage: true });
       await p.context().close();
@@ -70,6 +80,24 @@ describe("a department member's work in the console", () => {
       await p.click('#alerts tbody tr a');
       await p.waitForSelector('.history');
       expect(await p.locator('.history').textContent()).toContain('escalated');
+      await p.context().close();
+    });
+  }
+  for (const locale of ['ar', 'en']) {
+    it(`shows a complaint's photo and its location on a local map (${locale})`, async () => {
+      const p = await signIn(locale);
+      const requests: string[] = [];
+      p.on('request', (r) => requests.push(r.url()));
+      await p.goto(`${server.url}/console/#/complaints/${withPhoto}`);
+      await p.waitForSelector('#photos img.thumb');
+      await p.waitForFunction(() => { const img = document.querySelector<HTMLImageElement>('#photos img.thumb'); return !!img && img.complete && img.naturalWidth > 0; });
+      await p.waitForSelector('#map[data-ready="1"] path.leaflet-interactive');
+      expect(await p.locator('#coords').textContent()).toBe('32.88720, 13.19130');
+      expect(await p.locator('#open-map').getAttribute('href')).toContain('mlat=32.8872&mlon=13.1913');
+      // The bounds rectangle and the pin are drawn; nothing was asked of another site.
+      expect(await p.locator('#map path').count()).toBe(2);
+      expect(requests.filter((u) => !u.startsWith(server.url))).toEqual([]);
+      await p.screenshot({ path: path.join(SHOTS, `departments-photo-map-${locale}.png`), fullPage: true });
       await p.context().close();
     });
   }
