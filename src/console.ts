@@ -160,6 +160,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   router.use(session.middleware);
   router.use('/api', api);
   router.get('/receipt/:code', ...rec.receipt);
+  router.get('/decision/:code', ...rec.decision);
   router.use('/vendor/leaflet', express.static(LEAFLET_DIR, { index: false, dotfiles: 'ignore', extensions: false }));
   router.use(express.static(CONSOLE_DIR, { index: 'index.html', dotfiles: 'ignore', extensions: false }));
 

@@ -3,9 +3,10 @@ import { maySeeIdentity } from '../domain/confidentiality.js';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Content } from '../content/load.js';
 import type { ChannelName } from '../conversation/types.js';
-import type { Application, ApplicationService, ApplicationStore } from '../domain/applications.js';
+import { FINISHED_APPLICATION, type Application, type ApplicationService, type ApplicationStore } from '../domain/applications.js';
 import { OPEN_STATUSES, type Complaint, type ComplaintService, type ComplaintStore, type Privacy } from '../domain/complaints.js';
 import { formatDate, type NotificationTexts } from '../domain/notification-texts.js';
+import { localDay } from '../domain/working-days.js';
 import { type Actor, type StaffStore } from '../domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../shared/statuses.js';
 import { parseTrackingCode, type TrackingKind } from '../domain/tracking-code.js';
@@ -56,6 +57,15 @@ const ComplaintListParams = z.object({
   size: z.coerce.number().int().min(1).max(200).optional().default(50),
 });
 
+const ApplicationListParams = z.object({
+  status: z.union([z.enum(APPLICATION_STATUSES), blank]).optional(),
+  service: optionalTyped(60),
+  overdue: z.enum(['0', '1', '']).optional(),
+  sort: z.enum(['newest', 'oldest', 'expected']).optional().default('newest'),
+  page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
+  size: z.coerce.number().int().min(1).max(200).optional().default(50),
+});
+
 function codeOf(raw: string, kind: TrackingKind): string | undefined {
   const parsed = parseTrackingCode(raw);
   return parsed.ok && parsed.kind === kind ? parsed.code : undefined;
@@ -86,7 +96,7 @@ function chatOf(body: { channel?: ChannelName | ''; user?: string }): Chat | und
   return body.channel && body.user ? { channel: body.channel, user: body.user } : undefined;
 }
 
-export function recordsApi(deps: RecordsDeps): { router: Router; receipt: RequestHandler[]; earlier: EarlierRecords } {
+export function recordsApi(deps: RecordsDeps): { router: Router; receipt: RequestHandler[]; decision: RequestHandler[]; earlier: EarlierRecords } {
   const router = express.Router();
   const now = deps.now ?? (() => new Date());
   const agent = requireStaff(deps.staff, 'agent');
@@ -229,6 +239,23 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     res.json({ application: result.application, receipt: `/console/receipt/${result.application.code}` });
   }));
 
+  // The registry: by status, service, and overdue against the expected day (the municipality's calendar).
+  router.get('/applications', agent, route(async (req, res) => {
+    const q = parseQuery(ApplicationListParams, req, res, 'invalid-filter');
+    if (!q) return;
+    const today = localDay(now(), deps.content.municipality.timezone);
+    const page = await deps.applicationStore.list({
+      ...(q.status ? { statuses: [q.status] } : {}),
+      ...(q.service ? { services: [q.service] } : {}),
+      ...(q.overdue === '1' ? { overdueOn: today } : {}),
+      sort: q.sort, skip: (q.page - 1) * q.size, limit: q.size,
+    });
+    res.json({
+      applications: page.items.map((a) => ({ ...a, overdue: !FINISHED_APPLICATION.includes(a.status) && a.expectedBy < today })),
+      total: page.total, page: q.page, size: q.size,
+    });
+  }));
+
   router.get('/applications/:code', agent, route(async (req, res) => {
     const code = codeOf(req.params.code, 'application');
     const a = code && await deps.applications.find(code);
@@ -257,7 +284,17 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     res.type('html').send(receiptHtml(a, deps));
   });
 
-  return { router, receipt: [agent, receipt], earlier };
+  // The decision letter: approval, or refusal with its reasons, in the applicant's language and the municipality's name.
+  const decision = route(async (req, res) => {
+    const code = codeOf(String(req.params.code), 'application');
+    const a = code && await deps.applications.find(code);
+    if (!a) { res.status(404).type('text/plain').send('not found'); return; }
+    if (a.status !== 'approved' && a.status !== 'rejected' && a.status !== 'delivered') { res.status(409).type('text/plain').send('no decision recorded yet'); return; }
+    await audit(req, 'decision-printed', a.code);
+    res.type('html').send(decisionHtml(a, deps));
+  });
+
+  return { router, receipt: [agent, receipt], decision: [agent, decision], earlier };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
@@ -286,6 +323,38 @@ function receiptHtml(a: Application, deps: RecordsDeps): string {
     ${row('receipt.expected', formatDate(a.expectedBy, lang, m.timezone), 'expected')}
   </table>
   <p class="track">${escapeHtml(deps.phrases.t(lang, 'receipt.track', { phone: m.phone }))}</p>
+  <button type="button" id="print" class="no-print">${t('receipt.print')}</button>
+</main>
+<script src="/console/receipt.js" type="module"></script>
+</body></html>`;
+}
+
+/** The decision letter: who decided what about which application, and for a refusal the reasons. Every value is escaped. */
+function decisionHtml(a: Application, deps: RecordsDeps): string {
+  const lang = a.lang;
+  const t = (key: ReplyKey, vars?: Record<string, string>) => escapeHtml(deps.phrases.t(lang, key, vars));
+  const m = deps.content.municipality;
+  const service = deps.content.services.find((s) => s.id === a.service)?.name[lang] ?? a.service;
+  const refused = a.status === 'rejected';
+  const decided = [...a.history].reverse().find((h) => h.status === 'approved' || h.status === 'rejected');
+  const row = (key: ReplyKey, value: string) => `<tr><th>${t(key)}</th><td dir="auto">${escapeHtml(value)}</td></tr>`;
+  return `<!doctype html>
+<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">
+<head><meta charset="utf-8"><title>${t('decision.title')} ${escapeHtml(a.code)}</title>
+<link rel="stylesheet" href="/console/receipt.css"></head>
+<body>
+<main class="receipt decision">
+  <header><h1>${escapeHtml(m.name[lang])}</h1><h2>${t('decision.title')}</h2></header>
+  <p class="dear" dir="auto">${t('decision.dear', { name: a.applicant.name })}</p>
+  <p class="outcome ${refused ? 'refused' : 'approved'}" id="outcome">${t(refused ? 'decision.refused' : 'decision.approved', { service })}</p>
+  <table>
+    ${row('receipt.code', a.code)}
+    ${row('receipt.service', service)}
+    ${row('receipt.registered', formatDate(a.createdAt, lang, m.timezone))}
+    ${row('decision.date', formatDate(decided?.at ?? a.updatedAt, lang, m.timezone))}
+  </table>
+  ${refused ? `<h3>${t('decision.reasons')}</h3><p class="reasons" id="reasons" dir="auto">${escapeHtml(a.rejectionReason ?? '')}</p>` : ''}
+  <p class="track">${t(refused ? 'decision.refusedNext' : 'decision.approvedNext', { phone: m.phone })}</p>
   <button type="button" id="print" class="no-print">${t('receipt.print')}</button>
 </main>
 <script src="/console/receipt.js" type="module"></script>

@@ -101,5 +101,25 @@ describe("a department member's work in the console", () => {
       await p.context().close();
     });
   }
+  it('shows the applications registry and prints a refusal letter with its reasons (ar)', async () => {
+    const made = await server.nafidha.applications.createApplication({ service: 'building-permit', name: 'خالد الورفلي', phone: '0912223333', lang: 'ar', by: 'amal' });
+    if (!made.ok) throw new Error('not registered');
+    const code = made.application.code;
+    const changed = await server.nafidha.applications.changeStatus(code, { status: 'rejected', by: 'amal', reason: 'المخطط المقدّم لا يطابق الارتدادات المطلوبة في المنطقة' });
+    expect(changed.ok).toBe(true);
+    const p = await signIn('ar');
+    await p.goto(`${server.url}/console/#/applications`);
+    await p.waitForSelector('#registry table.list tbody tr');
+    expect(await p.locator('#registry tbody tr').first().textContent()).toContain(code);
+    await p.screenshot({ path: path.join(SHOTS, 'applications-registry-ar.png'), fullPage: true });
+    await p.locator('#registry tbody tr a').first().click();
+    await p.waitForSelector('#decision-link');
+    const [letter] = await Promise.all([p.context().waitForEvent('page'), p.click('#decision-link')]);
+    await letter.waitForSelector('#reasons');
+    expect(await letter.locator('html').getAttribute('dir')).toBe('rtl');
+    expect(await letter.locator('#reasons').textContent()).toContain('الارتدادات المطلوبة');
+    await letter.screenshot({ path: path.join(SHOTS, 'decision-letter-ar.png'), fullPage: true });
+    await p.context().close();
+  });
   it('had no page errors', () => { expect(pageErrors).toEqual([]); });
 });
