@@ -10,6 +10,7 @@ import { renderApplications } from './applications.js';
 import { renderCanned } from './canned.js';
 import { renderChannels } from './channels.js';
 import { refreshAlertBadge, renderAlerts } from './alerts.js';
+import { renderStaff } from './staff.js';
 
 const view = document.getElementById('view');
 const listeners = new Set();
@@ -76,7 +77,7 @@ async function route() {
     file: () => renderFileForCaller(view, ctx),
     applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
     canned: () => renderCanned(view, ctx),
-    ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx) } : {}),
+    ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx), staff: () => renderStaff(view, ctx) } : {}),
   };
   refreshAlertBadge().catch(() => undefined);
   try {
@@ -91,6 +92,7 @@ function signedIn(me) {
   setCsrf(me.csrf);
   document.getElementById('nav').hidden = false;
   document.getElementById('nav-channels').hidden = me.role !== 'admin';
+  document.getElementById('nav-staff').hidden = me.role !== 'admin';
   document.getElementById('signout').hidden = false;
   document.getElementById('whoami').textContent = [me.username, me.role, me.department].filter(Boolean).join(' · ');
   if (me.mustChangePassword) { showPasswordChange(); return; }

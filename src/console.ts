@@ -15,6 +15,7 @@ import { MongoAuditLog } from './db/audit.js';
 import { MongoAlertStore } from './db/alerts.js';
 import { escalateOverdue } from './domain/escalation.js';
 import { alertsApi } from './http/console-alerts.js';
+import { staffAdminApi } from './http/console-staff.js';
 import { loadCannedReplies, MongoCannedReplies } from './db/canned-replies.js';
 import { MongoComplaintStore } from './db/complaints.js';
 import type { Database } from './db/connection.js';
@@ -153,6 +154,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(rec.router);
   const alerts = new MongoAlertStore(connection);
   api.use(alertsApi({ staff, alerts }));
+  api.use(staffAdminApi({ staff, audit, departments: content.departments.map((d) => d.id) }));
   const escalate = () => escalateOverdue({ complaints: records.complaintStore, alerts, now: deps.now });
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });
 

@@ -13,12 +13,14 @@ const SHOTS = path.resolve(import.meta.dirname, '../../screenshots');
 let server: TestServer;
 let browser: Browser;
 let password: string;
+let adminPassword: string;
 let withPhoto: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ dbName: 'departments_browser', signInLimit: 100 });
   password = await server.addStaff('rami', 'agent', 'water-sewage');
+  adminPassword = await server.addStaff('boss', 'admin');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   fs.mkdirSync(SHOTS, { recursive: true });
   for (const [i, category] of ['sewage', 'sewage', 'roads'].entries()) {
@@ -38,14 +40,14 @@ beforeAll(async () => {
 });
 afterAll(async () => { await browser?.close(); await server?.close(); });
 
-async function signIn(locale: string): Promise<Page> {
+async function signIn(locale: string, username = 'rami', secret?: string): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
   const p = await context.newPage();
   p.on('pageerror', (e) => { pageErrors.push(e.message); });
   await p.goto(`${server.url}/console/`);
   if (locale === 'en') await p.click('#lang');
-  await p.fill('input[name=username]', 'rami');
-  await p.fill('input[name=password]', password);
+  await p.fill('input[name=username]', username);
+  await p.fill('input[name=password]', secret ?? password);
   await p.click('#signin button[type=submit]');
   await p.waitForSelector('#queue-waiting');
   return p;
@@ -121,5 +123,28 @@ describe("a department member's work in the console", () => {
     await letter.screenshot({ path: path.join(SHOTS, 'decision-letter-ar.png'), fullPage: true });
     await p.context().close();
   });
+  for (const locale of ['ar', 'en']) {
+    it(`lets an admin create an account and shows its one-time password once (${locale})`, async () => {
+      const p = await signIn(locale, 'boss', adminPassword);
+      await p.click('#nav-staff');
+      await p.waitForSelector('#staff-create');
+      const name = `clerk-${locale}`;
+      await p.fill('#staff-create input[name=username]', name);
+      await p.selectOption('#staff-create select[name=department]', 'sanitation');
+      await p.click('#staff-create button[type=submit]');
+      await p.waitForSelector('#one-time-password');
+      const oneTime = (await p.locator('#one-time-password').textContent())!;
+      expect(oneTime).toHaveLength(16);
+      expect(await p.locator(`#staff-list tr[data-username="${name}"] select[name=department]`).inputValue()).toBe('sanitation');
+      await p.screenshot({ path: path.join(SHOTS, `staff-admin-create-${locale}.png`), fullPage: true });
+      expect((await server.console.staff.find(name))?.department).toBe('sanitation');
+      // Shown once: a fresh visit to the page does not show it again.
+      await p.reload();
+      await p.waitForSelector('#staff-list');
+      expect(await p.locator('#one-time-password').count()).toBe(0);
+      expect(await p.content()).not.toContain(oneTime);
+      await p.context().close();
+    });
+  }
   it('had no page errors', () => { expect(pageErrors).toEqual([]); });
 });
