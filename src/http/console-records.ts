@@ -179,11 +179,11 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
 
   router.post('/complaints/:code/status', agent, route(async (req, res) => {
     const code = codeOf(req.params.code, 'complaint');
-    if (code && !(await workable(req, res))) return;
     const body = parseBody(StatusChange, req, res, 'code-and-status-required');
     if (!body) return;
     const status = body.status as ComplaintStatus, note = body.note;
     if (!code || !COMPLAINT_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: COMPLAINT_STATUSES }); return; }
+    if (!(await workable(req, res))) return;
     const result = await deps.complaints.changeStatus(code, status, req.staff!.username, note);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
     await audit(req, 'complaint-status', code, `${status}${note ? `: ${note}` : ''}`);
@@ -192,11 +192,11 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
 
   router.post('/complaints/:code/department', agent, route(async (req, res) => {
     const code = codeOf(req.params.code, 'complaint');
-    if (code && !(await workable(req, res))) return;
     const body = parseBody(DepartmentChange, req, res, 'code-and-department-required');
     if (!body) return;
     const { department, note } = body;
     if (!code || !department) { res.status(400).json({ error: 'code-and-department-required' }); return; }
+    if (!(await workable(req, res))) return;
     const result = await deps.complaints.reassign(code, department, req.staff!.username, note);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unknown-department' ? 400 : 409).json({ error: result.reason }); return; }
     await audit(req, 'complaint-reassigned', code, department);
