@@ -12,6 +12,8 @@ import { renderCanned } from './canned.js';
 import { renderChannels } from './channels.js';
 import { renderDashboard } from './dashboard.js';
 import { renderMisunderstood } from './misunderstood.js';
+import { refreshAlertBadge, renderAlerts } from './alerts.js';
+import { renderStaff } from './staff.js';
 
 const view = document.getElementById('view');
 const listeners = new Set();
@@ -74,15 +76,17 @@ async function route() {
   const routes = {
     queue: () => renderQueue(view, ctx),
     conversation: () => renderConversation(view, ctx, decodeURIComponent(param || '')),
+    alerts: () => renderAlerts(view, ctx),
     complaints: () => (param ? renderComplaint(view, ctx, decodeURIComponent(param)) : renderComplaints(view, ctx)),
     file: () => renderFileForCaller(view, ctx),
     applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
     bookings: () => renderBookings(view, ctx),
     canned: () => renderCanned(view, ctx),
     dashboard: () => renderDashboard(view, ctx),
-    ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx) } : {}),
+    ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx), staff: () => renderStaff(view, ctx) } : {}),
     ...(ctx.me.role !== 'agent' ? { misunderstood: () => renderMisunderstood(view, ctx) } : {}),
   };
+  refreshAlertBadge().catch(() => undefined);
   try {
     cleanup = (await (routes[name] ?? routes.queue)()) || (() => {});
   } catch (err) {
@@ -96,8 +100,9 @@ function signedIn(me) {
   document.getElementById('nav').hidden = false;
   document.getElementById('nav-channels').hidden = me.role !== 'admin';
   document.getElementById('nav-misunderstood').hidden = me.role === 'agent';
+  document.getElementById('nav-staff').hidden = me.role !== 'admin';
   document.getElementById('signout').hidden = false;
-  document.getElementById('whoami').textContent = `${me.username} · ${me.role}`;
+  document.getElementById('whoami').textContent = [me.username, me.role, me.department].filter(Boolean).join(' · ');
   if (me.mustChangePassword) { showPasswordChange(); return; }
   get('/catalog').then((c) => { ctx.catalog = c; connectLive(); route(); }, ctx.fail);
 }

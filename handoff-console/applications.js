@@ -32,6 +32,9 @@ function applicationCard(ctx, a, reload) {
       h('tr', {}, h('th', {}, t('apps.expected')), h('td', {}, a.expectedBy)),
       a.missingDocuments.length ? h('tr', {}, h('th', {}, t('apps.missing')), h('td', { dir: 'auto' }, a.missingDocuments.join('، '))) : null),
     h('a', { href: `/console/receipt/${encodeURIComponent(a.code)}`, target: '_blank', rel: 'noopener', class: 'button', id: 'receipt-link' }, t('apps.receipt')),
+    ['approved', 'rejected', 'delivered'].includes(a.status)
+      ? h('a', { href: `/console/decision/${encodeURIComponent(a.code)}`, target: '_blank', rel: 'noopener', class: 'button', id: 'decision-link' }, t('apps.decision'))
+      : null,
     h('ul', { class: 'history' }, a.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`))),
     statusForm);
 }
@@ -70,6 +73,47 @@ export async function renderApplications(view, ctx, code) {
     } catch (err) { ctx.fail(err); }
   });
   find.addEventListener('submit', (e) => { e.preventDefault(); open(formValues(find).code); });
-  clear(view, h('div', { class: 'two-col' }, register, h('div', {}, find, shown)));
+  const registry = h('section', { class: 'card', id: 'registry' });
+  clear(view, h('div', { class: 'two-col' }, register, h('div', {}, find, shown)), registry);
+  await renderRegistry(registry, ctx, open);
   if (code) await open(code);
+}
+
+const PAGE = 50;
+
+/** The registry: every application by status, service, overdue against its expected day; paged by the server. */
+async function renderRegistry(box, ctx, open) {
+  const c = ctx.catalog;
+  const form = h('form', { class: 'row wrap filters', id: 'registry-filters' },
+    field(t('apps.status'), select('status', [['', t('any')], ...c.applicationStatuses.map((s) => [s, statusName(ctx, s)])], '')),
+    field(t('apps.service'), select('service', [['', t('any')], ...c.services.map((s) => [s.id, named(s, s.id)])], '')),
+    field(t('complaints.sort'), select('sort', ['newest', 'oldest', 'expected'].map((x) => [x, t(`apps.sort.${x}`)]), 'newest')),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'overdue', value: '1' }), t('apps.overdue')),
+    h('button', { type: 'submit', class: 'primary' }, t('complaints.filter')));
+  const table = h('div', { class: 'table-wrap' });
+  const pager = h('div', { class: 'row pager' });
+  clear(box, h('h1', {}, t('apps.registry')), form, table, pager);
+  let page = 1;
+  async function load() {
+    const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v));
+    query.set('page', String(page));
+    query.set('size', String(PAGE));
+    const { applications, total } = await get(`/applications?${query}`);
+    const pages = Math.max(1, Math.ceil(total / PAGE));
+    clear(pager,
+      h('button', { type: 'button', disabled: page <= 1, onclick: () => { page--; load().catch(ctx.fail); } }, t('complaints.prev')),
+      h('span', { id: 'registry-info' }, t('apps.page', { page, pages, total })),
+      h('button', { type: 'button', disabled: page >= pages, onclick: () => { page++; load().catch(ctx.fail); } }, t('complaints.next')));
+    if (!applications.length) { clear(table, h('p', { class: 'muted' }, t('apps.none'))); return; }
+    clear(table, h('table', { class: 'list' },
+      h('thead', {}, h('tr', {}, [t('apps.code'), t('apps.service'), t('apps.name'), t('apps.status'), t('apps.expected')].map((x) => h('th', {}, x)))),
+      h('tbody', {}, applications.map((a) => h('tr', { class: a.overdue ? 'overdue' : '' },
+        h('td', {}, h('a', { href: `#/applications/${a.code}`, dir: 'ltr', onclick: (e) => { e.preventDefault(); open(a.code); } }, a.code)),
+        h('td', {}, named(c.services.find((s) => s.id === a.service), a.service)),
+        h('td', { dir: 'auto' }, a.applicant.name),
+        h('td', {}, statusName(ctx, a.status)),
+        h('td', {}, a.expectedBy, a.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
+  }
+  form.addEventListener('submit', (e) => { e.preventDefault(); page = 1; load().catch(ctx.fail); });
+  await load();
 }

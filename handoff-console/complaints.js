@@ -2,25 +2,43 @@
 import { get, post } from './api.js';
 import { clear, field, formValues, h, select } from './dom.js';
 import { currentLang, dateTime, named, t } from './i18n.js';
+import { locationMap, photoStrip } from './complaint-map.js';
 
 const statusName = (ctx, s) => ctx.catalog.statusNames?.complaint?.[s]?.[currentLang()] ?? s;
+
+const PAGE = 50;
 
 export async function renderComplaints(view, ctx) {
   const c = ctx.catalog;
   const params = new URLSearchParams(sessionStorage.getItem('nafidha.console.filters') || '');
+  // "My work": a department's staff start on (and can only choose) their own department; the server enforces it.
+  const mine = ctx.me.department && ctx.me.role === 'agent' ? ctx.me.department : '';
+  const departments = mine ? c.departments.filter((d) => d.id === mine) : c.departments;
   const form = h('form', { class: 'row wrap filters', id: 'complaint-filters' },
-    field(t('complaints.department'), select('department', [['', t('any')], ...c.departments.map((d) => [d.id, named(d, d.id)])], params.get('department') || '')),
+    field(t('complaints.department'), select('department', [...(mine ? [] : [['', t('any')]]), ...departments.map((d) => [d.id, named(d, d.id)])], mine || params.get('department') || '')),
     field(t('complaints.status'), select('status', [['', t('any')], ...c.complaintStatuses.map((s) => [s, statusName(ctx, s)])], params.get('status') || '')),
     field(t('complaints.category'), select('category', [['', t('any')], ...c.categories.map((x) => [x.id, named(x, x.id)])], params.get('category') || '')),
+    field(t('complaints.from'), h('input', { type: 'date', name: 'from', value: params.get('from') || '' })),
+    field(t('complaints.to'), h('input', { type: 'date', name: 'to', value: params.get('to') || '' })),
+    field(t('complaints.sort'), select('sort', ['newest', 'oldest', 'deadline'].map((x) => [x, t(`complaints.sort.${x}`)]), params.get('sort') || 'newest')),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'overdue', value: '1', checked: params.get('overdue') === '1' }), t('complaints.overdue')),
     h('button', { type: 'submit', class: 'primary' }, t('complaints.filter')));
   const table = h('div', { class: 'table-wrap' });
-  clear(view, h('section', { class: 'card' }, h('h1', {}, t('complaints.title')), form, table));
+  const pager = h('div', { class: 'row pager', id: 'complaint-pager' });
+  clear(view, h('section', { class: 'card' }, h('h1', {}, mine ? t('complaints.mine') : t('complaints.title')), form, table, pager));
+  let page = 1;
 
   async function load() {
     const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v));
     sessionStorage.setItem('nafidha.console.filters', query.toString());
-    const { complaints } = await get(`/complaints?${query}`);
+    query.set('page', String(page));
+    query.set('size', String(PAGE));
+    const { complaints, total } = await get(`/complaints?${query}`);
+    const pages = Math.max(1, Math.ceil(total / PAGE));
+    clear(pager,
+      h('button', { type: 'button', id: 'page-prev', disabled: page <= 1, onclick: () => { page--; load().catch(ctx.fail); } }, t('complaints.prev')),
+      h('span', { id: 'page-info' }, t('complaints.page', { page, pages, total })),
+      h('button', { type: 'button', id: 'page-next', disabled: page >= pages, onclick: () => { page++; load().catch(ctx.fail); } }, t('complaints.next')));
     if (!complaints.length) { clear(table, h('p', { class: 'muted' }, t('complaints.none'))); return; }
     clear(table, h('table', { class: 'list' },
       h('thead', {}, h('tr', {}, [t('complaints.code'), t('complaints.category'), t('complaints.department'), t('complaints.status'), t('complaints.created'), t('complaints.deadline')].map((x) => h('th', {}, x)))),
@@ -32,7 +50,7 @@ export async function renderComplaints(view, ctx) {
         h('td', {}, dateTime(x.createdAt)),
         h('td', {}, dateTime(x.deadline), x.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
   }
-  form.addEventListener('submit', (e) => { e.preventDefault(); load().catch(ctx.fail); });
+  form.addEventListener('submit', (e) => { e.preventDefault(); page = 1; load().catch(ctx.fail); });
   await load();
 }
 
@@ -77,6 +95,7 @@ export async function renderComplaint(view, ctx, code) {
   });
 
   const loc = complaint.location ? (complaint.location.text ?? `${complaint.location.lat}, ${complaint.location.lon}`) : '—';
+  const map = locationMap(complaint, c.bounds);
   const row = (label, value) => h('tr', {}, h('th', {}, label), h('td', { dir: 'auto' }, value));
   clear(view, h('section', { class: 'card' },
     h('a', { href: '#/complaints', class: 'back' }, t('complaints.title')),
@@ -89,7 +108,9 @@ export async function renderComplaint(view, ctx, code) {
       row(t('complaint.privacy'), t(`privacy.${complaint.privacy}`)),
       h('tr', {}, h('th', {}, t('complaint.reporter')), h('td', {}, reporter)),
       row(t('complaint.location'), loc),
-      row(t('complaint.description'), complaint.description)),
+      row(t('complaint.description'), complaint.description),
+      h('tr', {}, h('th', {}, t('complaint.photos')), h('td', {}, photoStrip(complaint)))),
+    map ? h('h2', {}, t('complaint.map')) : null, map ?? null,
     h('h2', {}, t('complaint.history')),
     h('ul', { class: 'history' }, complaint.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`)))),
   h('section', { class: 'card row wrap' }, statusForm, moveForm));

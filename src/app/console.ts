@@ -29,6 +29,10 @@ import { recordsApi } from '../http/console-records.js';
 import { bookingsApi } from '../http/console-bookings.js';
 import type { BookingService } from '../domain/bookings.js';
 import { jsonBody } from '../http/input.js';
+import { MongoAlertStore } from '../db/alerts.js';
+import { escalateOverdue } from '../domain/escalation.js';
+import { alertsApi } from '../http/console-alerts.js';
+import { staffAdminApi } from '../http/console-staff.js';
 
 import { MongoReports } from '../db/reports.js';
 import { misunderstood, MongoLabels } from '../db/misunderstood.js';
@@ -42,6 +46,8 @@ import { satisfactionFlows } from '../conversation/flows/satisfaction.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIR = path.resolve(here, '../../handoff-console');
 // The dashboard's chart library, served from the installed package (no CDN).
+/** Leaflet (the complaint map) is served from node_modules: the console loads nothing from other sites. */
+const LEAFLET_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
 const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
 /** The complaints and applications the console works on (main.ts passes the app's own); built here when absent. */
@@ -80,6 +86,8 @@ export interface ConsoleDeps {
   channels?: () => ChannelOverview;
   /** Appointments (nafidha.bookings): the day view, booking for callers. */
   bookings?: BookingService;
+  /** How often passed deadlines are escalated (every minute when absent). */
+  escalateMs?: number;
 }
 
 export interface Console {
@@ -90,6 +98,8 @@ export interface Console {
   audit: MongoAuditLog;
   events: ConsoleEvents;
   satisfaction: SatisfactionService;
+  /** One escalation pass (the periodic job's): how many complaints were newly alerted. */
+  escalate(): Promise<number>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -119,11 +129,11 @@ export function createConsole(deps: ConsoleDeps): Console {
     categories: content.categories.map((c) => ({ id: c.id, name: c.name, department: c.department })),
     departments: content.departments.map((d) => ({ id: d.id, name: d.name })),
     complaintStatuses: COMPLAINT_STATUSES, applicationStatuses: APPLICATION_STATUSES, outcomes: OUTCOMES.slice(0, 4),
-    statusNames: records.texts.statuses,
+    statusNames: records.texts.statuses, bounds: content.municipality.bounds,
   });
   const templates = deps.stores.templates;
   const satisfaction = new SatisfactionService({ store: new MongoSatisfactionStore(connection), outbox: deps.outbox, texts: deps.phrases, timeZone: content.municipality.timezone, now: deps.now });
-  const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, now: deps.now, afterResolved: (c, by) => satisfaction.afterComplaint(c, by) });
+  const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, media: deps.stores.media, now: deps.now, afterResolved: (c, by) => satisfaction.afterComplaint(c, by) });
 
   const api = express.Router();
   api.use(jsonBody('64kb'));
@@ -134,6 +144,10 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
   api.use(consoleMediaApi({ staff, handoffs, media: deps.stores.media, audit }));
   api.use(rec.router);
+  const alerts = new MongoAlertStore(connection);
+  api.use(alertsApi({ staff, alerts }));
+  api.use(staffAdminApi({ staff, audit, departments: content.departments.map((d) => d.id) }));
+  const escalate = () => escalateOverdue({ complaints: records.complaintStore, alerts, now: deps.now });
   api.use(reportsApi({ staff, reports: new MongoReports(connection), content, audit, now: deps.now }));
   api.use(misunderstoodApi({ source: { groups: (p, o) => misunderstood(connection, p, o), labels: new MongoLabels(connection) }, staff, content, audit, now: deps.now }));
   if (deps.bookings) api.use(bookingsApi({ bookings: deps.bookings, content, staff, audit }));
@@ -143,12 +157,15 @@ export function createConsole(deps: ConsoleDeps): Console {
   router.use(session.middleware);
   router.use('/api', api);
   router.get('/receipt/:code', ...rec.receipt);
+  router.get('/decision/:code', ...rec.decision);
+  router.use('/vendor/leaflet', express.static(LEAFLET_DIR, { index: false, dotfiles: 'ignore', extensions: false }));
   router.get('/vendor/chart.umd.min.js', (_req, res) => { res.sendFile(CHART_JS, { maxAge: '1d' }); });
   router.use(express.static(CONSOLE_DIR, { index: 'index.html', dotfiles: 'ignore', extensions: false }));
 
   let sweeper: NodeJS.Timeout | undefined;
+  let escalator: NodeJS.Timeout | undefined;
   return {
-    router, handoffs, staff, audit, events, satisfaction,
+    router, handoffs, staff, audit, events, satisfaction, escalate,
     flows: handoffFlows(handoffs, content.commands),
     async start() {
       await ensureFirstAdmin(staff, log);
@@ -156,8 +173,13 @@ export function createConsole(deps: ConsoleDeps): Console {
       events.start();
       sweeper = setInterval(() => { void session.sweep().catch(() => undefined); void limits.sweep().catch(() => undefined); }, 10 * 60_000);
       sweeper.unref();
+      const runEscalation = () => { void escalate().catch((err: Error) => log(`console: escalating overdue complaints failed: ${err.name}`)); };
+      runEscalation();
+      escalator = setInterval(runEscalation, deps.escalateMs ?? 60_000);
+      escalator.unref();
     },
     async stop() {
+      clearInterval(escalator);
       clearInterval(sweeper);
       events.stop();
     },
@@ -165,12 +187,12 @@ export function createConsole(deps: ConsoleDeps): Console {
 }
 
 /** Adds the console to the composed app: handoff flows into the assistant, the router at /console. As main.ts does. */
-export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview } }): Console {
+export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview }; escalateMs?: number }): Console {
   const staffConsole = createConsole({
     connection: o.db.connection, stores: nafidha.stores, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.kernel.phrases,
     transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
-    channels: o.channels && (() => o.channels!.overview()),
+    channels: o.channels && (() => o.channels!.overview()), escalateMs: o.escalateMs,
     bookings: nafidha.bookings,
   });
   nafidha.kernel.use(staffConsole.flows);

@@ -3,10 +3,12 @@
 //   npm run staff -- disable NAME
 //   npm run staff -- enable NAME
 //   npm run staff -- reset NAME        (new one-time password)
+//   npm run staff -- department NAME ID|none   (the department whose complaints the account works on)
 //   npm run staff -- list
 import { createStores } from '../app/stores.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
+import { loadContent } from '../content/load.js';
 import { connectDatabase } from '../db/connection.js';
 import { generatePassword, hashPassword, newAccount, ROLES, staffUsername, type Role } from '../domain/staff.js';
 
@@ -15,6 +17,7 @@ const USAGE = `usage:
   npm run staff -- disable <name>
   npm run staff -- enable <name>
   npm run staff -- reset <name>
+  npm run staff -- department <name> <department id|none>
   npm run staff -- list
 MONGODB_URI must point at the municipality's database. Generated passwords must be changed at first sign-in.`;
 
@@ -24,10 +27,17 @@ function fail(message: string): never {
 }
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, department: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-const [command, rawName] = positionals;
+const [command, rawName, rawDepartment] = positionals;
 if (values.help || !command) fail(USAGE);
 const config = loadConfig();
 if (!config.mongodbUri) fail('MONGODB_URI is not set: it must point at the municipality\'s database (the one the server uses).');
+
+// Department ids come from knowledge/departments.yaml; a typo would leave the account seeing nothing.
+const departments = loadContent(config.knowledgeDir, config.intentsDir).departments.map((d) => d.id);
+const knownDepartment = (id: string | undefined) => {
+  if (id && !departments.includes(id)) fail(`unknown department "${id}"; one of: ${departments.join(', ')}`);
+  return id;
+};
 
 const db = await connectDatabase(config.mongodbUri);
 try {
@@ -42,13 +52,21 @@ try {
     const role = values.role as Role;
     if (!ROLES.includes(role)) fail(`--role must be one of: ${ROLES.join(', ')}`);
     const password = generatePassword();
-    if (await staff.create(await newAccount(name, role, password, true, values.department)) === 'exists') fail(`${name} already exists`);
+    if (await staff.create(await newAccount(name, role, password, true, knownDepartment(values.department))) === 'exists') fail(`${name} already exists`);
     await audit.record({ who: by, what: 'staff-created', target: name, detail: role });
     process.stdout.write(`created ${name} (${role})\none-time password: ${password}\n(it must be changed at first sign-in)\n`);
   } else if (command === 'disable' || command === 'enable') {
     if (!(await staff.update(name, { disabled: command === 'disable' }))) fail(`no staff account ${name}`);
     await audit.record({ who: by, what: `staff-${command}d`, target: name });
     process.stdout.write(`${name} ${command}d${command === 'disable' ? ' (signed out on their next request)' : ''}\n`);
+  } else if (command === 'department') {
+    if (!rawDepartment) fail(USAGE);
+    const department = rawDepartment === 'none' ? undefined : knownDepartment(rawDepartment);
+    const account = await staff.find(name);
+    if (!account) fail(`no staff account ${name}`);
+    await staff.setDepartment(name, department);
+    await audit.record({ who: by, what: 'staff-department', target: name, detail: department ?? 'none' });
+    process.stdout.write(`${name} now works on ${department ?? 'every department (no department)'}\n`);
   } else if (command === 'reset') {
     const password = generatePassword();
     if (!(await staff.update(name, { passwordHash: await hashPassword(password), mustChangePassword: true }))) fail(`no staff account ${name}`);

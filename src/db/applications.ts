@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Application, ApplicationStore } from '../domain/applications.js';
+import { FINISHED_APPLICATION, type Application, type ApplicationListQuery, type ApplicationStore } from '../domain/applications.js';
 import { APPLICATION_STATUSES, type ApplicationStatus, type Chat, type HistoryEntry } from '../shared/statuses.js';
 import { isDuplicateKey, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
@@ -20,6 +20,10 @@ const schema = new Schema<Application>({
   history: [new Schema({ at: { type: Date, required: true }, by: { type: String, required: true }, status: String, note: String }, { _id: false })],
 }, { versionKey: false, collection: 'applications' });
 schema.index({ 'applicant.chat.channel': 1, 'applicant.chat.user': 1, createdAt: -1 });
+// The registry: by status and expected day (overdue), by service, newest first.
+schema.index({ status: 1, expectedBy: 1 });
+schema.index({ service: 1, createdAt: -1 });
+schema.index({ createdAt: -1 });
 
 export class MongoApplicationStore implements ApplicationStore {
   private readonly model: Model<Application>;
@@ -70,6 +74,24 @@ export class MongoApplicationStore implements ApplicationStore {
       await this.model.updateOne({ code }, { $set: { applicant } });
       return { ...current, applicant };
     });
+  }
+
+  async list(q: ApplicationListQuery): Promise<{ total: number; items: Application[] }> {
+    const filter: Record<string, unknown> = {};
+    if (q.services) filter.service = { $in: q.services };
+    let statuses = q.statuses;
+    if (q.overdueOn) {
+      statuses = (statuses ?? APPLICATION_STATUSES.filter((s) => !FINISHED_APPLICATION.includes(s))).filter((s) => !FINISHED_APPLICATION.includes(s));
+      // YYYY-MM-DD strings sort as the days they name.
+      filter.expectedBy = { $lt: q.overdueOn };
+    }
+    if (statuses) filter.status = { $in: statuses };
+    const sort: Record<string, 1 | -1> = q.sort === 'expected' ? { expectedBy: 1, code: 1 } : q.sort === 'oldest' ? { createdAt: 1, code: 1 } : { createdAt: -1, code: -1 };
+    const [total, docs] = await Promise.all([
+      this.model.countDocuments(filter),
+      this.model.find(filter).sort(sort).skip(q.skip).limit(q.limit).lean<Application[]>(),
+    ]);
+    return { total, items: docs.map(withoutId) };
   }
 
   async listByChat(chat: Chat, limit: number): Promise<Application[]> {

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Complaint, ComplaintChange, ComplaintSearch, ComplaintStore } from '../domain/complaints.js';
+import { OPEN_STATUSES, type Complaint, type ComplaintChange, type ComplaintListQuery, type ComplaintPage, type ComplaintSearch, type ComplaintStore } from '../domain/complaints.js';
 import { COMPLAINT_STATUSES, sameChat, type Chat, type ComplaintStatus } from '../shared/statuses.js';
 import { findOneBy, insertOnce, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
@@ -25,13 +25,18 @@ const schema = new Schema<Complaint>({
   deadline: { type: Date, required: true },
   history: [new Schema({ at: { type: Date, required: true }, by: { type: String, required: true }, status: String, note: String }, { _id: false })],
   flaggedForSupervisor: { type: Boolean, default: false },
+  escalatedAt: Date,
   via: { type: String, required: true },
   source: chat,
   idempotencyKey: { type: String, required: true, unique: true },
 }, { versionKey: false, collection: 'complaints', minimize: true });
 schema.index({ 'source.channel': 1, 'source.user': 1, createdAt: -1 });
 schema.index({ createdAt: -1 });
-// The console's queues and the overdue sweep: open work by status, department and deadline.
+// The console's list: a department's queue by filing date or deadline, "overdue" (open, deadline passed), and
+// the overdue sweep.
+schema.index({ department: 1, createdAt: -1 });
+schema.index({ department: 1, status: 1, deadline: 1 });
+schema.index({ status: 1, deadline: 1 });
 schema.index({ status: 1, department: 1, deadline: 1 });
 
 export class MongoComplaintStore implements ComplaintStore {
@@ -86,6 +91,27 @@ export class MongoComplaintStore implements ComplaintStore {
     if (q.updatedFrom || q.updatedTo) filter.updatedAt = { ...(q.updatedFrom ? { $gte: q.updatedFrom } : {}), ...(q.updatedTo ? { $lte: q.updatedTo } : {}) };
     const docs = await this.model.find(filter).sort({ createdAt: -1 }).limit(q.limit).lean<Complaint[]>();
     return docs.map(withoutId);
+  }
+
+  async list(q: ComplaintListQuery): Promise<ComplaintPage> {
+    const filter: Record<string, unknown> = {};
+    if (q.departments) filter.department = { $in: q.departments };
+    if (q.categories) filter.category = { $in: q.categories };
+    let statuses = q.statuses;
+    if (q.overdueAt) {
+      statuses = (statuses ?? OPEN_STATUSES).filter((s) => OPEN_STATUSES.includes(s));
+      filter.deadline = { $lt: q.overdueAt };
+    }
+    if (statuses) filter.status = { $in: statuses };
+    if (q.notEscalated) filter.escalatedAt = { $exists: false };
+    if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    // The code breaks ties, so a page boundary never repeats or skips a complaint filed in the same millisecond.
+    const sort: Record<string, 1 | -1> = q.sort === 'deadline' ? { deadline: 1, code: 1 } : q.sort === 'oldest' ? { createdAt: 1, code: 1 } : { createdAt: -1, code: -1 };
+    const [total, docs] = await Promise.all([
+      this.model.countDocuments(filter),
+      this.model.find(filter).sort(sort).skip(q.skip).limit(q.limit).lean<Complaint[]>(),
+    ]);
+    return { total, items: docs.map(withoutId) };
   }
 
   async forgetAnonymousKeys(before: Date): Promise<number> {

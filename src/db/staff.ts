@@ -51,4 +51,10 @@ export class MongoStaffStore implements StaffStore {
     const doc = await this.model.findOneAndUpdate({ username }, { $set: set }, { returnDocument: 'after' }).lean<StaffAccount>();
     return doc && withoutId(doc);
   }
+
+  async setDepartment(username: string, department: string | undefined): Promise<StaffAccount | null> {
+    const change = department ? { $set: { department } } : { $unset: { department: 1 } };
+    const doc = await this.model.findOneAndUpdate({ username }, change, { returnDocument: 'after' }).lean<StaffAccount>();
+    return doc && withoutId(doc);
+  }
 }

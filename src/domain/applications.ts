@@ -24,6 +24,20 @@ export interface Application {
   history: HistoryEntry<ApplicationStatus>[];
 }
 
+/** Statuses after which nothing more is owed by the expected date. */
+export const FINISHED_APPLICATION: ApplicationStatus[] = ['approved', 'delivered', 'rejected'];
+
+/** One page of the applications registry, answered by the database. */
+export interface ApplicationListQuery {
+  services?: string[];
+  statuses?: ApplicationStatus[];
+  /** Not finished and expected before this municipality-local day (YYYY-MM-DD): overdue today. */
+  overdueOn?: string;
+  sort: 'newest' | 'oldest' | 'expected';
+  skip: number;
+  limit: number;
+}
+
 export interface ApplicationStore {
   /** 'duplicate-code' when the code is taken (then the caller draws another). */
   insert(application: Application): Promise<'inserted' | 'duplicate-code'>;
@@ -35,6 +49,7 @@ export interface ApplicationStore {
   }): Promise<Application | null>;
   linkChat(code: string, chat: Chat): Promise<Application | null>;
   listByChat(chat: Chat, limit: number): Promise<Application[]>;
+  list(query: ApplicationListQuery): Promise<{ total: number; items: Application[] }>;
 }
 
 export interface ApplicationRules {

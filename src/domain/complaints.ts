@@ -10,6 +10,7 @@ import type { ComplaintLocation, ComplaintRules, FileComplaintInput, Privacy } f
 export type { ComplaintLocation, ComplaintRules, FileComplaintInput, Privacy } from './complaint-input.js';
 import { newTrackingCode } from './tracking-code.js';
 
+
 export { complaintProblems, fixedChoiceValue, insideBounds, parseFixedChoice, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintProblem } from './complaint-checks.js';
 
 
@@ -43,6 +44,8 @@ export interface Complaint {
   deadline: Date;
   history: HistoryEntry<ComplaintStatus>[];
   flaggedForSupervisor: boolean;
+  /** When the passed deadline was escalated (escalation.ts); absent until then. */
+  escalatedAt?: Date;
   /** How it arrived; for anonymous complaints this is all that is kept about the sender. */
   via: ChannelName | 'open311';
   /** The chat it was filed from ("my requests"); absent for anonymous complaints. */
@@ -52,7 +55,7 @@ export interface Complaint {
 }
 
 export type ComplaintChange = {
-  set: Partial<Pick<Complaint, 'status' | 'department' | 'flaggedForSupervisor'>> & { updatedAt: Date };
+  set: Partial<Pick<Complaint, 'status' | 'department' | 'flaggedForSupervisor' | 'escalatedAt'>> & { updatedAt: Date };
   push: HistoryEntry<ComplaintStatus>;
 };
 
@@ -68,6 +71,29 @@ export interface ComplaintSearch {
   limit: number;
 }
 
+/** Statuses in which the municipality still owes the citizen something: only these can be overdue. */
+export const OPEN_STATUSES: ComplaintStatus[] = ['received', 'in-progress', 'reopened'];
+
+/** One page of the console's complaint list; every filter is answered by the database, not in memory. */
+export interface ComplaintListQuery {
+  /** Absent: every department (the citizen office); otherwise only these. */
+  departments?: string[];
+  statuses?: ComplaintStatus[];
+  categories?: string[];
+  /** Open and past their deadline at this moment. */
+  overdueAt?: Date;
+  /** Only those whose passed deadline has not been escalated yet. */
+  notEscalated?: boolean;
+  /** Filed within [from, to). */
+  from?: Date;
+  to?: Date;
+  sort: 'newest' | 'oldest' | 'deadline';
+  skip: number;
+  limit: number;
+}
+
+export interface ComplaintPage { total: number; items: Complaint[] }
+
 /** Storage port for complaints. */
 export interface ComplaintStore {
   /** Stores a new complaint unless one with the same code or idempotency key exists. */
@@ -78,6 +104,8 @@ export interface ComplaintStore {
   update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat }, change: ComplaintChange): Promise<Complaint | null>;
   listBySource(source: Chat, limit: number): Promise<Complaint[]>;
   search(query: ComplaintSearch): Promise<Complaint[]>;
+  /** The console's list: filtered, sorted and paged by the database, with the number of matches. */
+  list(query: ComplaintListQuery): Promise<ComplaintPage>;
   /** Replaces the idempotency key of anonymous complaints filed before `before`, so nothing links them to a chat. */
   forgetAnonymousKeys(before: Date): Promise<number>;
 }

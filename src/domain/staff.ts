@@ -24,7 +24,7 @@ export interface StaffAccount {
 }
 
 /** Who did something in the console; every staff action is recorded with it. */
-export interface Actor { username: string; role: Role }
+export interface Actor { username: string; role: Role; /** The department the account works for; none for the citizen office and the counter. */ department?: string }
 
 export interface StaffStore {
   /** 'exists' when the username is taken (two server instances may race to create the first admin). */
@@ -33,6 +33,8 @@ export interface StaffStore {
   count(): Promise<number>;
   list(): Promise<StaffAccount[]>;
   update(username: string, set: Partial<Omit<StaffAccount, 'username' | 'createdAt'>>): Promise<StaffAccount | null>;
+  /** Sets the account's department, or removes it (undefined): `update` cannot unset a field. */
+  setDepartment(username: string, department: string | undefined): Promise<StaffAccount | null>;
 }
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;

@@ -78,7 +78,7 @@ export function requireStaff(staff: StaffStore, role: Role = 'agent', options: {
       }
       if (account.mustChangePassword && !options.allowPasswordChange) { res.status(403).json({ error: 'password-change-required' }); return; }
       if (!atLeast(account.role, role)) { res.status(403).json({ error: 'role-required', role }); return; }
-      req.staff = { username: account.username, role: account.role };
+      req.staff = { username: account.username, role: account.role, ...(account.department ? { department: account.department } : {}) };
       next();
     }).catch(next);
   };
@@ -138,7 +138,7 @@ export function authRoutes(deps: AuthDeps): Router {
       req.session.csrf = randomBytes(24).toString('base64url');
       await deps.staff.update(account.username, { lastSignInAt: new Date() });
       await deps.audit({ who: account.username, what: 'sign-in', detail: req.ip });
-      res.json({ username: account.username, role: account.role, csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
+      res.json({ username: account.username, role: account.role, department: account.department ?? null, csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
     })().catch(next);
   });
 
@@ -147,7 +147,7 @@ export function authRoutes(deps: AuthDeps): Router {
     if (!who) { res.status(401).json({ error: 'sign-in-required' }); return; }
     deps.staff.find(who.username).then((account) => {
       if (!account || account.disabled) { res.status(401).json({ error: 'sign-in-required' }); return; }
-      res.json({ username: account.username, role: account.role, csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
+      res.json({ username: account.username, role: account.role, department: account.department ?? null, csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
     }).catch(next);
   });
 

@@ -3,9 +3,10 @@ import { maySeeIdentity } from '../domain/confidentiality.js';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Content } from '../content/load.js';
 import type { ChannelName } from '../shared/message.js';
-import type { Application, ApplicationService, ApplicationStore } from '../domain/applications.js';
-import type { Complaint, ComplaintService, ComplaintStore, Privacy } from '../domain/complaints.js';
+import { FINISHED_APPLICATION, type Application, type ApplicationService, type ApplicationStore } from '../domain/applications.js';
+import { OPEN_STATUSES, type Complaint, type ComplaintService, type ComplaintStore, type Privacy } from '../domain/complaints.js';
 import { formatDate, type NotificationTexts } from '../domain/notification-texts.js';
+import { localDay } from '../domain/working-days.js';
 import { type Actor, type StaffStore } from '../domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../shared/statuses.js';
 import { parseTrackingCode, type TrackingKind } from '../domain/tracking-code.js';
@@ -13,7 +14,8 @@ import { z } from 'zod';
 import type { Lang } from '../text/language.js';
 import { cleanInput } from '../text/normalize.js';
 import { requireStaff } from './auth.js';
-import { optionalTyped, parseBody } from './input.js';
+import { optionalTyped, parseBody, parseQuery } from './input.js';
+import { listScope, mayWorkOn } from '../domain/department-access.js';
 import { route, type AuditLog, type EarlierRecords } from './console-api.js';
 
 // Complaints and applications in the console. The work is the complaints/applications domain's; this file only
@@ -30,20 +32,47 @@ export interface RecordsDeps {
   phrases: { t(lang: Lang, key: ReplyKey, vars?: Record<string, string | number>): string };
   staff: StaffStore;
   audit: AuditLog;
+  /** Where chat photos are kept (db/media.ts); the complaint lists their ids. */
+  media?: { get(id: string): Promise<{ mimeType: string; data: Buffer } | null> };
   now?: () => Date;
   /** Told of every complaint staff resolved (the satisfaction question); its failure never fails the change. */
   afterResolved?: (complaint: Complaint, by: string) => Promise<unknown>;
 }
 
+// Only what a browser shows as a picture is ever served from here, never as a page.
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+
 const CHANNELS: ChannelName[] = ['web', 'telegram', 'whatsapp', 'whatsapp-cloud'];
-const OPEN: ComplaintStatus[] = ['received', 'in-progress', 'reopened'];
+
+const DAY_MS = 24 * 60 * 60_000;
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
+const blank = z.literal('').transform(() => undefined);
+/** A calendar day as typed in the list's date fields; days are counted in UTC. */
+const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
+const ComplaintListParams = z.object({
+  status: z.union([z.enum(COMPLAINT_STATUSES), blank]).optional(),
+  category: optionalTyped(60), department: optionalTyped(60),
+  overdue: z.enum(['0', '1', '']).optional(),
+  from: z.union([day, blank]).optional(), to: z.union([day, blank]).optional(),
+  sort: z.enum(['newest', 'oldest', 'deadline']).optional().default('newest'),
+  page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
+  size: z.coerce.number().int().min(1).max(200).optional().default(50),
+});
+
+const ApplicationListParams = z.object({
+  status: z.union([z.enum(APPLICATION_STATUSES), blank]).optional(),
+  service: optionalTyped(60),
+  overdue: z.enum(['0', '1', '']).optional(),
+  sort: z.enum(['newest', 'oldest', 'expected']).optional().default('newest'),
+  page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
+  size: z.coerce.number().int().min(1).max(200).optional().default(50),
+});
 
 function codeOf(raw: string, kind: TrackingKind): string | undefined {
   const parsed = parseTrackingCode(raw);
   return parsed.ok && parsed.kind === kind ? parsed.code : undefined;
 }
 
-const str = (v: unknown, max = 2000) => (typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : undefined);
 const langOf = (v: unknown): Lang => (v === 'en' ? 'en' : 'ar');
 
 // Form fields: strings only (a number or an object is refused, never turned into "[object Object]"), cleaned like
@@ -69,12 +98,12 @@ function chatOf(body: { channel?: ChannelName | ''; user?: string }): Chat | und
   return body.channel && body.user ? { channel: body.channel, user: body.user } : undefined;
 }
 
-export function recordsApi(deps: RecordsDeps): { router: Router; receipt: RequestHandler[]; earlier: EarlierRecords } {
+export function recordsApi(deps: RecordsDeps): { router: Router; receipt: RequestHandler[]; decision: RequestHandler[]; earlier: EarlierRecords } {
   const router = express.Router();
   const now = deps.now ?? (() => new Date());
   const agent = requireStaff(deps.staff, 'agent');
   const audit = (req: Request, what: string, target?: string, detail?: string) => deps.audit.record({ who: req.staff!.username, what, target, detail });
-  const overdue = (c: Complaint) => OPEN.includes(c.status) && c.deadline.getTime() < now().getTime();
+  const overdue = (c: Complaint) => OPEN_STATUSES.includes(c.status) && c.deadline.getTime() < now().getTime();
 
   /** What staff see of a complaint: the retry key never; a confidential reporter only through /reporter. */
   function complaintView(c: Complaint) {
@@ -94,22 +123,51 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
   };
 
   router.get('/complaints', agent, route(async (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    const status = str(q.status) as ComplaintStatus | undefined, category = str(q.category), department = str(q.department);
-    const found = await deps.complaintStore.search({
-      limit: 500,
-      ...(status && COMPLAINT_STATUSES.includes(status) ? { statuses: [status] } : {}),
-      ...(category ? { categories: [category] } : {}),
+    const q = parseQuery(ComplaintListParams, req, res, 'invalid-filter');
+    if (!q) return;
+    const scope = listScope(req.staff!, q.department);
+    if (!scope.ok) { res.status(403).json({ error: 'other-department' }); return; }
+    const page = await deps.complaintStore.list({
+      ...(scope.departments ? { departments: scope.departments } : {}),
+      ...(q.status ? { statuses: [q.status] } : {}),
+      ...(q.category ? { categories: [q.category] } : {}),
+      ...(q.overdue === '1' ? { overdueAt: now() } : {}),
+      ...(q.from ? { from: dayStart(q.from) } : {}),
+      // "to" is the last day wanted, included.
+      ...(q.to ? { to: new Date(dayStart(q.to).getTime() + DAY_MS) } : {}),
+      sort: q.sort, skip: (q.page - 1) * q.size, limit: q.size,
     });
-    const list = found.filter((c) => (!department || c.department === department) && (q.overdue !== '1' || overdue(c)));
-    res.json({ complaints: list.slice(0, 200).map(complaintView) });
+    res.json({ complaints: page.items.map(complaintView), total: page.total, page: q.page, size: q.size });
   }));
 
-  router.get('/complaints/:code', agent, route(async (req, res) => {
-    const code = codeOf(req.params.code, 'complaint');
+  /** The complaint if it exists and this viewer works on its department; otherwise the refusal is already sent. */
+  async function workable(req: Request, res: express.Response): Promise<Complaint | undefined> {
+    const code = codeOf(String(req.params.code), 'complaint');
     const c = code && await deps.complaints.find(code);
-    if (!c) { res.status(404).json({ error: 'not-found' }); return; }
+    if (!c) { res.status(404).json({ error: 'not-found' }); return undefined; }
+    if (!mayWorkOn(req.staff!, c.department)) { res.status(403).json({ error: 'other-department' }); return undefined; }
+    return c;
+  }
+
+  router.get('/complaints/:code', agent, route(async (req, res) => {
+    const c = await workable(req, res);
+    if (!c) return;
     res.json({ complaint: complaintView(c), canSeeIdentity: maySeeIdentity(req.staff!.role) });
+  }));
+
+  // A complaint's photos, for the staff who may open that complaint: through the session, never a public URL.
+  router.get('/complaints/:code/photos/:mediaId', agent, route(async (req, res) => {
+    const c = await workable(req, res);
+    if (!c) return;
+    const id = String(req.params.mediaId);
+    const item = c.photos.includes(id) ? await deps.media?.get(id) : null;
+    if (!item || !PHOTO_TYPES.includes(item.mimeType)) { res.status(404).json({ error: 'not-found' }); return; }
+    if (c.privacy === 'confidential') await audit(req, 'view-confidential-photo', c.code, id);
+    res.setHeader('content-type', item.mimeType);
+    res.setHeader('content-disposition', 'inline');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('cache-control', 'private, no-store');
+    res.end(item.data);
   }));
 
   // Confidential identities: the citizen office (supervisors, admins) only, and every look is audited.
@@ -127,6 +185,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     if (!body) return;
     const status = body.status as ComplaintStatus, note = body.note;
     if (!code || !COMPLAINT_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: COMPLAINT_STATUSES }); return; }
+    if (!(await workable(req, res))) return;
     const result = await deps.complaints.changeStatus(code, status, req.staff!.username, note);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
     await audit(req, 'complaint-status', code, `${status}${note ? `: ${note}` : ''}`);
@@ -140,6 +199,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     if (!body) return;
     const { department, note } = body;
     if (!code || !department) { res.status(400).json({ error: 'code-and-department-required' }); return; }
+    if (!(await workable(req, res))) return;
     const result = await deps.complaints.reassign(code, department, req.staff!.username, note);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unknown-department' ? 400 : 409).json({ error: result.reason }); return; }
     await audit(req, 'complaint-reassigned', code, department);
@@ -182,6 +242,23 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     res.json({ application: result.application, receipt: `/console/receipt/${result.application.code}` });
   }));
 
+  // The registry: by status, service, and overdue against the expected day (the municipality's calendar).
+  router.get('/applications', agent, route(async (req, res) => {
+    const q = parseQuery(ApplicationListParams, req, res, 'invalid-filter');
+    if (!q) return;
+    const today = localDay(now(), deps.content.municipality.timezone);
+    const page = await deps.applicationStore.list({
+      ...(q.status ? { statuses: [q.status] } : {}),
+      ...(q.service ? { services: [q.service] } : {}),
+      ...(q.overdue === '1' ? { overdueOn: today } : {}),
+      sort: q.sort, skip: (q.page - 1) * q.size, limit: q.size,
+    });
+    res.json({
+      applications: page.items.map((a) => ({ ...a, overdue: !FINISHED_APPLICATION.includes(a.status) && a.expectedBy < today })),
+      total: page.total, page: q.page, size: q.size,
+    });
+  }));
+
   router.get('/applications/:code', agent, route(async (req, res) => {
     const code = codeOf(req.params.code, 'application');
     const a = code && await deps.applications.find(code);
@@ -210,7 +287,17 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     res.type('html').send(receiptHtml(a, deps));
   });
 
-  return { router, receipt: [agent, receipt], earlier };
+  // The decision letter: approval, or refusal with its reasons, in the applicant's language and the municipality's name.
+  const decision = route(async (req, res) => {
+    const code = codeOf(String(req.params.code), 'application');
+    const a = code && await deps.applications.find(code);
+    if (!a) { res.status(404).type('text/plain').send('not found'); return; }
+    if (a.status !== 'approved' && a.status !== 'rejected' && a.status !== 'delivered') { res.status(409).type('text/plain').send('no decision recorded yet'); return; }
+    await audit(req, 'decision-printed', a.code);
+    res.type('html').send(decisionHtml(a, deps));
+  });
+
+  return { router, receipt: [agent, receipt], decision: [agent, decision], earlier };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
@@ -239,6 +326,38 @@ function receiptHtml(a: Application, deps: RecordsDeps): string {
     ${row('receipt.expected', formatDate(a.expectedBy, lang, m.timezone), 'expected')}
   </table>
   <p class="track">${escapeHtml(deps.phrases.t(lang, 'receipt.track', { phone: m.phone }))}</p>
+  <button type="button" id="print" class="no-print">${t('receipt.print')}</button>
+</main>
+<script src="/console/receipt.js" type="module"></script>
+</body></html>`;
+}
+
+/** The decision letter: who decided what about which application, and for a refusal the reasons. Every value is escaped. */
+function decisionHtml(a: Application, deps: RecordsDeps): string {
+  const lang = a.lang;
+  const t = (key: ReplyKey, vars?: Record<string, string>) => escapeHtml(deps.phrases.t(lang, key, vars));
+  const m = deps.content.municipality;
+  const service = deps.content.services.find((s) => s.id === a.service)?.name[lang] ?? a.service;
+  const refused = a.status === 'rejected';
+  const decided = [...a.history].reverse().find((h) => h.status === 'approved' || h.status === 'rejected');
+  const row = (key: ReplyKey, value: string) => `<tr><th>${t(key)}</th><td dir="auto">${escapeHtml(value)}</td></tr>`;
+  return `<!doctype html>
+<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">
+<head><meta charset="utf-8"><title>${t('decision.title')} ${escapeHtml(a.code)}</title>
+<link rel="stylesheet" href="/console/receipt.css"></head>
+<body>
+<main class="receipt decision">
+  <header><h1>${escapeHtml(m.name[lang])}</h1><h2>${t('decision.title')}</h2></header>
+  <p class="dear" dir="auto">${t('decision.dear', { name: a.applicant.name })}</p>
+  <p class="outcome ${refused ? 'refused' : 'approved'}" id="outcome">${t(refused ? 'decision.refused' : 'decision.approved', { service })}</p>
+  <table>
+    ${row('receipt.code', a.code)}
+    ${row('receipt.service', service)}
+    ${row('receipt.registered', formatDate(a.createdAt, lang, m.timezone))}
+    ${row('decision.date', formatDate(decided?.at ?? a.updatedAt, lang, m.timezone))}
+  </table>
+  ${refused ? `<h3>${t('decision.reasons')}</h3><p class="reasons" id="reasons" dir="auto">${escapeHtml(a.rejectionReason ?? '')}</p>` : ''}
+  <p class="track">${t(refused ? 'decision.refusedNext' : 'decision.approvedNext', { phone: m.phone })}</p>
   <button type="button" id="print" class="no-print">${t('receipt.print')}</button>
 </main>
 <script src="/console/receipt.js" type="module"></script>

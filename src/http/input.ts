@@ -70,6 +70,15 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Res
   return undefined;
 }
 
+/** Like parseBody, for a query string (list filters): 400 with the fields that are wrong. */
+export function parseQuery<S extends z.ZodType>(schema: S, req: Request, res: Response, error: string): z.infer<S> | undefined {
+  const result = schema.safeParse(req.query);
+  if (result.success) return result.data;
+  const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || '(query)'))].slice(0, 10);
+  clientError(req, res, 400, error, undefined, { fields });
+  return undefined;
+}
+
 function routeOf(req: Request, res: Response): string {
   const bodyRoute = typeof res.locals.bodyRoute === 'string' ? res.locals.bodyRoute : undefined;
   return `${req.method} ${bodyRoute ?? `${req.baseUrl}${typeof req.route?.path === 'string' ? req.route.path : ''}`}`;

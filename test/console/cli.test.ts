@@ -28,3 +28,17 @@ describe('the staff CLI', () => {
     await expect(staffCli('create', 'noura', '--role', 'agent')).rejects.toMatchObject({ stderr: expect.stringContaining('already exists') });
   }, 60_000);
 });
+
+describe('departments from the CLI', () => {
+  it('creates an account in a department, moves it, and refuses a department that does not exist', async () => {
+    await staffCli('create', 'rami', '--role', 'agent', '--department', 'water-sewage');
+    expect((await server.console.staff.find('rami'))?.department).toBe('water-sewage');
+    await staffCli('department', 'rami', 'sanitation');
+    expect((await server.console.staff.find('rami'))?.department).toBe('sanitation');
+    await staffCli('department', 'rami', 'none');
+    expect((await server.console.staff.find('rami'))?.department).toBeUndefined();
+    await expect(staffCli('department', 'rami', 'sewers')).rejects.toMatchObject({ stderr: expect.stringContaining('unknown department "sewers"') });
+    await expect(staffCli('create', 'lina', '--role', 'agent', '--department', 'sewers')).rejects.toMatchObject({ stderr: expect.stringContaining('unknown department') });
+    expect(await server.console.staff.find('lina')).toBeNull();
+  }, 60_000);
+});

@@ -25,13 +25,13 @@ export interface TestServer {
   db: Awaited<ReturnType<typeof testDatabase>>;
   nafidha: Nafidha;
   console: Console;
-  /** Creates a staff account and returns its password. */
-  addStaff(username: string, role: Role): Promise<string>;
+  /** Creates a staff account (of a department, when given) and returns its password. */
+  addStaff(username: string, role: Role, department?: string): Promise<string>;
   close(): Promise<void>;
 }
 
 /** The app exactly as main.ts builds it (composeNafidha + attachConsole), on a test database, on 127.0.0.1:<free port>. */
-export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; open311Keys?: string[]; log?: (line: string) => void } = {}): Promise<TestServer> {
+export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number } = {}): Promise<TestServer> {
   // `join`: a second server instance on the first one's database (closing it leaves the database to the first).
   const db = o.join ? await joinDatabase(o.join.db.uri) : await testDatabase(o.dbName ?? 'console');
   const { content, understander } = shippedContent();
@@ -40,7 +40,7 @@ export async function startTestServer(o: { staffClock?: () => Date; signInLimit?
   const nafidha = composeNafidha({ config: { knowledgeDir, open311Keys: o.open311Keys ?? [] }, content, db, understander, log, dispatchIntervalMs: 50 });
   const staffConsole = attachConsole(nafidha, {
     db, content, config: { knowledgeDir, sessionSecret: 'test-session-secret', publicUrl: undefined }, log,
-    staffClock: o.staffClock ?? (() => IN_HOURS), pollMs: 100, signInLimit: o.signInLimit, channels: o.channels,
+    staffClock: o.staffClock ?? (() => IN_HOURS), pollMs: 100, signInLimit: o.signInLimit, channels: o.channels, escalateMs: o.escalateMs,
   });
   nafidha.senders.push(...(o.senders ?? []));
   const server = http.createServer(nafidha.app());
@@ -52,9 +52,9 @@ export async function startTestServer(o: { staffClock?: () => Date; signInLimit?
   return {
     url: `http://127.0.0.1:${port}`,
     db, nafidha, console: staffConsole,
-    async addStaff(username, role) {
+    async addStaff(username, role, department) {
       const password = generatePassword();
-      await staffConsole.staff.create(await newAccount(username, role, password, false));
+      await staffConsole.staff.create(await newAccount(username, role, password, false, department));
       return password;
     },
     async close() {

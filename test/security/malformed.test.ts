@@ -55,6 +55,8 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/console/api/conversations/no-such-handoff/take', staff: true, body: {} },
   { method: 'PUT', path: '/console/api/canned/malformed', staff: true, body: { title: { ar: 'عنوان', en: 'Title' }, text: { ar: 'نص', en: 'Text' } } },
   { method: 'POST', path: '/console/api/staff/someone', staff: true, body: { disabled: true } },
+  { method: 'POST', path: '/console/api/staff-accounts', staff: true, body: { username: 'malformed-new', role: 'agent', department: 'sanitation' } },
+  { method: 'POST', path: '/console/api/staff-accounts/someone', staff: true, body: { department: 'sanitation' } },
   { method: 'POST', path: '/console/api/complaints', staff: true, body: { privacy: 'named', category: 'roads', description: 'a hole in the road', name: 'Caller', phone: '0911111111', location: 'Main street' } },
   { method: 'POST', path: `/console/api/complaints/${complaint}/status`, staff: true, body: { status: 'in-progress', note: 'on it' } },
   { method: 'POST', path: `/console/api/complaints/${complaint}/department`, staff: true, body: { department: 'public-works', note: 'moved' } },

@@ -1,0 +1,28 @@
+// @ts-check
+// Overdue alerts: complaints whose deadline passed, for the department's staff and the citizen office.
+import { get } from './api.js';
+import { clear, h } from './dom.js';
+import { dateTime, named, t } from './i18n.js';
+
+/** Puts the number of alerts on the menu's badge (hidden when there are none). */
+export async function refreshAlertBadge() {
+  const badge = document.getElementById('alert-count');
+  if (!badge) return;
+  const { total } = await get('/alerts');
+  badge.textContent = String(total);
+  badge.hidden = total === 0;
+}
+
+export async function renderAlerts(view, ctx) {
+  const { alerts, total } = await get('/alerts');
+  const list = alerts.length
+    ? h('table', { class: 'list', id: 'alerts' },
+      h('thead', {}, h('tr', {}, [t('complaints.code'), t('complaints.department'), t('complaints.deadline'), t('alerts.at')].map((x) => h('th', {}, x)))),
+      h('tbody', {}, alerts.map((a) => h('tr', { class: 'overdue' },
+        h('td', {}, h('a', { href: `#/complaints/${a.code}`, dir: 'ltr' }, a.code)),
+        h('td', {}, named(ctx.catalog.departments.find((d) => d.id === a.department), a.department)),
+        h('td', {}, dateTime(a.deadline), h('span', { class: 'badge warn' }, t('complaints.late'))),
+        h('td', {}, dateTime(a.at))))))
+    : h('p', { class: 'muted' }, t('alerts.none'));
+  clear(view, h('section', { class: 'card' }, h('h1', {}, t('alerts.title', { total })), h('p', { class: 'muted' }, t('alerts.why')), list));
+}
