@@ -47,13 +47,14 @@ export function createKernel(deps: KernelDeps): Kernel {
    * One turn, serialised per chat: the transcript and the state are stored before the replies are returned, so a
    * citizen is never told what was not kept; a turn that fails stores nothing and answers with the polite error.
    */
-  async function turn(key: string, langHint: () => Lang, run: (state: ChatState) => Promise<Outcome>): Promise<Reply[]> {
+  async function turn(key: string, langHint: () => Lang, run: (state: ChatState, keep: (kept: Kept) => void) => Promise<Outcome>): Promise<Reply[]> {
     return lock.run(key, async () => {
       let lang = langHint();
+      let kept: Kept | undefined;
       try {
         const state = (await deps.states.read(key)) ?? freshState(DEFAULT_LANG);
         lang = state.lang;
-        const done = await run(state);
+        const done = await run(state, (k) => { kept = k; });
         if (done.kind === 'nothing') return [];
         if (done.kind === 'repeat') return done.replies;
         await store(key, done.result, done.citizen);
@@ -61,7 +62,16 @@ export function createKernel(deps: KernelDeps): Kernel {
         return done.result.replies;
       } catch (err) {
         log(`conversation ${key}: turn failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-        return [phrases.reply(lang, 'error')];
+        const apology = phrases.reply(lang, 'error');
+        // The state stays as it was (a retry starts over), but what the citizen wrote is kept for staff if the
+        // database takes it, hidden as the complaint being filed requires.
+        if (kept) {
+          const now = Date.now();
+          const hide = kept.privacy === 'anonymous' ? { forgetSince: now } : kept.privacy === 'confidential' ? { confidentialSince: now } : {};
+          // Not awaited: while the database is away this would only delay the apology.
+          void store(key, { replies: [apology], ...hide }, kept.line).catch(() => undefined);
+        }
+        return [apology];
       }
     });
   }
@@ -92,8 +102,9 @@ export function createKernel(deps: KernelDeps): Kernel {
       // Every channel's message is cleaned once, here, before anything reads or stores it.
       const message: InboundMessage = { ...raw, text: cleanInput(typeof raw.text === 'string' ? raw.text : '') };
       const key = ChatKey.of(message.channel, message.user);
-      return turn(key, () => detectLanguage(message.text ?? '') ?? DEFAULT_LANG, async (state) => {
+      return turn(key, () => detectLanguage(message.text ?? '') ?? DEFAULT_LANG, async (state, keep) => {
         const id = message.messageId;
+        keep({ privacy: state.complaint?.privacy, line: { conversation: key, from: 'citizen', text: (message.text ?? '').slice(0, 10_000), at: new Date() } });
         // A redelivered message gets the replies it got the first time, and changes nothing.
         if (id && state.seen.includes(id)) return { kind: 'repeat', replies: state.answered?.find((a) => a.id === id)?.replies ?? [] };
         if (id) state.seen = [...state.seen.slice(-49), id];
@@ -121,6 +132,9 @@ export function createKernel(deps: KernelDeps): Kernel {
     },
   };
 }
+
+/** What to store if the turn fails: the citizen's line, and the privacy of the complaint being filed, if any. */
+interface Kept { line: TranscriptEntry; privacy?: 'named' | 'confidential' | 'anonymous' }
 
 /** What a turn came to: something to store and say, a repeat of an earlier answer, or nothing at all. */
 type Outcome =

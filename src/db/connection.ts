@@ -19,13 +19,14 @@ export class DatabaseUnreachable extends Error {
 
 // While the server is gone every operation errors within ~2 s instead of hanging (the driver's default is 30 s),
 // and the driver keeps looking for it every second, so the same connection works again as soon as it returns.
-// The socket timeout only bounds an operation on a server that stopped answering; it is longer so a slow but
-// healthy write (a 5 MB photo on a busy FerretDB) is not cut off. The connect timeout (also the heartbeat's) is
+// The socket timeout only bounds an operation on a server that stopped answering (a killed one refuses at once);
+// it is long so that slow but healthy work is not cut off: a 5 MB photo, index builds at start-up and the
+// dashboard's figures on a busy FerretDB took over 5 s here. The connect timeout (also the heartbeat's) is
 // longer still: a refused connection fails at once anyway, and a busy event loop must not mark a healthy server down.
 const FAIL_FAST = {
   serverSelectionTimeoutMS: 2_000,
   connectTimeoutMS: 10_000,
-  socketTimeoutMS: 5_000,
+  socketTimeoutMS: 30_000,
   heartbeatFrequencyMS: 1_000,
   // Commands are only buffered before the first connection (mongoose ≥ 8); that wait is bounded too.
   bufferTimeoutMS: 2_000,

@@ -9,9 +9,11 @@ let a: TestServer;
 let b: TestServer;
 const telegramOnB = new RecordingSender('telegram');
 
+// What the servers logged: shown when an event does not arrive, to tell a failed turn from a slow feed.
+const logs: string[] = [];
 beforeAll(async () => {
-  a = await startTestServer({ dbName: 'two_instances' });
-  b = await startTestServer({ join: a, senders: [telegramOnB] });
+  a = await startTestServer({ dbName: 'two_instances', log: (l) => logs.push(`a: ${l}`) });
+  b = await startTestServer({ join: a, senders: [telegramOnB], log: (l) => logs.push(`b: ${l}`) });
 });
 afterAll(async () => {
   await b?.close();
@@ -29,7 +31,7 @@ async function watchEvents(client: StaffClient, base: string) {
     async waitFor(wanted: string, ms = 10_000) {
       const end = Date.now() + ms;
       while (!text.includes(wanted)) {
-        if (Date.now() > end) throw new Error(`no event with ${wanted}; got: ${text.slice(-500)}`);
+        if (Date.now() > end) throw new Error(`no event with ${wanted}; got: ${text.slice(-500)}\nlogs: ${logs.join('\n')}`);
         const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 200))]);
         if (chunk && !chunk.done) text += decoder.decode(chunk.value, { stream: true });
       }
