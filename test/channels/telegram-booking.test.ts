@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import type { TelegramChannel } from '../../src/channels/telegram/index.js';
 import type { Nafidha } from '../../src/app/compose.js';
 import type { Database } from '../../src/db/connection.js';
 import { MongoBookingStore } from '../../src/db/bookings.js';
@@ -8,7 +8,7 @@ import { nextDay, zonedInstant } from '../../src/domain/working-days.js';
 import { shippedContent } from '../helpers/assistant.js';
 import { testDatabase } from '../helpers/db.js';
 import { testNafidha } from '../helpers/nafidha.js';
-import { startTelegramEmulator, type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { connectTelegram, startTelegramEmulator, type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // A citizen books, moves and is reminded of an appointment on Telegram, through telegraf and a Bot API emulator.
 let db: Database;
@@ -21,10 +21,8 @@ beforeAll(async () => {
   db = await testDatabase('telegram_booking');
   nafidha = testNafidha(db);
   emulator = await startTelegramEmulator();
-  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: nafidha.kernel, log: () => undefined, commands: commandMenu((l, k) => nafidha.kernel.phrases.t(l, k)) });
-  nafidha.senders.push(channel.sender);
   nafidha.start();
-  expect(await channel.start()).toBe(true);
+  channel = await connectTelegram(nafidha, emulator);
 });
 afterAll(async () => {
   await channel.stop();

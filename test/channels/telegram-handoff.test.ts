@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import type { TelegramChannel } from '../../src/channels/telegram/index.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
-import { startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { connectTelegram, startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // The whole server as main.ts builds it, a Telegram citizen through the real telegraf client, and an agent in the console.
 let server: TestServer;
@@ -12,9 +12,7 @@ let agent: StaffClient;
 beforeAll(async () => {
   server = await startTestServer({ dbName: 'telegram_handoff' });
   emulator = await startTelegramEmulator();
-  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: server.nafidha.kernel, log: () => undefined, commands: commandMenu((l, k) => server.nafidha.kernel.phrases.t(l, k)) });
-  server.nafidha.senders.push(channel.sender);
-  expect(await channel.start()).toBe(true);
+  channel = await connectTelegram(server.nafidha, emulator);
   agent = new StaffClient(server.url);
   expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);
 });

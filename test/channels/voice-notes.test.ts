@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import type { TelegramChannel } from '../../src/channels/telegram/index.js';
 import { MongoMediaStore } from '../../src/db/media.js';
 import { toneWav } from '../helpers/audio.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
-import { startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { connectTelegram, startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // Voice notes and other media from Telegram citizens, through the real telegraf client and the Bot API emulator.
 let server: TestServer;
@@ -15,9 +15,7 @@ let agent: StaffClient;
 beforeAll(async () => {
   server = await startTestServer({ dbName: 'voice_notes' });
   emulator = await startTelegramEmulator();
-  channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: server.nafidha.kernel, log: () => undefined, commands: commandMenu((l, k) => server.nafidha.kernel.phrases.t(l, k)) });
-  server.nafidha.senders.push(channel.sender);
-  expect(await channel.start()).toBe(true);
+  channel = await connectTelegram(server.nafidha, emulator);
   media = new MongoMediaStore(server.db.connection);
   agent = new StaffClient(server.url);
   expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);

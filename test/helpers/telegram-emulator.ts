@@ -8,6 +8,9 @@ import type { TelegramServer as TelegramServerClass } from 'telegram-test-api/li
 // The package's module.exports is the class itself; TypeScript sees it as `{ default }`.
 const TelegramServer = ((TelegramTestApi as { default?: unknown }).default ?? TelegramTestApi) as typeof TelegramServerClass;
 import { freePort } from '../../src/db/embedded.js';
+import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
+import type { Kernel } from '../../src/conversation/kernel.js';
+import type { ChannelSender } from '../../src/shared/message.js';
 
 /**
  * telegram-test-api (a Bot API emulator) with what it lacks for Nafidha: long polling, sendChatAction,
@@ -227,4 +230,15 @@ export async function startTelegramEmulator(): Promise<TelegramEmulator> {
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The app's real Telegram channel, talking to the emulator: its sender joins the app's senders, and it has
+ * started (polling) when this returns.
+ */
+export async function connectTelegram(app: { kernel: Kernel; senders: ChannelSender[] }, emulator: TelegramEmulator): Promise<TelegramChannel> {
+  const channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: app.kernel, log: () => undefined, commands: commandMenu((l, k) => app.kernel.phrases.t(l, k)) });
+  app.senders.push(channel.sender);
+  if (!(await channel.start())) throw new Error('the Telegram channel did not start against the emulator');
+  return channel;
 }
