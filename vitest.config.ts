@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const UNIT = [
   'test/text/**/*.test.ts', 'test/understanding/**/*.test.ts', 'test/evaluation/**/*.test.ts', 'test/content/**/*.test.ts',
   'test/channels/split-message.test.ts', 'test/channels/telegram-transport.test.ts', 'test/db/group-commit.test.ts',
-  'test/domain/tracking-code.test.ts',
+  'test/domain/tracking-code.test.ts', 'test/db/transient.test.ts',
 ];
 
 export default defineConfig({

@@ -3,6 +3,7 @@ import type { Booking, BookingStore, Place } from '../domain/bookings.js';
 import { BOOKING_STATUSES, type BookingStatus, type Chat, type HistoryEntry } from '../shared/statuses.js';
 import { findOneBy, insertOnce, isDuplicateKey, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
+import { retryTransient } from './transient.js';
 
 const chat = new Schema<Chat>({ channel: { type: String, required: true }, user: { type: String, required: true } }, { _id: false });
 
@@ -60,7 +61,7 @@ export class MongoBookingStore implements BookingStore {
   private async insertPlace(doc: PlaceDoc): Promise<boolean> {
     await this.ready;
     try {
-      await this.places.create(doc);
+      await retryTransient(() => this.places.create(doc));
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;

@@ -1,6 +1,7 @@
 import type { ChatStateStore } from '../conversation/chat-state.js';
 import type { ChatState } from '../conversation/state.js';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { retryTransient } from './transient.js';
 import { isDuplicateKey } from './duplicate-key.js';
 import { GroupCommit } from './group-commit.js';
 
@@ -40,7 +41,7 @@ export class MongoChatStates implements ChatStateStore {
         if (s.fresh) {
           try { await this.model.insertMany([doc(s)], { lean: true }); return; } catch (err) { if (!isDuplicateKey(err)) throw err; }
         }
-        await this.model.bulkWrite([update(s)]);
+        await retryTransient(() => this.model.bulkWrite([update(s)]));
       },
     );
   }

@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { retryTransient } from './transient.js';
 
 /** True for a unique index violation (E11000), which MongoDB and FerretDB both report with code 11000. */
 export function isDuplicateKey(err: unknown): boolean {
@@ -22,7 +23,7 @@ export async function insertOnce<T extends { idempotencyKey: string }>(model: Mo
   Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
   await ready;
   try {
-    await model.create(record);
+    await retryTransient(() => model.create(record));
     return 'inserted';
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;

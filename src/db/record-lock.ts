@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKey } from './duplicate-key.js';
+import { retryTransient } from './transient.js';
 
 /**
  * A short lock per record, taken by inserting a document with a unique _id.
@@ -31,7 +32,7 @@ export class RecordLocks {
     const owner = randomUUID();
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await this.model.create({ _id: key, owner, at: new Date() });
+        await retryTransient(() => this.model.create({ _id: key, owner, at: new Date() }));
         return owner;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -44,7 +45,7 @@ export class RecordLocks {
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await this.model.deleteOne({ _id: key, owner });
+    await retryTransient(() => this.model.deleteOne({ _id: key, owner }));
   }
 
   /** Runs `work` holding the lock, waiting up to `waitMs` for it. */

@@ -1,3 +1,4 @@
+import { retryTransient } from './transient.js';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { TranscriptEntry, TranscriptStore } from '../domain/transcript.js';
 import { GroupCommit } from './group-commit.js';
@@ -38,7 +39,7 @@ export class MongoTranscriptStore implements TranscriptStore {
         if (!onlyDuplicates(err)) throw err;
       }
     };
-    this.lines = new GroupCommit((groups) => insert(groups.flat()), insert);
+    this.lines = new GroupCommit((groups) => insert(groups.flat()), (docs) => retryTransient(() => insert(docs)));
   }
 
   async append(entries: TranscriptEntry[]): Promise<void> {
