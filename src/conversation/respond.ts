@@ -13,7 +13,6 @@ export const MAX_TEXT = 2000;
 const HANDOFF_REASONS: Record<string, 'requested' | 'legal-question' | 'form-help'> = { 'human-agent': 'requested', 'legal-question': 'legal-question', 'form-help': 'form-help' };
 const FLOOD_WINDOW_MS = 10_000;
 const FLOOD_LIMIT = 20;
-const MIN_CONFIDENCE = 0.18;
 const GLOBAL_COMMANDS = new Set(['start', 'help', 'menu', 'services', 'service', 'aspect', 'more', 'offices', 'lang', 'complaint', 'status', 'suggest', 'agent']);
 const ASPECTS = new Set(['documents', 'fees', 'duration', 'location', 'steps']);
 const LANGUAGE_WORDS: Record<string, Lang> = {
@@ -270,7 +269,7 @@ export class Responder {
     const flows = this.flows();
     const { state, lang } = turn;
     const p = this.phrases;
-    const understood = u.confidence >= MIN_CONFIDENCE && u.intent !== 'out-of-scope';
+    const understood = u.confidence >= this.understander.tuning.respond.minConfidence && u.intent !== 'out-of-scope';
     if (understood) state.misses = 0;
     const both = understood ? this.offerBoth(turn, u) : undefined;
     if (both) return both;
@@ -363,16 +362,16 @@ export class Responder {
     };
     for (const s of u.services.slice(0, 2)) {
       const service = this.content.services.find((x) => x.id === s.id);
-      if (service && s.score > 0.25) guesses.push({ label: service.name[lang], value: `/service ${service.id}` });
+      if (service && s.score > this.understander.tuning.respond.guessService) guesses.push({ label: service.name[lang], value: `/service ${service.id}` });
     }
     for (const i of u.intents.slice(0, 3)) {
       const m = menuFor[i.id];
-      if (m && i.score > 0.1 && !guesses.some((g) => g.value === m.value)) guesses.push({ label: p.t(lang, m.key), value: m.value });
+      if (m && i.score > this.understander.tuning.respond.guessIntent && !guesses.some((g) => g.value === m.value)) guesses.push({ label: p.t(lang, m.key), value: m.value });
     }
     if (state.misses >= 2) {
       return [p.reply(lang, 'fallback.staff', {}, [{ label: p.t(lang, 'menu.agent'), value: '/agent' }, ...guesses.slice(0, 2), { label: p.t(lang, 'menu.services'), value: '/services' }])];
     }
-    if (u.intent === 'out-of-scope' && u.confidence >= MIN_CONFIDENCE) return [p.reply(lang, 'out.of.scope', {}, p.menuChoices(lang))];
+    if (u.intent === 'out-of-scope' && u.confidence >= this.understander.tuning.respond.minConfidence) return [p.reply(lang, 'out.of.scope', {}, p.menuChoices(lang))];
     if (guesses.length) return [p.reply(lang, 'fallback.guesses', {}, guesses)];
     return [p.reply(lang, 'fallback', {}, p.menuChoices(lang))];
   }

@@ -131,3 +131,17 @@ const CODE_SHAPED = /\b[CASBcasb]\s?-?\s?[0-9A-Za-z]{5}[\s-]?[0-9A-Za-z]{5}\b/g;
 export function codeShaped(text: string): string[] {
   return (asciiDigits(text).match(CODE_SHAPED) ?? []).filter((m) => /[-\d]/.test(m));
 }
+
+// Something shaped like a tracking code (C-7KQ2X-M4PR9, A-…, S-…, B-…, or the older NF-…): a kind prefix, a dash and
+// letters mixed with digits, or the same in capitals with spaces. Codes with a typo still say "I am following
+// something up". (Arabizi has digits in words, "3a2ar", so a lone run of letters and digits is not enough.)
+const CODE_DASHED = /(?:^|[^a-z0-9])(?:nf|[casb])\s*[-_#]\s*(?=[a-z0-9]*\d)[a-z0-9]{3,6}(?:\s*[-_ ]\s*[a-z0-9]{1,6})?(?![a-z0-9])/i;
+const CODE_SPACED = /(?:^|[^A-Za-z0-9])(?:NF|[CASB])\s+(?=[A-Z0-9]*\d)[A-Z0-9]{4,6}\s+[A-Z0-9]{3,6}(?![A-Za-z0-9])/;
+// The receipt's own shape ("C-RKPCT-RCJXZ"): a code may happen to have no digit at all.
+const CODE_CANONICAL = /(?:^|[^a-z0-9])[casb]\s*-\s*[a-z0-9]{5}\s*-\s*[a-z0-9]{5}(?![a-z0-9])/i;
+/** Whether a message follows something up by its code, even a mistyped one ("c-7kq2 m4pr9", "NF-…"). */
+export function mentionsTrackingCode(text: string): boolean {
+  if (CODE_DASHED.test(text) || CODE_SPACED.test(text) || CODE_CANONICAL.test(text)) return true;
+  const found = /\d/.test(text) && /[A-Z]/.test(text) ? findTrackingCode(text) : undefined;
+  return !!found?.ok;
+}

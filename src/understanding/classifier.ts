@@ -1,4 +1,5 @@
 import { featurize, type Vector } from './features.js';
+import { TUNING, type Tuning } from './tuning.js';
 
 export interface Scored<T extends string = string> { id: T; score: number }
 
@@ -14,9 +15,9 @@ export class ExampleClassifier {
   private readonly examples: Example[] = [];
   private readonly labels: string[];
 
-  constructor(data: Array<{ label: string; words: string[] }>) {
+  constructor(data: Array<{ label: string; words: string[] }>, private readonly weights: Tuning['features'] = TUNING.features) {
     const df = new Map<string, number>();
-    const raw = data.map((d) => ({ label: d.label, vector: featurize(d.words) }));
+    const raw = data.map((d) => ({ label: d.label, vector: featurize(d.words, weights) }));
     for (const r of raw) for (const f of r.vector.keys()) df.set(f, (df.get(f) ?? 0) + 1);
     const n = raw.length;
     for (const [f, c] of df) this.idf.set(f, Math.log(1 + n / c));
@@ -51,8 +52,8 @@ export class ExampleClassifier {
    * Labels ranked by their `k` closest examples' cosine similarity (best first): mostly their mean, so a label
    * several examples agree on beats a single lucky match, plus a share (`nearest`) of the closest one.
    */
-  rank(words: string[], k = 5, nearest = 0.3): Scored[] {
-    const q = this.weigh(featurize(words));
+  rank(words: string[], { k, nearest }: Tuning['categories'] = TUNING.categories): Scored[] {
+    const q = this.weigh(featurize(words, this.weights));
     const sims = new Map<number, number>();
     for (const [f, w] of q) {
       const list = this.postings.get(f);

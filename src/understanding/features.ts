@@ -1,12 +1,8 @@
 import { frenchSpellings, normalize, stem } from '../text/normalize.js';
+import { TUNING, type Tuning } from './tuning.js';
 
 /** A sparse feature vector: feature → weight. */
 export type Vector = Map<string, number>;
-
-const WORD = 1;
-const BIGRAM = 0.6;
-const TRIGRAM_CHAR = 0.3;
-const SKELETON = 0.5;
 
 // English inflections and Arabic clitics fold into one feature, so "permits" meets "permit", "licensed" meets
 // "license" and "بالرخصة" meets "رخصة".
@@ -48,18 +44,18 @@ export function skeleton(word: string): string | undefined {
 export const MARK = '§';
 
 /** Words, word pairs, character trigrams (typos, unseen inflections) and Arabizi skeletons. */
-export function featurize(words: string[]): Vector {
+export function featurize(words: string[], weights: Tuning['features'] = TUNING.features): Vector {
   const v: Vector = new Map();
   const add = (f: string, w: number) => v.set(f, (v.get(f) ?? 0) + w);
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    add(`w:${w}`, WORD);
-    if (i + 1 < words.length) add(`b:${w}_${words[i + 1]}`, BIGRAM);
+    add(`w:${w}`, weights.word);
+    if (i + 1 < words.length) add(`b:${w}_${words[i + 1]}`, weights.bigram);
     if (w.startsWith(MARK)) continue;
     const padded = `_${w}_`;
-    if (w.length >= 3) for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, TRIGRAM_CHAR);
+    if (w.length >= 3) for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, weights.trigram);
     const k = skeleton(w);
-    if (k) add(`k:${k}`, SKELETON);
+    if (k) add(`k:${k}`, weights.skeleton);
   }
   return v;
 }

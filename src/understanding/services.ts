@@ -2,6 +2,7 @@ import type { Service } from '../content/schema.js';
 import { stem } from '../text/normalize.js';
 import type { Scored } from './classifier.js';
 import { skeleton, stems } from './features.js';
+import { TUNING, type Tuning } from './tuning.js';
 
 interface Alias {
   service: string;
@@ -25,12 +26,6 @@ export interface ServiceMatch extends Scored {
 // a word that names nothing as written is tried again without them.
 const VERB_PREFIXES = ['عال', 'عل', 'بت', 'بن', 'بي', 'با', 'ن', 'ي', 'ت', 'ا', 'ب', 'م', 'ع'];
 const VERB_SUFFIXES = ['وها', 'وهم', 'وه', 'وا', 'و', 'ها', 'ه', 'ي', 'ين', 'نا', 'ني'];
-// How sure a reading is when the word is not written as in the name.
-const VARIANT = 0.9;
-const SKELETON_MATCH = 0.85;
-// Score added for each distinctive word (two at most) that fits another name of the same service.
-const EXTRA = 0.08;
-const PARTIAL = 0.9;
 
 /**
  * Finds the service a sentence talks about by how much of one of its names (formal or colloquial) the sentence
@@ -59,24 +54,25 @@ export class ServiceFinder {
    * `common` says how ordinary a word is in everyday messages (0 distinctive … 1 ordinary); ordinary words count
    * for little. `elsewhere` says whether a word comes up at all in messages that are not about a service.
    */
-  constructor(services: Service[], common: (word: string) => number = () => 0, elsewhere: (word: string) => boolean = (w) => common(w) > 0) {
+  constructor(services: Service[], common: (word: string) => number = () => 0, elsewhere: (word: string) => boolean = (w) => common(w) > 0,
+    private readonly t: Tuning['services'] = TUNING.services) {
     this.common = common;
     this.elsewhere = elsewhere;
     for (const s of services) {
       const names = [s.name.ar, s.name.en, ...s.aliases.ar, ...s.aliases.en, ...s.aliases.arabizi, ...s.aliases.fr];
       for (const name of new Set(names)) {
         const words = [...new Set(stems(name))];
-        if (words.length) this.aliases.push({ service: s.id, words, total: 0, length: Math.min(1, 0.7 + 0.15 * words.length) });
+        if (words.length) this.aliases.push({ service: s.id, words, total: 0, length: Math.min(1, t.aliasBase + t.aliasPerWord * words.length) });
       }
     }
     const df = new Map<string, Set<string>>();
     for (const a of this.aliases) for (const w of a.words) df.set(w, (df.get(w) ?? new Set()).add(a.service));
     for (const [w, set] of df) {
-      const plain = Math.max(0.05, 1 - common(w));
+      const plain = Math.max(t.minWeight, 1 - common(w));
       this.weight.set(w, Math.log(1 + services.length / set.size) * plain);
-      if (plain < 0.5) this.ordinary.add(w);
+      if (plain < 1 - t.ordinary) this.ordinary.add(w);
       if (!elsewhere(w)) this.pure.add(w);
-      if (set.size === 1 && plain >= 0.5) this.unique.add(w);
+      if (set.size === 1 && plain >= 1 - t.ordinary) this.unique.add(w);
       const m = /^ت(.)(.)ي(.)$/.exec(w) ?? /^ا(.)(.)ا(.)$/.exec(w) ?? /^ا(.)ت(.)ا(.)$/.exec(w);
       if (m) this.byRoot.set(m.slice(1).join(''), [...(this.byRoot.get(m.slice(1).join('')) ?? []), w]);
     }
@@ -102,7 +98,7 @@ export class ServiceFinder {
 
   /** Whether a word is too ordinary to mean anything by itself ("بدي", "please", "the"). */
   isFiller(word: string): boolean {
-    return this.common(word) >= 0.5;
+    return this.common(word) >= this.t.ordinary;
   }
 
   words(): string[] {
@@ -126,9 +122,9 @@ export class ServiceFinder {
         for (const s of ['', ...VERB_SUFFIXES]) {
           if (!word.endsWith(s) || word.length - p.length - s.length < 3) continue;
           const core = word.slice(p.length, word.length - s.length);
-          if ((p || s) && this.weight.has(core)) add(core, VARIANT);
-          else if ((p || s) && this.weight.has(stem(core))) add(stem(core), VARIANT);
-          else for (const w of this.byRoot.get(core) ?? []) add(w, VARIANT * VARIANT);
+          if ((p || s) && this.weight.has(core)) add(core, this.t.variant);
+          else if ((p || s) && this.weight.has(stem(core))) add(stem(core), this.t.variant);
+          else for (const w of this.byRoot.get(core) ?? []) add(w, this.t.variant * this.t.variant);
         }
         if (out.length) break;
       }
@@ -140,11 +136,11 @@ export class ServiceFinder {
       if (k && k.length >= 4 && 'bntyl'.includes(k[0])) forms.push(k.slice(1));
       if (k && k.length >= 4 && k.endsWith('t')) forms.push(k.slice(0, -1), ...('bntyl'.includes(k[0]) && k.length >= 5 ? [k.slice(1, -1)] : []));
       forms.forEach((f, i) => {
-        for (const w of this.bySkeleton.get(f) ?? []) if (!out.some(([x]) => x === w)) out.push([w, i ? SKELETON_MATCH * VARIANT : SKELETON_MATCH]);
+        for (const w of this.bySkeleton.get(f) ?? []) if (!out.some(([x]) => x === w)) out.push([w, i ? this.t.skeletonMatch * this.t.variant : this.t.skeletonMatch]);
       });
     }
     // A form that is itself ordinary in other messages ("بتفتح" of opening hours) is a weak reading of "فتح".
-    const plain = Math.max(0.05, 1 - this.common(word));
+    const plain = Math.max(this.t.minWeight, 1 - this.common(word));
     for (const r of out) if (r[0] !== word) r[1] *= plain;
     if (this.variantCache.size > 50_000) this.variantCache.clear();
     this.variantCache.set(word, out);
@@ -195,7 +191,7 @@ export class ServiceFinder {
       }
       // A long alias fully present is stronger evidence than a one-word alias; a name only partly there by words
       // other services share ("رخصة" of "رخصة مهنة") is weaker evidence than its share of the weight.
-      const partial = all.length < a.words.length && !uniquePresent ? PARTIAL : 1;
+      const partial = all.length < a.words.length && !uniquePresent ? this.t.partial : 1;
       const score = bound * partial;
       const sure = all.length === a.words.length || purePresent;
       if (!prev || score > prev.score || (score === prev.score && all.length > prev.all.length)) best.set(a.service, { id: a.service, score, at, all, sure });
@@ -213,7 +209,7 @@ export class ServiceFinder {
     // Words of a second name add to the first ("اشيل الرهن": "شيل" of one name, "رهن" of another).
     for (const m of best.values()) {
       const extra = [...(evidence.get(m.id) ?? [])].filter((i) => !m.at.includes(i)).length;
-      m.score = Math.min(1, m.score + EXTRA * Math.min(2, extra));
+      m.score = Math.min(1, m.score + this.t.extra * Math.min(2, extra));
     }
     // Between equally good names, the longer one wins ("police clearance certificate" over "clearance certificate").
     return [...best.values()].sort((a, b) => b.score - a.score || b.all.length - a.all.length);

@@ -1,11 +1,12 @@
 import type { Content } from '../content/load.js';
 import type { Aspect } from '../content/schema.js';
 import { detectLanguage, type Lang } from '../text/language.js';
-import { findTrackingCode } from '../domain/tracking-code.js';
+import { mentionsTrackingCode } from '../domain/tracking-code.js';
 import { ExampleClassifier, type Scored } from './classifier.js';
 import { SoftmaxRegression, unitLength } from './logistic.js';
 import { featurize, MARK, skeleton, stemWord, stems } from './features.js';
 import { ServiceFinder, type ServiceMatch } from './services.js';
+import { TUNING, type Tuning } from './tuning.js';
 import { Vocabulary } from './vocabulary.js';
 
 export interface Understanding {
@@ -40,53 +41,23 @@ const INTENT_FIRST = new Set(['legal-question', 'human-agent', 'cancel', 'out-of
 // A greeting, thanks or farewell in front of a real request ("صباح الخير، لو بدي ... شو بيطلبوا") gives way to it.
 const SOCIAL = new Set(['greeting', 'thanks', 'goodbye']);
 const CONTROL = new Set(['cancel', 'menu', 'out-of-scope']);
-const SOCIAL_LENGTH = 5;
-const SOCIAL_RATIO = 0.5;
 // Intents that are about one service when one is named ("وين وصل طلب رخصة البناء", "موعد لتصديق الاوراق").
 const KEEPS_SERVICE = new Set(['status-check', 'form-help', 'appointment-book']);
 // Asking what to bring, what it costs or how to go about it is a question about the service, not a report or a
 // follow-up ("days" and "where" also come up in those).
 const ASKING = new Set<Aspect>(['documents', 'fees', 'steps']);
-const SERVICE_THRESHOLD = 0.5;
-// A service must be named this clearly for the intent to be judged without its words.
-const DELEX_THRESHOLD = 0.65;
-// Several services sharing the words that were used ("بدي رخصة") are offered as choices from this score.
-const CHOICE_THRESHOLD = 0.4;
-const STRONG_SERVICE = 0.85;
-// How far another intent must lead service-info to win when a service is named (see understand()).
-const LEAD_ABOUT_SERVICE = 0.06;
-const LEAD_AGAINST_OUTRIGHT = 0.4;
-const LEAD_AGAINST_WEAK = 0.06;
-const CATEGORY_THRESHOLD = 0.12;
 const HANDOFF = new Set(['legal-question', 'form-help', 'human-agent']);
-// The probability from which the other reading of a handoff-or-guidance message is offered too.
-const OFFER_BOTH = 0.12;
-// A word found in examples of this many intents is a function word for the complaint categories.
-const FUNCTION_WORD_INTENTS = 5;
-// A guessed spelling counts for less than what the citizen wrote.
-const CORRECTION_TRUST = 0.8;
+// Tuning values the constructor reads (the model, the function words, the service finder's word weights).
+const BUILD_TIME = new Set<keyof Tuning['understand']>(['delexThreshold', 'functionWordIntents', 'spreadMany', 'spreadManyWeight', 'spreadSome', 'spreadSomeWeight', 'frequencyWeight']);
 const SERVICE_TOKEN = `${MARK}service`;
-
-// Something shaped like a tracking code (C-7KQ2X-M4PR9, A-…, S-…, or the older NF-…): a kind prefix, a dash and
-// letters mixed with digits, or the same in capitals with spaces. Codes with a typo still say "I am following
-// something up". (Arabizi has digits in words, "3a2ar", so a lone run of letters and digits is not enough.)
-const CODE_DASHED = /(?:^|[^a-z0-9])(?:nf|[cas])\s*[-_#]\s*(?=[a-z0-9]*\d)[a-z0-9]{3,6}(?:\s*[-_ ]\s*[a-z0-9]{1,6})?(?![a-z0-9])/i;
-const CODE_SPACED = /(?:^|[^A-Za-z0-9])(?:NF|[CAS])\s+(?=[A-Z0-9]*\d)[A-Z0-9]{4,6}\s+[A-Z0-9]{3,6}(?![A-Za-z0-9])/;
-// The receipt's own shape ("C-RKPCT-RCJXZ"): a code may happen to have no digit at all.
-const CODE_CANONICAL = /(?:^|[^a-z0-9])[cas]\s*-\s*[a-z0-9]{5}\s*-\s*[a-z0-9]{5}(?![a-z0-9])/i;
-const hasTrackingCode = (text: string) => {
-  if (CODE_DASHED.test(text) || CODE_SPACED.test(text) || CODE_CANONICAL.test(text)) return true;
-  const found = /\d/.test(text) && /[A-Z]/.test(text) ? findTrackingCode(text) : undefined;
-  return !!found?.ok;
-};
 
 /**
  * The sentence as the intent classifier sees it: the words that name a service become one placeholder, so
  * "طلعت رخصة المحل ولا لسا" and "طلعت الشهادة الصحية ولا لسا" look alike and the kind of sentence
  * (question, follow-up, complaint) decides the intent rather than which service is named.
  */
-function withoutService(words: string[], origin: number[], match: ServiceMatch | undefined): string[] {
-  if (!match || match.score < DELEX_THRESHOLD || !match.at.length) return words;
+function withoutService(words: string[], origin: number[], match: ServiceMatch | undefined, threshold: number): string[] {
+  if (!match || match.score < threshold || !match.at.length) return words;
   const gone = new Set(match.at.map((i) => origin[i]));
   const first = Math.min(...match.at.map((i) => origin[i]));
   const out: string[] = [];
@@ -110,7 +81,10 @@ export class Understander {
   // Arabizi asking words by their skeleton, so "rsoomo" asks about fees like "rsoom".
   private readonly aspectSkeletons = new Map<string, Aspect | 'more'>();
 
-  constructor(content: ContentForUnderstanding) {
+  private readonly t: Tuning['understand'];
+
+  constructor(content: ContentForUnderstanding, readonly tuning: Tuning = TUNING) {
+    const t = (this.t = tuning.understand);
     const data: Array<{ label: string; words: string[] }> = [];
     for (const intent of content.intents) {
       for (const ex of Object.values(intent.examples).flat()) data.push({ label: intent.id, words: stems(ex) });
@@ -122,9 +96,9 @@ export class Understander {
     for (const intent of content.intents) {
       for (const ex of Object.values(intent.examples).flat()) for (const w of stems(ex)) intentsOf.set(w, (intentsOf.get(w) ?? new Set()).add(intent.id));
     }
-    this.functionWords = new Set([...intentsOf].filter(([, ids]) => ids.size >= FUNCTION_WORD_INTENTS).map(([w]) => w));
+    this.functionWords = new Set([...intentsOf].filter(([, ids]) => ids.size >= t.functionWordIntents).map(([w]) => w));
     this.categories = new ExampleClassifier(content.categories.flatMap((c) =>
-      [c.name.ar, c.name.en, ...c.examples].map((ex) => ({ label: c.id, words: this.content(stems(ex)) }))));
+      [c.name.ar, c.name.en, ...c.examples].map((ex) => ({ label: c.id, words: this.content(stems(ex)) }))), tuning.features);
     this.aspects = (Object.keys(content.aspects) as Array<Aspect | 'more'>).flatMap((aspect) =>
       content.aspects[aspect].map((p) => ({ aspect, phrase: ` ${stems(p).join(' ')} ` })));
     // Words frequent in messages that are not about a service ("ما", "في", "help"), and the words of asking
@@ -150,15 +124,15 @@ export class Understander {
           kinds.set(w, (kinds.get(w) ?? new Set()).add(other[i].label));
         }
       });
-      const spread = (w: string) => { const n = kinds.get(w)?.size ?? 0; return n >= 5 ? 0.9 : n >= 3 ? 0.2 : 0; };
-      return (w: string) => (asking.has(w) ? 1 : Math.min(1, spread(w) + 4 * (df.get(w) ?? 0) / Math.max(1, other.length)));
+      const spread = (w: string) => { const n = kinds.get(w)?.size ?? 0; return n >= t.spreadMany ? t.spreadManyWeight : n >= t.spreadSome ? t.spreadSomeWeight : 0; };
+      return (w: string) => (asking.has(w) ? 1 : Math.min(1, spread(w) + t.frequencyWeight * (df.get(w) ?? 0) / Math.max(1, other.length)));
     };
-    const rough = new ServiceFinder(content.services, ordinariness(other.map((d) => d.words)));
+    const rough = new ServiceFinder(content.services, ordinariness(other.map((d) => d.words)), undefined, tuning.services);
     const seen = new Set(other.flatMap((d) => d.words));
     this.finder = new ServiceFinder(content.services, ordinariness(other.map((d) => {
       const m = rough.rank(d.words)[0];
-      return m && m.score >= DELEX_THRESHOLD ? d.words.filter((_, i) => !m.all.includes(i)) : d.words;
-    })), (w) => seen.has(w));
+      return m && m.score >= t.delexThreshold ? d.words.filter((_, i) => !m.all.includes(i)) : d.words;
+    })), (w) => seen.has(w), tuning.services);
     // Examples that are nothing but a service name say nothing about the intent.
     // What the municipality does not do is told by the words around a service's words ("رخصة قيادة", "register my
     // car"), not by those words: learning them as out of scope would turn "نبي رخصة لمحل" away.
@@ -166,16 +140,32 @@ export class Understander {
       const origin = d.words.map((_, i) => i);
       const match = this.finder.rank(d.words)[0];
       if (d.label === 'out-of-scope') return { label: d.label, words: d.words.filter((_, i) => !match?.at.includes(i)) };
-      return { label: d.label, words: withoutService(d.words, origin, match) };
+      return { label: d.label, words: withoutService(d.words, origin, match, t.delexThreshold) };
     }).filter((d) => d.words.some((w) => w !== SERVICE_TOKEN));
-    this.model = new SoftmaxRegression(delexicalised.map((d) => ({ label: d.label, features: modelFeatures(d.words) })), MODEL_TRAINING);
+    this.model = new SoftmaxRegression(delexicalised.map((d) => ({ label: d.label, features: this.features(d.words) })), tuning.training);
     this.vocabulary = new Vocabulary([...data.flatMap((d) => d.words), ...this.finder.words(),
-      ...this.aspects.flatMap((a) => a.phrase.trim().split(' '))]);
+      ...this.aspects.flatMap((a) => a.phrase.trim().split(' '))], tuning.vocabulary);
+  }
+
+  /**
+   * The same trained model read with other run-time thresholds (no retraining): for experiments and the pinning
+   * tests. Values read while training (see BUILD_TIME) need a new Understander.
+   */
+  retuned(changes: Partial<Tuning['understand']>, categories: Partial<Tuning['categories']> = {}, respond: Partial<Tuning['respond']> = {}): Understander {
+    const moved = Object.keys(changes).filter((k) => BUILD_TIME.has(k as keyof Tuning['understand']));
+    if (moved.length) throw new Error(`${moved.join(', ')} shape the training: build a new Understander instead`);
+    const tuning: Tuning = { ...this.tuning, understand: { ...this.tuning.understand, ...changes }, categories: { ...this.tuning.categories, ...categories }, respond: { ...this.tuning.respond, ...respond } };
+    return Object.assign(Object.create(Understander.prototype) as Understander, this, { tuning, t: tuning.understand });
   }
 
   /** Intents by the model's probability, most likely first. */
   private rankIntents(words: string[]): Scored[] {
-    return this.model.predict(modelFeatures(words)).map((p) => ({ id: p.id, score: p.p }));
+    return this.model.predict(this.features(words)).map((p) => ({ id: p.id, score: p.p }));
+  }
+
+  /** What the intent model sees: words, word pairs, character trigrams and Arabizi skeletons, scaled to unit length. */
+  private features(words: string[]) {
+    return unitLength(featurize(words, this.tuning.features));
   }
 
   /** The words that say what a sentence is about. */
@@ -184,6 +174,7 @@ export class Understander {
   }
 
   understand(text: string, context: Context = {}): Understanding {
+    const t = this.t;
     const raw = stems(text);
     // Keep the citizen's words and add the corrected spelling next to any unknown one.
     const words: string[] = [];
@@ -193,11 +184,11 @@ export class Understander {
       words.push(w); origin.push(i); trust.push(1);
       if (!this.vocabulary.has(w)) {
         const fixed = this.vocabulary.correct(w);
-        if (fixed && fixed !== w) { words.push(stemWord(fixed)); origin.push(i); trust.push(CORRECTION_TRUST); }
+        if (fixed && fixed !== w) { words.push(stemWord(fixed)); origin.push(i); trust.push(t.correctionTrust); }
       }
     });
     const services = this.finder.rank(words, trust);
-    const delex = withoutService(words, origin, services[0]);
+    const delex = withoutService(words, origin, services[0], t.delexThreshold);
     const intents = this.rankIntents(delex);
     const joined = ` ${words.join(' ')} `;
     let aspect: Aspect | null = null;
@@ -219,19 +210,19 @@ export class Understander {
     const empty = raw.length === 0;
     let intent = !empty && intents[0] ? intents[0].id : 'out-of-scope';
     // A greeting, thanks or farewell in front of a real question belongs to the question.
-    if (SOCIAL.has(intent) && raw.length >= SOCIAL_LENGTH) {
+    if (SOCIAL.has(intent) && raw.length >= t.socialLength) {
       const next = intents.find((i) => !SOCIAL.has(i.id) && !CONTROL.has(i.id));
-      if (next && next.score >= SOCIAL_RATIO * intents[0].score) intent = next.id;
+      if (next && next.score >= t.socialRatio * intents[0].score) intent = next.id;
     }
     const top = services[0];
-    let service: string | null = top && top.score >= SERVICE_THRESHOLD ? top.id : null;
+    let service: string | null = top && top.score >= t.serviceThreshold ? top.id : null;
     // Two services fitting about equally well are offered as choices; so are all the services whose names share the
     // only words that were used ("بدي رخصة"), even when none of them is named outright.
-    const sharing = top ? services.slice(1).filter((s) => s.score >= CHOICE_THRESHOLD && top.at.every((i) => s.at.includes(i))) : [];
-    const serviceChoices = !top ? [] : service && !(sharing.length && top.at.length && top.score < 0.95)
-      ? services.filter((s) => s.score >= top.score - 0.08 && s.score >= SERVICE_THRESHOLD).map((s) => s.id)
-      : top.score >= CHOICE_THRESHOLD ? [top.id, ...sharing.map((s) => s.id)] : [];
-    if (serviceChoices.length > 1 && top.score < 0.95) service = null;
+    const sharing = top ? services.slice(1).filter((s) => s.score >= t.choiceThreshold && top.at.every((i) => s.at.includes(i))) : [];
+    const serviceChoices = !top ? [] : service && !(sharing.length && top.at.length && top.score < t.choiceSure)
+      ? services.filter((s) => s.score >= top.score - t.choiceBand && s.score >= t.serviceThreshold).map((s) => s.id)
+      : top.score >= t.choiceThreshold ? [top.id, ...sharing.map((s) => s.id)] : [];
+    if (serviceChoices.length > 1 && top.score < t.choiceSure) service = null;
     else serviceChoices.length = 0;
     const named = service !== null || serviceChoices.length > 1;
     // Only a service named outright turns a greeting, a menu request or a cancel into a question about it
@@ -242,8 +233,8 @@ export class Understander {
     // service named in full); a complaint rarely names a service in full, so against one it needs a large lead.
     const serviceInfoScore = intents.find((i) => i.id === 'service-info')?.score ?? 0;
     const lead = (intents[0]?.score ?? 0) - serviceInfoScore;
-    const strong = !!top && top.score >= STRONG_SERVICE && top.sure;
-    const margin = KEEPS_SERVICE.has(intent) ? LEAD_ABOUT_SERVICE * (strong ? 2 : 1) : strong && !INTENT_FIRST.has(intent) ? LEAD_AGAINST_OUTRIGHT : LEAD_AGAINST_WEAK;
+    const strong = !!top && top.score >= t.strongService && top.sure;
+    const margin = KEEPS_SERVICE.has(intent) ? t.leadAboutService * (strong ? 2 : 1) : strong && !INTENT_FIRST.has(intent) ? t.leadAgainstOutright : t.leadAgainstWeak;
     const asking = aspect !== null && ASKING.has(aspect);
     // A message that is nothing but a service's name ("ترقين", "كرت ضي", "mayor") asks about it.
     const naming = new Set(services.filter((s) => s.id === service || serviceChoices.includes(s.id))
@@ -252,12 +243,12 @@ export class Understander {
     if (named && intent !== 'service-info' && ((SERVICE_WINS.has(intent) && outright) || bare || lead <= margin
       || (asking && (intent === 'complaint-file' || intent === 'status-check')))) intent = 'service-info';
     // A tracking code in the message means the citizen is following something up.
-    const tracked = hasTrackingCode(text);
+    const tracked = mentionsTrackingCode(text);
     // ("please cancel complaint C-…" stays a cancel.)
-    if (tracked && !(intent === 'cancel' && p('cancel') >= 0.5)) intent = 'status-check';
+    if (tracked && !(intent === 'cancel' && p('cancel') >= t.cancelWithCode)) intent = 'status-check';
     // Following up, booking or filling in a form keep a service only when it is named outright ("help with the
     // building permit form"); the other intents are not about one service.
-    if (intent !== 'service-info' && (!KEEPS_SERVICE.has(intent) || !top || top.score < STRONG_SERVICE)) { service = null; serviceChoices.length = 0; }
+    if (intent !== 'service-info' && (!KEEPS_SERVICE.has(intent) || !top || top.score < t.strongService)) { service = null; serviceChoices.length = 0; }
 
     let serviceFromContext = false;
     // ("وكم الرسوم؟" after a service question; but "خلص ما بدي زيادة" stays a cancel.)
@@ -269,21 +260,21 @@ export class Understander {
 
     let category: string | null = null;
     if (intent === 'complaint-file') {
-      const cats = this.categories.rank(this.content(words));
-      if (cats[0] && cats[0].score >= CATEGORY_THRESHOLD) category = cats[0].id;
+      const cats = this.categories.rank(this.content(words), this.tuning.categories);
+      if (cats[0] && cats[0].score >= t.categoryThreshold) category = cats[0].id;
       service = null;
     }
     // The model's probability of the reading chosen, softened (see CALIBRATION); a service named outright vouches for
     // a service question the model alone doubted; a service question is only as sure as the service found for it.
-    const calibrated = soften(intents, CALIBRATION);
+    const calibrated = soften(intents, t.calibration);
     const q = (id: string) => calibrated.get(id) ?? 0;
-    const serviceSure = serviceFromContext ? CONTEXT_TRUST : service ? Math.min(1, top?.score ?? 0) : NO_SERVICE_TRUST;
-    const confidence = empty ? 0 : tracked ? 0.95 : intent !== 'service-info' ? q(intent)
+    const serviceSure = serviceFromContext ? t.contextTrust : service ? Math.min(1, top?.score ?? 0) : t.noServiceTrust;
+    const confidence = empty ? 0 : tracked ? t.trackedConfidence : intent !== 'service-info' ? q(intent)
       : serviceSure * (named && intents[0]?.id !== 'service-info' ? Math.max(q(intent), (top?.score ?? 0) * (1 - q(intents[0].id)) + q(intent)) : q(intent));
     let alternative: Understanding['alternative'] = null;
     const handoff = intents.find((i) => HANDOFF.has(i.id));
-    if (!tracked && intent === 'service-info' && service && handoff && handoff.score >= OFFER_BOTH) alternative = { intent: handoff.id, service: null };
-    else if (!tracked && HANDOFF.has(intent) && top && top.score >= SERVICE_THRESHOLD && p('service-info') >= OFFER_BOTH) alternative = { intent: 'service-info', service: top.id };
+    if (!tracked && intent === 'service-info' && service && handoff && handoff.score >= t.offerBoth) alternative = { intent: handoff.id, service: null };
+    else if (!tracked && HANDOFF.has(intent) && top && top.score >= t.serviceThreshold && p('service-info') >= t.offerBoth) alternative = { intent: 'service-info', service: top.id };
     return {
       text, lang: detectLanguage(text), intent, confidence: round(confidence), service, serviceChoices, serviceFromContext,
       category, aspect, wantsMore, intents: intents.slice(0, 5).map(roundScore), services: services.slice(0, 5).map(roundScore), alternative,
@@ -292,29 +283,11 @@ export class Understander {
 
 }
 
-// Settled on dev.jsonl, labelled.jsonl and the cross-validation of scripts/calibrate-understanding.ts; more epochs or
-// another penalty change one or two answers either way.
-const MODEL_TRAINING = { epochs: 15, rate: 0.5, l2: 1e-5, balance: 0.5 };
-
-// The temperature that turns the model's probabilities into a confidence that holds on wording it was not trained
-// on: a model fitted to its examples is too sure of itself. Measured by `npx tsx scripts/calibrate-understanding.ts`
-// (five-fold cross-validation over the intent examples): at 1.3, answers at 0.8 or more are about 98% right out of
-// sample, against 96% at 1.
-const CALIBRATION = 1.3;
-// How sure a service answer is when the service comes from the conversation, or when none was found (a list).
-const CONTEXT_TRUST = 0.9;
-const NO_SERVICE_TRUST = 0.5;
-
 /** Probabilities raised to 1/T and renormalised: the softmax of the same scores divided by T. */
 function soften(ranked: Scored[], t: number): Map<string, number> {
   const raised = ranked.map((r) => [r.id, r.score ** (1 / t)] as const);
   const sum = raised.reduce((a, [, x]) => a + x, 0) || 1;
   return new Map(raised.map(([id, x]) => [id, x / sum]));
-}
-
-/** What the intent model sees: words, word pairs, character trigrams and Arabizi skeletons, scaled to unit length. */
-function modelFeatures(words: string[]) {
-  return unitLength(featurize(words));
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

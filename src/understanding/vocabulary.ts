@@ -1,4 +1,5 @@
 import Fuse from 'fuse.js';
+import { TUNING, type Tuning } from './tuning.js';
 
 /**
  * Corrects typos against the words the content knows. A character-pair index first picks the few known words of
@@ -11,7 +12,7 @@ export class Vocabulary {
   private readonly byPair = new Map<string, number[]>();
   private readonly cache = new Map<string, string | null>();
 
-  constructor(words: Iterable<string>) {
+  constructor(words: Iterable<string>, private readonly options: Tuning['vocabulary'] = TUNING.vocabulary) {
     this.words = new Set([...words].filter((w) => w.length >= 2));
     this.list = [...this.words];
     this.list.forEach((w, i) => {
@@ -30,7 +31,7 @@ export class Vocabulary {
   /** The known word closest to `word`, or null when nothing is close enough (short words are never guessed). */
   correct(word: string): string | null {
     if (this.words.has(word)) return word;
-    if (word.length < 4 || /^\d+$/.test(word)) return null;
+    if (word.length < this.options.minLength || /^\d+$/.test(word)) return null;
     const cached = this.cache.get(word);
     if (cached !== undefined) return cached;
     const answer = this.search(word);
@@ -51,9 +52,9 @@ export class Vocabulary {
       if (n >= need && Math.abs(w.length - word.length) <= 1) candidates.push(w);
     }
     if (!candidates.length) return null;
-    const best = new Fuse(candidates, { includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 2 })
+    const best = new Fuse(candidates, { includeScore: true, threshold: this.options.threshold, ignoreLocation: true, minMatchCharLength: 2 })
       .search(word, { limit: 1 })[0];
-    return best && (best.score ?? 1) <= 0.3 ? best.item : null;
+    return best && (best.score ?? 1) <= this.options.threshold ? best.item : null;
   }
 }
 

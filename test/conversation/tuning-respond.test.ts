@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/connection.js';
+import type { Reply } from '../../src/shared/message.js';
+import { TUNING } from '../../src/understanding/tuning.js';
+import { citizen, shippedContent, testKernel } from '../helpers/assistant.js';
+import { testDatabase } from '../helpers/db.js';
+
+// The respond values of the Tuning, pinned through the kernel (the understanding values: test/understanding/tuning.test.ts).
+let db: Database;
+beforeAll(async () => { db = await testDatabase('tuning-respond'); });
+afterAll(async () => { await db.close(); });
+
+const say = async (respond: Partial<typeof TUNING.respond>, text: string): Promise<Reply[]> => {
+  const understander = shippedContent().understander.retuned({}, {}, respond);
+  return citizen(testKernel(db, { understander })).send(text);
+};
+const values = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []).map((c) => c.value);
+const fallbackTexts = () => {
+  const { content } = shippedContent();
+  return (['fallback', 'fallback.guesses'] as const).map((k) => content.replies[k].en.split('\n')[0]);
+};
+const isFallback = (replies: Reply[]) => fallbackTexts().some((t) => replies.some((r) => r.text.includes(t)));
+
+describe('the respond values of the Tuning are pinned by a sentence', () => {
+  it(`minConfidence ${TUNING.respond.minConfidence} → 0.45: a plainly worded complaint is no longer taken up`, async () => {
+    expect(isFallback(await say({}, "I'd like to make a complaint"))).toBe(false);
+    expect(isFallback(await say({ minConfidence: 0.45 }, "I'd like to make a complaint"))).toBe(true);
+  });
+
+  it(`guessService ${TUNING.respond.guessService} → 0.55: the shop licence is no longer offered as a guess`, async () => {
+    expect(values(await say({}, 'نبي رخصة لمحل مواد غذائية، وين نمشي'))).toContain('/service business-license');
+    expect(values(await say({ guessService: 0.55 }, 'نبي رخصة لمحل مواد غذائية، وين نمشي'))).not.toContain('/service business-license');
+  });
+
+  it(`guessIntent ${TUNING.respond.guessIntent} → 0.25: filing a complaint is no longer offered as a guess`, async () => {
+    expect(values(await say({}, 'الفورم ما بيقبل تاريخ الميلاد'))).toContain('/complaint');
+    expect(values(await say({ guessIntent: 0.25 }, 'الفورم ما بيقبل تاريخ الميلاد'))).not.toContain('/complaint');
+  });
+});
