@@ -64,7 +64,7 @@ db.connection.getClient().on('commandStarted', (e) => {
 const baseline = process.env.BENCH_BASELINE === '1';
 const nafidha = baseline ? undefined : composeNafidha({ config, content, db, log: () => undefined });
 const staffConsole = nafidha && attachConsole(nafidha, { db, content, config, log: () => undefined });
-const server = http.createServer({ keepAliveTimeout: 60_000 }, nafidha ? nafidha.app() : baselineApp(db.connection));
+const server = http.createServer({ keepAliveTimeout: 60_000 }, nafidha && staffConsole ? nafidha.app([staffConsole.mount]) : baselineApp(db.connection));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 nafidha?.start();
 await staffConsole?.start();

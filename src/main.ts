@@ -25,20 +25,17 @@ async function main(): Promise<void> {
   }
   // The rest (botkit, telegraf, express, ...) takes seconds to load: loaded once the database answered, so a wrong
   // MONGODB_URI is reported at once.
-  const [{ composeNafidha }, { attachConsole }, { setUpChannels }] = await Promise.all([
+  const [{ composeNafidha }, { attachConsole }, { channelTable }] = await Promise.all([
     import('./app/compose.js'), import('./app/console.js'), import('./app/channels.js')]);
-  const nafidha = composeNafidha({ config, content, db, log });
-
-  // channels & console: add senders and mounts here, before the app is built.
-  const channels = setUpChannels(config, nafidha, db, log);
+  const nafidha = composeNafidha({ config, content, db, log, channels: channelTable(config) });
   // console & handoff
-  const staffConsole = attachConsole(nafidha, { db, content, config, log, channels });
+  const staffConsole = attachConsole(nafidha, { db, content, config, log });
 
-  const server = http.createServer(nafidha.app());
+  const server = http.createServer(nafidha.app([staffConsole.mount]));
   nafidha.webchat.attach(server, '/chat/ws');
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   nafidha.start();
-  await channels.start();
+  await nafidha.channels.start();
   await staffConsole.start(); // console & handoff
   log(`web chat: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
 
@@ -52,7 +49,6 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     const step = async (what: () => Promise<unknown>) => { await what().catch((err: unknown) => log(`shutdown: ${err instanceof Error ? err.message : err}`)); };
-    await step(() => channels.stop());
     await step(() => nafidha.stop());
     await step(() => staffConsole.stop()); // console & handoff
     await step(() => db.close());

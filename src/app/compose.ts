@@ -1,5 +1,5 @@
 // Wires content, database, domain, conversation and HTTP together; used by main.ts and by the tests' server.
-import express, { type RequestHandler, type Router } from 'express';
+import type express from 'express';
 import type { Config } from '../config.js';
 import type { Content } from '../content/load.js';
 import { createKernel, type Kernel } from '../conversation/kernel.js';
@@ -8,6 +8,7 @@ import { citizenFlows } from '../conversation/flows/index.js';
 import { ChatKey } from '../shared/chat.js';
 import type { ChannelSender } from '../shared/message.js';
 import type { MongoChatStates } from '../db/chat-states.js';
+import { ChannelSet, type ChannelFactory, type Mount } from './channels.js';
 import { createStores, type Stores } from './stores.js';
 import { createServices } from './services.js';
 import type { BookingService } from '../domain/bookings.js';
@@ -46,16 +47,34 @@ export interface Nafidha {
    */
   dispatcher: NotificationDispatcher;
   transcripts: MongoTranscriptStore;
-  /** Channel senders by name; channels add theirs before `app()` is called. */
-  senders: ChannelSender[];
-  mounts: Array<{ path: string; router: Router | RequestHandler }>;
-  app(): express.Express;
+  /** The citizen channels that are on besides the web chat (src/app/channels.ts); started once the server listens. */
+  channels: ChannelSet;
+  /** Every channel's sender, the web chat's first. */
+  readonly senders: readonly ChannelSender[];
+  /** Open311, the web chat upload and the channels' webhooks. */
+  readonly mounts: readonly Mount[];
+  /** The HTTP app with these routes and `more` (the console). */
+  app(more?: Mount[]): express.Express;
   /** Starts background work (the dispatcher's polling). */
   start(): void;
+  /** Stops the channels and the background work. */
   stop(): Promise<void>;
 }
 
-export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'open311Keys'>; content: Content; db: Database; understander?: Understander; log?: (l: string) => void; dispatchIntervalMs?: number }): Nafidha {
+export interface ComposeOptions {
+  config: Pick<Config, 'knowledgeDir' | 'open311Keys'>;
+  content: Content;
+  db: Database;
+  understander?: Understander;
+  log?: (l: string) => void;
+  dispatchIntervalMs?: number;
+  /** The channel table (`channelTable(config)` in main.ts; tests give their own rows). */
+  channels?: ChannelFactory[];
+  /** More senders; one for a channel that already has one takes its place (tests record what citizens receive). */
+  senders?: ChannelSender[];
+}
+
+export function composeNafidha(opts: ComposeOptions): Nafidha {
   const { content, db, config } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
   const stores = createStores(db.connection);
@@ -69,9 +88,12 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media, bookings }));
   const webchat = createWebChat(kernel);
+  const channels = new ChannelSet((opts.channels ?? []).flatMap((make) => make({ kernel, stores, log }) ?? []), log);
 
-  const senders: ChannelSender[] = [webchat.sender];
-  const mounts: Nafidha['mounts'] = [
+  // The dispatcher takes the last sender of a channel: given ones after the channels' own.
+  const senders: ChannelSender[] = [webchat.sender, ...channels.channels.map((c) => c.sender), ...(opts.senders ?? [])];
+  const mounts: Mount[] = [
+    ...channels.channels.flatMap((c) => c.routes ?? []),
     { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone, contact: content.municipality.phone }) },
     { path: '/chat/upload', router: uploadRoute({ media, maxBytes: MAX_MEDIA_BYTES, filingSince: (user) => webComplaintSince(stores.chatStates, user),
       stores: { perChat: stores.limits.uploadPerChat, perAddress: stores.limits.uploadPerAddress } }) },
@@ -82,11 +104,11 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const reminders = reminderSweep(bookings, log);
 
   return {
-    stores, kernel, webchat, texts, complaints, applications, suggestions, bookings, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
-    app: () => createApp({ webchat, mounts, log, unavailable: isDatabaseUnavailable,
+    stores, kernel, webchat, texts, complaints, applications, suggestions, bookings, lookup, media, outbox, dispatcher, transcripts, senders, mounts, channels,
+    app: (more = []) => createApp({ webchat, mounts: [...mounts, ...more], log, unavailable: isDatabaseUnavailable,
       health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
     start() { dispatcher.start(); reminders.start(); },
-    async stop() { webchat.close(); reminders.stop(); await dispatcher.stop(); },
+    async stop() { await channels.stop(); webchat.close(); reminders.stop(); await dispatcher.stop(); },
   };
 }
 

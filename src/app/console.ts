@@ -6,6 +6,7 @@ import express, { type Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { ChannelOverview } from '../shared/channel-overview.js';
 import type { Nafidha } from './compose.js';
+import type { Mount } from './channels.js';
 import type { Config } from '../config.js';
 import type { Content } from '../content/load.js';
 import { handoffFlows } from '../conversation/handoff-flows.js';
@@ -82,7 +83,7 @@ export interface ConsoleDeps {
   pollMs?: number;
   /** Sign-in attempts per minute per IP and username. */
   signInLimit?: number;
-  /** This instance's channels (the admins' Channels view): setUpChannels(...).overview. */
+  /** This instance's channels (the admins' Channels view): nafidha.channels.overview. */
   channels?: () => ChannelOverview;
   /** Appointments (nafidha.bookings): the day view, booking for callers. */
   bookings?: BookingService;
@@ -186,17 +187,16 @@ export function createConsole(deps: ConsoleDeps): Console {
   };
 }
 
-/** Adds the console to the composed app: handoff flows into the assistant, the router at /console. As main.ts does. */
-export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview }; escalateMs?: number }): Console {
+/** The console for the composed app: its handoff flows join the assistant; its router is to be mounted at /console (`mount`). As main.ts does. */
+export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview }; escalateMs?: number }): Console & { mount: Mount } {
   const staffConsole = createConsole({
     connection: o.db.connection, stores: nafidha.stores, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.kernel.phrases,
     transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
-    channels: o.channels && (() => o.channels!.overview()), escalateMs: o.escalateMs,
+    channels: () => (o.channels ?? nafidha.channels).overview(), escalateMs: o.escalateMs,
     bookings: nafidha.bookings,
   });
   nafidha.kernel.use(staffConsole.flows);
   nafidha.kernel.use(satisfactionFlows(staffConsole.satisfaction, nafidha.kernel.phrases));
-  nafidha.mounts.push({ path: '/console', router: staffConsole.router });
-  return staffConsole;
+  return Object.assign(staffConsole, { mount: { path: '/console', router: staffConsole.router } });
 }

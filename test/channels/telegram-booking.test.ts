@@ -8,7 +8,7 @@ import { nextDay, zonedInstant } from '../../src/domain/working-days.js';
 import { shippedContent } from '../helpers/assistant.js';
 import { testDatabase } from '../helpers/db.js';
 import { testNafidha } from '../helpers/nafidha.js';
-import { connectTelegram, startTelegramEmulator, type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { emulatedTelegram, startTelegramEmulator, type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // A citizen books, moves and is reminded of an appointment on Telegram, through telegraf and a Bot API emulator.
 let db: Database;
@@ -19,10 +19,12 @@ const codeIn = (text: string) => /B-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(text)?.[0];
 
 beforeAll(async () => {
   db = await testDatabase('telegram_booking');
-  nafidha = testNafidha(db);
   emulator = await startTelegramEmulator();
+  const telegram = emulatedTelegram(emulator);
+  nafidha = testNafidha(db, { channels: [telegram.row] });
   nafidha.start();
-  channel = await connectTelegram(nafidha, emulator);
+  await nafidha.channels.start();
+  channel = telegram.channel();
 });
 afterAll(async () => {
   await channel.stop();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelegramChannel } from '../../src/channels/telegram/index.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
-import { connectTelegram, startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { emulatedTelegram, startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // The whole server as main.ts builds it, a Telegram citizen through the real telegraf client, and an agent in the console.
 let server: TestServer;
@@ -10,9 +10,10 @@ let channel: TelegramChannel;
 let agent: StaffClient;
 
 beforeAll(async () => {
-  server = await startTestServer({ dbName: 'telegram_handoff' });
   emulator = await startTelegramEmulator();
-  channel = await connectTelegram(server.nafidha, emulator);
+  const telegram = emulatedTelegram(emulator);
+  server = await startTestServer({ dbName: 'telegram_handoff', channelRows: [telegram.row] });
+  channel = telegram.channel();
   agent = new StaffClient(server.url);
   expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);
 });

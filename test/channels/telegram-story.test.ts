@@ -4,7 +4,7 @@ import type { Nafidha } from '../../src/app/compose.js';
 import type { Database } from '../../src/db/connection.js';
 import { testDatabase } from '../helpers/db.js';
 import { testNafidha } from '../helpers/nafidha.js';
-import { connectTelegram, startTelegramEmulator, type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { emulatedTelegram, startTelegramEmulator, type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // A citizen on Telegram talking to the whole product, through the real telegraf client and a Bot API emulator.
 let db: Database;
@@ -16,10 +16,12 @@ const codeIn = (text: string) => /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(text)?.[0];
 
 beforeAll(async () => {
   db = await testDatabase('telegram_story');
-  nafidha = testNafidha(db);
   emulator = await startTelegramEmulator();
+  const telegram = emulatedTelegram(emulator);
+  nafidha = testNafidha(db, { channels: [telegram.row] });
   nafidha.start();
-  channel = await connectTelegram(nafidha, emulator);
+  await nafidha.channels.start();
+  channel = telegram.channel();
 });
 afterAll(async () => {
   await channel.stop();

@@ -3,7 +3,7 @@ import type { TelegramChannel } from '../../src/channels/telegram/index.js';
 import { MongoMediaStore } from '../../src/db/media.js';
 import { toneWav } from '../helpers/audio.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
-import { connectTelegram, startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { emulatedTelegram, startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // Voice notes and other media from Telegram citizens, through the real telegraf client and the Bot API emulator.
 let server: TestServer;
@@ -13,9 +13,10 @@ let media: MongoMediaStore;
 let agent: StaffClient;
 
 beforeAll(async () => {
-  server = await startTestServer({ dbName: 'voice_notes' });
   emulator = await startTelegramEmulator();
-  channel = await connectTelegram(server.nafidha, emulator);
+  const telegram = emulatedTelegram(emulator);
+  server = await startTestServer({ dbName: 'voice_notes', channelRows: [telegram.row] });
+  channel = telegram.channel();
   media = new MongoMediaStore(server.db.connection);
   agent = new StaffClient(server.url);
   expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);

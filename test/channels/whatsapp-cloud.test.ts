@@ -118,12 +118,11 @@ const templates: CloudDelivery[] = [];
 
 beforeAll(async () => {
   // The whole server as main.ts builds it (the console included, with its clock inside staff hours), on a test database.
-  server = await startTestServer({ dbName: 'whatsapp_cloud' });
-  db = server.db;
-  nafidha = server.nafidha;
   // Notifications go out through whichever channel the current test built.
   const sender: ChannelSender = { channel: 'whatsapp-cloud', send: (user, reply) => current.sender.send(user, reply) };
-  nafidha.senders.push(sender);
+  server = await startTestServer({ dbName: 'whatsapp_cloud', senders: [sender] });
+  db = server.db;
+  nafidha = server.nafidha;
   graph = await startFakeGraph();
   const app = express();
   // The router is mounted the way main mounts channel webhooks: before any JSON parser.

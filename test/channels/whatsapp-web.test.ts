@@ -96,11 +96,10 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   // The whole server as main.ts builds it (the console included, with its clock inside staff hours), on a test database.
-  server = await startTestServer({ dbName: 'whatsapp_web' });
-  nafidha = server.nafidha;
   // Notifications go out through whichever channel instance the current test started.
   const sender: ChannelSender = { channel: 'whatsapp', send: (user, reply) => channel!.sender.send(user, reply) };
-  nafidha.senders.push(sender);
+  server = await startTestServer({ dbName: 'whatsapp_web', senders: [sender] });
+  nafidha = server.nafidha;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nafidha-wa-'));
 });
 afterAll(async () => {

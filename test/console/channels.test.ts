@@ -4,7 +4,7 @@ import express from 'express';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelOverview } from '../../src/shared/channel-overview.js';
-import { setUpChannels, type Channels } from '../../src/app/channels.js';
+import { channelTable } from '../../src/app/channels.js';
 import type { WhatsAppWebStatus } from '../../src/channels/whatsapp-web/index.js';
 import { loadConfig } from '../../src/config.js';
 import { citizen } from '../helpers/assistant.js';
@@ -26,7 +26,6 @@ let server: TestServer;
 let graph: http.Server;
 const sent: { to: string; type: string }[] = [];
 const whatsappWeb: WhatsAppWebStatus = { state: 'disconnected', since: new Date() };
-let channels: Channels | undefined;
 let admin: StaffClient;
 
 beforeAll(async () => {
@@ -41,22 +40,17 @@ beforeAll(async () => {
   graph = http.createServer(app);
   await new Promise<void>((r) => graph.listen(0, '127.0.0.1', r));
 
-  // The console reads the channels through a getter, as main.ts wires setUpChannels(...) into attachConsole.
-  const overview = (): ChannelOverview => {
-    const o = channels?.overview() ?? { telegram: { on: false }, whatsappCloud: { on: false } };
-    return { ...o, whatsappWeb };
-  };
-  server = await startTestServer({ dbName: 'channels', channels: { overview } });
   const config = loadConfig({
     WHATSAPP_CLOUD_TOKEN: TOKEN, WHATSAPP_CLOUD_PHONE_NUMBER_ID: PHONE_ID, WHATSAPP_CLOUD_APP_SECRET: 'secret', WHATSAPP_CLOUD_VERIFY_TOKEN: 'verify',
     WHATSAPP_CLOUD_GRAPH_ROOT: `http://127.0.0.1:${(graph.address() as AddressInfo).port}/v20.0`, WHATSAPP_CLOUD_TEMPLATE: 'municipal_update',
   });
-  channels = setUpChannels(config, server.nafidha, server.db, () => undefined);
+  // The channel table as main.ts builds it from this configuration; the WhatsApp Web phone is a status object here.
+  const overview = (): ChannelOverview => ({ ...server.nafidha.channels.overview(), whatsappWeb });
+  server = await startTestServer({ dbName: 'channels', channelRows: channelTable(config), channels: { overview } });
   admin = new StaffClient(server.url);
   expect((await admin.signIn('nour', await server.addStaff('nour', 'admin'))).status).toBe(200);
 });
 afterAll(async () => {
-  await channels?.stop();
   await server?.close();
   await new Promise<void>((r) => graph?.close(() => r()));
 });

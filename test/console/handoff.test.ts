@@ -10,8 +10,7 @@ let colleague: StaffClient;
 let legal: ReturnType<typeof citizen>;
 
 beforeAll(async () => {
-  server = await startTestServer({ dbName: 'handoff' });
-  server.nafidha.senders.push({ channel: 'telegram', async send(user, reply) { telegram.push({ user, reply }); } });
+  server = await startTestServer({ dbName: 'handoff', senders: [{ channel: 'telegram', async send(user, reply) { telegram.push({ user, reply }); } }] });
   agent = new StaffClient(server.url);
   colleague = new StaffClient(server.url);
   expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);

@@ -46,14 +46,15 @@ async function startGraph(): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ dbName: 'voice_playback' });
+  // The channels are made below, on this server's kernel; its senders reach them once they exist.
+  server = await startTestServer({ dbName: 'voice_playback', senders: [
+    { channel: 'telegram', send: (user, reply) => telegram.sender.send(user, reply) },
+    { channel: 'whatsapp-cloud', send: (user, reply) => whatsapp.sender.send(user, reply) }] });
   emulator = await startTelegramEmulator();
   telegram = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: server.nafidha.kernel, log: () => undefined, commands: commandMenu((l, k) => server.nafidha.kernel.phrases.t(l, k)) });
-  server.nafidha.senders.push(telegram.sender);
   expect(await telegram.start()).toBe(true);
   whatsapp = createWhatsAppCloudRouter({ verifyToken: 'v', appSecret: APP_SECRET, token: 'EAAG-token', phoneNumberId: PHONE_ID, graphRoot: await startGraph(),
     core: server.nafidha.kernel, log: () => undefined, windows: new MongoChannelWindows(server.db.connection), identities: new MongoCloudIdentities(server.db.connection) });
-  server.nafidha.senders.push(whatsapp.sender);
   const app = express();
   app.use('/webhooks/whatsapp', whatsapp.router);
   webhook = http.createServer(app);

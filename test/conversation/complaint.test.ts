@@ -142,8 +142,7 @@ describe('status notifications', () => {
 
     const received: Array<{ user: string; reply: Reply }> = [];
     const sender: ChannelSender = { channel: 'web', send: async (user, reply) => { received.push({ user, reply }); } };
-    const restarted = testNafidha(db);
-    restarted.senders.splice(0, restarted.senders.length, sender);
+    const restarted = testNafidha(db, { senders: [sender] });
     restarted.start();
     await expect.poll(() => received.length, { timeout: 5000 }).toBe(1);
     await restarted.stop();

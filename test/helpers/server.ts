@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { ChannelOverview } from '../../src/shared/channel-overview.js';
 import { composeNafidha, type Nafidha } from '../../src/app/compose.js';
+import type { ChannelFactory } from '../../src/app/channels.js';
 import { attachConsole, type Console } from '../../src/app/console.js';
 import type { ChannelName, ChannelSender, Reply } from '../../src/shared/message.js';
 import { newAccount, generatePassword, type Role } from '../../src/domain/staff.js';
@@ -31,23 +32,23 @@ export interface TestServer {
 }
 
 /** The app exactly as main.ts builds it (composeNafidha + attachConsole), on a test database, on 127.0.0.1:<free port>. */
-export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; channelRows?: ChannelFactory[]; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number } = {}): Promise<TestServer> {
   // `join`: a second server instance on the first one's database (closing it leaves the database to the first).
   const db = o.join ? await joinDatabase(o.join.db.uri) : await testDatabase(o.dbName ?? 'console');
   const { content, understander } = shippedContent();
   const knowledgeDir = path.join(root, 'knowledge');
   const log = o.log ?? (() => undefined);
-  const nafidha = composeNafidha({ config: { knowledgeDir, open311Keys: o.open311Keys ?? [] }, content, db, understander, log, dispatchIntervalMs: 50 });
+  const nafidha = composeNafidha({ config: { knowledgeDir, open311Keys: o.open311Keys ?? [] }, content, db, understander, log, dispatchIntervalMs: 50, senders: o.senders, channels: o.channelRows });
   const staffConsole = attachConsole(nafidha, {
     db, content, config: { knowledgeDir, sessionSecret: 'test-session-secret', publicUrl: undefined }, log,
     staffClock: o.staffClock ?? (() => IN_HOURS), pollMs: 100, signInLimit: o.signInLimit, channels: o.channels, escalateMs: o.escalateMs,
   });
-  nafidha.senders.push(...(o.senders ?? []));
-  const server = http.createServer(nafidha.app());
+  const server = http.createServer(nafidha.app([staffConsole.mount]));
   nafidha.webchat.attach(server, '/chat/ws');
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   nafidha.start();
   await staffConsole.start();
+  await nafidha.channels.start();
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

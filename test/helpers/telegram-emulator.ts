@@ -9,8 +9,7 @@ import type { TelegramServer as TelegramServerClass } from 'telegram-test-api/li
 const TelegramServer = ((TelegramTestApi as { default?: unknown }).default ?? TelegramTestApi) as typeof TelegramServerClass;
 import { freePort } from '../../src/db/embedded.js';
 import { commandMenu, createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram/index.js';
-import type { Kernel } from '../../src/conversation/kernel.js';
-import type { ChannelSender } from '../../src/shared/message.js';
+import type { ChannelFactory } from '../../src/app/channels.js';
 
 /**
  * telegram-test-api (a Bot API emulator) with what it lacks for Nafidha: long polling, sendChatAction,
@@ -233,12 +232,19 @@ export async function startTelegramEmulator(): Promise<TelegramEmulator> {
 }
 
 /**
- * The app's real Telegram channel, talking to the emulator: its sender joins the app's senders, and it has
- * started (polling) when this returns.
+ * The app's real Telegram channel talking to the emulator, as a row of the channel table: give `row` to
+ * testNafidha/startTestServer (as `channels`/`channelRows`); `channel()` is the running channel once started.
  */
-export async function connectTelegram(app: { kernel: Kernel; senders: ChannelSender[] }, emulator: TelegramEmulator): Promise<TelegramChannel> {
-  const channel = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: app.kernel, log: () => undefined, commands: commandMenu((l, k) => app.kernel.phrases.t(l, k)) });
-  app.senders.push(channel.sender);
-  if (!(await channel.start())) throw new Error('the Telegram channel did not start against the emulator');
-  return channel;
+export function emulatedTelegram(emulator: TelegramEmulator): { row: ChannelFactory; channel(): TelegramChannel } {
+  let made: TelegramChannel | undefined;
+  const row: ChannelFactory = ({ kernel }) => {
+    const channel = made = createTelegramChannel({ token: emulator.token, apiRoot: emulator.apiRoot, core: kernel, log: () => undefined, commands: commandMenu((l, k) => kernel.phrases.t(l, k)) });
+    return {
+      sender: channel.sender,
+      async start() { if (!(await channel.start())) throw new Error('the Telegram channel did not start against the emulator'); },
+      stop: () => channel.stop(),
+      overview: () => ({ telegram: { on: true, state: 'on' } }),
+    };
+  };
+  return { row, channel: () => { if (!made) throw new Error('the Telegram row was not given to the app'); return made; } };
 }

@@ -15,8 +15,7 @@ const question = (user: string) => telegram.find((m) => m.user === user && m.rep
 const answers = () => server.db.connection.collection('satisfaction_answers');
 
 beforeAll(async () => {
-  server = await startTestServer({ dbName: 'satisfaction' });
-  server.nafidha.senders.push({ channel: 'telegram', async send(user, reply) { telegram.push({ user, reply }); } });
+  server = await startTestServer({ dbName: 'satisfaction', senders: [{ channel: 'telegram', async send(user, reply) { telegram.push({ user, reply }); } }] });
   agent = new StaffClient(server.url);
   supervisor = new StaffClient(server.url);
   expect((await agent.signIn('amal', await server.addStaff('amal', 'agent'))).status).toBe(200);
