@@ -56,6 +56,10 @@ export function handoffSummary(h: Handoff) {
   };
 }
 
+// A line is stamped when its message came and stored when the turn ends: on a busy server that can be many seconds
+// later, and a shorter window missed such lines for good (seen in the two-instance test). Lines are sent once by id.
+const LOOKBACK_MS = 60_000;
+
 export class ConsoleEvents {
   private readonly clients = new Map<Response, Viewer>();
   private readonly sentHandoffs = new Map<string, number>();
@@ -70,7 +74,7 @@ export class ConsoleEvents {
   private readonly o: Required<Omit<EventOptions, 'now' | 'log' | 'audit'>> & Pick<Required<EventOptions>, 'now' | 'log'> & Pick<EventOptions, 'audit'>;
 
   constructor(private readonly sources: EventSources, options: EventOptions = {}) {
-    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? 5_000, checkMs: options.checkMs ?? 2_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn, audit: options.audit };
+    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? LOOKBACK_MS, checkMs: options.checkMs ?? 2_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn, audit: options.audit };
   }
 
   /** Mounted after requireStaff: the stream belongs to the signed-in staff member and their session. */
