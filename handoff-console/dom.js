@@ -9,7 +9,12 @@ export function h(tag, attrs = {}, ...children) {
     else if (key === 'class') el.className = value;
     else if (key === 'dataset') Object.assign(el.dataset, value);
     else if (key === 'value') el.value = value;
-    else if (key === 'checked' || key === 'disabled' || key === 'hidden' || key === 'selected' || key === 'required') el[key] = Boolean(value);
+    else if (key === 'checked' || key === 'disabled' || key === 'hidden' || key === 'selected' || key === 'required') {
+      el[key] = Boolean(value);
+      // form.reset() goes back to the defaults: a radio checked here must be checked again after a reset.
+      if (key === 'checked') el.defaultChecked = Boolean(value);
+      if (key === 'selected') el.defaultSelected = Boolean(value);
+    }
     else if (key === 'style' || key === 'innerHTML' || key === 'srcdoc') throw new Error(`h(): ${key} is not allowed`);
     else el.setAttribute(key, String(value));
   }
