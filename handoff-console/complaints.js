@@ -1,6 +1,6 @@
 // Complaints: filter the list, open one, change its status (the citizen is notified) or its department.
 import { get, post } from './api.js';
-import { clear, field, formValues, h, select } from './dom.js';
+import { clear, field, formValues, h, select, phoneLink } from './dom.js';
 import { currentLang, dateTime, named, t } from './i18n.js';
 import { locationMap, photoStrip } from './complaint-map.js';
 
@@ -62,7 +62,8 @@ export async function renderComplaint(view, ctx, code) {
   function showReporter(r) {
     if (!r) { clear(reporter, '—'); return; }
     const contact = r.contact ? `${t(`channel.${r.contact.channel}`)} ${r.contact.user}` : '';
-    clear(reporter, [r.name, r.phone, r.email, contact].filter(Boolean).join(' · ') || '—');
+    const parts = [r.name && h('bdi', {}, r.name), r.phone && phoneLink(r.phone), r.email && h('bdi', {}, r.email), contact && h('bdi', {}, contact)].filter(Boolean);
+    clear(reporter, parts.length ? parts.flatMap((x, i) => (i ? [' · ', x] : [x])) : '—');
   }
   if (complaint.identityHidden) {
     clear(reporter, h('span', { class: 'muted' }, t('complaint.hidden')), ' ',
@@ -87,7 +88,7 @@ export async function renderComplaint(view, ctx, code) {
   });
   const moveForm = h('form', { class: 'stack', id: 'department-form' },
     field(t('complaint.reassign'), select('department', c.departments.map((d) => [d.id, named(d, d.id)]), complaint.department)),
-    h('input', { name: 'note', dir: 'auto', maxlength: 2000 }),
+    h('input', { name: 'note', dir: 'auto', maxlength: 2000, 'aria-label': t('complaint.note') }),
     h('button', { type: 'submit' }, t('complaint.save')));
   moveForm.addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -45,7 +45,8 @@ export async function renderConversation(view, ctx, id) {
   let data = await get(`/conversations/${encodeURIComponent(id)}`);
   const [canned, staff] = await Promise.all([get('/canned'), get('/staff')]);
   // A scrollable log a keyboard can reach (tab to it, then arrow keys scroll it).
-  const transcript = h('ol', { class: 'transcript', id: 'transcript', tabindex: 0, role: 'log', 'aria-label': t('conv.transcript') });
+  const transcript = h('ol', { class: 'transcript-lines', id: 'transcript' });
+  const scroller = h('div', { class: 'transcript', tabindex: 0, role: 'log', 'aria-label': t('conv.transcript') }, transcript);
   let showDetails = false;
   const seen = new Set();
   const header = h('div', { class: 'conv-header' });
@@ -54,13 +55,14 @@ export async function renderConversation(view, ctx, id) {
   const earlier = h('div', { class: 'earlier' });
   let draft = '';
   let sending = false;
+  let noteDraft = '';
 
   function addLine(entry) {
     if (entry.id && seen.has(entry.id)) return;
     if (entry.id) seen.add(entry.id);
-    const stick = transcript.scrollTop + transcript.clientHeight >= transcript.scrollHeight - 40;
+    const stick = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 40;
     transcript.append(line(entry));
-    if (stick) transcript.scrollTop = transcript.scrollHeight;
+    if (stick) scroller.scrollTop = scroller.scrollHeight;
   }
 
   /** Puts a line where its time belongs (media are listed apart from the transcript). */
@@ -129,7 +131,7 @@ export async function renderConversation(view, ctx, id) {
     const mine = hoff.status === 'held' && hoff.heldBy === ctx.me.username;
     const office = ctx.me.role !== 'agent';
     const parts = [];
-    if (hoff.status === 'queued') parts.push(h('button', { type: 'button', class: 'primary', id: 'take', onclick: () => act('take') }, t('conv.take')));
+    if (hoff.status === 'queued') parts.push(h('button', { type: 'button', class: 'primary', id: 'take', onclick: async () => { if (await act('take')) actions.querySelector('#reply-text')?.focus(); } }, t('conv.take')));
     if (hoff.status === 'held' && !mine) parts.push(h('p', { class: 'muted' }, t('conv.takenBy', { name: hoff.heldBy })));
     if (hoff.status === 'closed') parts.push(h('p', { class: 'muted' }, t('conv.closed')));
     if (mine) {
@@ -179,11 +181,15 @@ export async function renderConversation(view, ctx, id) {
       parts.push(h('div', { class: 'row wrap' },
         h('button', { type: 'button', id: 'hand-back', onclick: () => act('hand-back') }, t('conv.handBack')), transfer, close));
     }
-    const note = h('form', { class: 'row', id: 'note-form' }, field(t('conv.noteLabel'), h('input', { name: 'text', id: 'note-text', required: true, dir: 'auto', maxlength: 4000 })), h('button', { type: 'submit' }, t('conv.addNote')));
+    // Like the reply, a note being typed survives the re-render an answer or a live update causes.
+    const noteBox = h('input', { name: 'text', id: 'note-text', required: true, dir: 'auto', maxlength: 4000, value: noteDraft });
+    noteBox.addEventListener('input', () => { noteDraft = noteBox.value; });
+    const note = h('form', { class: 'row', id: 'note-form' }, field(t('conv.noteLabel'), noteBox), h('button', { type: 'submit' }, t('conv.addNote')));
     note.addEventListener('submit', async (e) => {
       e.preventDefault();
       const { text } = formValues(note);
-      if (await act('notes', { text })) note.reset();
+      noteDraft = '';
+      if (!(await act('notes', { text }))) { noteDraft = text; const b = actions.querySelector('#note-text'); if (b) b.value = text; }
     });
     clear(actions, ...parts, h('h2', { id: 'notes-title' }, t('conv.notes')), notes, note);
     renderHeader();
@@ -198,11 +204,11 @@ export async function renderConversation(view, ctx, id) {
   }
 
   clear(view, header, h('div', { class: 'conv-grid' },
-    h('section', { class: 'card transcript-card' }, transcript),
+    h('section', { class: 'card transcript-card' }, scroller),
     h('aside', { class: 'card side' }, actions, earlier)));
   for (const entry of data.transcript) addLine(entry);
   await loadMedia().catch(ctx.fail);
-  transcript.scrollTop = transcript.scrollHeight;
+  scroller.scrollTop = scroller.scrollHeight;
   renderActions();
   renderEarlier();
 

@@ -47,3 +47,10 @@ export function field(label, control) {
 export function formValues(form) {
   return Object.fromEntries(new FormData(form).entries());
 }
+
+/** A phone number staff can tap to call: a tel: link, isolated so it never reads backwards inside Arabic. */
+export function phoneLink(phone) {
+  if (!phone) return '—';
+  const digits = String(phone).replace(/[^\d+]/g, '');
+  return h('a', { href: `tel:${digits}`, class: 'tel', dir: 'ltr' }, h('bdi', {}, String(phone)));
+}
