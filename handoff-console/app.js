@@ -1,7 +1,7 @@
 // The console shell: sign-in, language, routing between views, and the live feed (server-sent events).
 import { api, ApiError, get, post, setCsrf } from './api.js';
 import { clear, field, formValues, h } from './dom.js';
-import { currentLang, setLang, t } from './i18n.js';
+import { currentLang, named, setLang, t } from './i18n.js';
 import { renderQueue } from './queue.js';
 import { renderConversation } from './conversation.js';
 import { renderComplaints, renderComplaint } from './complaints.js';
@@ -143,7 +143,9 @@ function signedIn(me) {
   document.getElementById('nav-misunderstood').hidden = me.role === 'agent';
   document.getElementById('nav-staff').hidden = me.role !== 'admin';
   document.getElementById('signout').hidden = false;
-  document.getElementById('whoami').textContent = [me.username, me.role, me.department].filter(Boolean).join(' · ');
+  // The role in the console's language; the username isolated (a Latin name inside the Arabic bar).
+  const dept = me.department && named(ctx.catalog?.departments?.find((d) => d.id === me.department), me.department);
+  clear(document.getElementById('whoami'), h('bdi', {}, me.username), ` · ${t(`role.${me.role}`)}`, dept ? ` · ${dept}` : '');
   if (me.mustChangePassword) { showPasswordChange(); return; }
   get('/catalog').then((c) => { ctx.catalog = c; connectLive(); route(); }, ctx.fail);
 }

@@ -35,7 +35,7 @@ function applicationCard(ctx, a, reload) {
     ['approved', 'rejected', 'delivered'].includes(a.status)
       ? h('a', { href: `/console/decision/${encodeURIComponent(a.code)}`, target: '_blank', rel: 'noopener', class: 'button', id: 'decision-link' }, t('apps.decision'))
       : null,
-    h('ul', { class: 'history' }, a.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`))),
+    h('ul', { class: 'history' }, a.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by === 'citizen' ? t('from.citizen') : x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`))),
     statusForm);
 }
 

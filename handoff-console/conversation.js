@@ -106,8 +106,8 @@ export async function renderConversation(view, ctx, id) {
   function renderEarlier() {
     const cats = ctx.catalog.categories, services = ctx.catalog.services;
     const rows = [
-      ...data.complaints.map((c) => h('li', {}, h('a', { href: `#/complaints/${c.code}` }, c.code), ` · ${named(cats.find((x) => x.id === c.category), c.category)} · ${c.status}`)),
-      ...data.applications.map((a) => h('li', {}, h('a', { href: `#/applications/${a.code}` }, a.code), ` · ${named(services.find((x) => x.id === a.service), a.service)} · ${a.status}`)),
+      ...data.complaints.map((c) => h('li', {}, h('a', { href: `#/complaints/${c.code}` }, c.code), ` · ${named(cats.find((x) => x.id === c.category), c.category)} · ${ctx.catalog.statusNames?.complaint?.[c.status]?.[currentLang()] ?? c.status}`)),
+      ...data.applications.map((a) => h('li', {}, h('a', { href: `#/applications/${a.code}` }, a.code), ` · ${named(services.find((x) => x.id === a.service), a.service)} · ${ctx.catalog.statusNames?.application?.[a.status]?.[currentLang()] ?? a.status}`)),
     ];
     clear(earlier, h('h2', {}, t('conv.earlier')), rows.length ? h('ul', {}, rows) : h('p', { class: 'muted' }, t('conv.noEarlier')));
   }

@@ -127,6 +127,8 @@ describe('the queue and a conversation at the desk', () => {
     await transcript.locator('.line.from-citizen.tapped').nth(1).waitFor();
     const citizenTexts = await transcript.locator('.line.from-citizen .text').allTextContents();
     expect(citizenTexts.some((x) => x.includes('رخصة'))).toBe(true);
+    await agent.locator('#transcript .line.tapped').first().scrollIntoViewIfNeeded();
+    await shot(agent, 'desk-conversation-tapped-ar');
     expect(citizenTexts.filter((x) => x.trim().startsWith('/'))).toEqual([]);
     expect(await transcript.textContent()).not.toMatch(/\/service|\/services/);
     expect(await agent.locator('#conv-details, .guess').count()).toBe(0);
@@ -207,7 +209,7 @@ describe('filing for callers at the counter', () => {
     await form.locator('button[type=submit]').click();
     const first = (await clerk.locator('#filed-code').textContent())!;
     expect(first).toMatch(/^C-/);
-    await shot(clerk, 'desk-file-ar');
+    await shot(clerk, 'desk-file-filed-ar');
     const findings = await axe(clerk, 'file ar');
 
     // The next caller: the form is back to its defaults (named), the last code goes as soon as the clerk types.
