@@ -1,7 +1,7 @@
 // The console shell: sign-in, language, routing between views, and the live feed (server-sent events).
 import { api, ApiError, get, post, setCsrf } from './api.js';
 import { clear, field, formValues, h } from './dom.js';
-import { currentLang, named, setLang, t } from './i18n.js';
+import { currentLang, setLang, t } from './i18n.js';
 import { renderQueue } from './queue.js';
 import { renderConversation } from './conversation.js';
 import { renderComplaints, renderComplaint } from './complaints.js';
@@ -143,11 +143,16 @@ function signedIn(me) {
   document.getElementById('nav-misunderstood').hidden = me.role === 'agent';
   document.getElementById('nav-staff').hidden = me.role !== 'admin';
   document.getElementById('signout').hidden = false;
-  // The role in the console's language; the username isolated (a Latin name inside the Arabic bar).
-  const dept = me.department && named(ctx.catalog?.departments?.find((d) => d.id === me.department), me.department);
-  clear(document.getElementById('whoami'), h('bdi', {}, me.username), ` · ${t(`role.${me.role}`)}`, dept ? ` · ${dept}` : '');
+  showWho();
   if (me.mustChangePassword) { showPasswordChange(); return; }
-  get('/catalog').then((c) => { ctx.catalog = c; connectLive(); route(); }, ctx.fail);
+  get('/catalog').then((c) => { ctx.catalog = c; showWho(); connectLive(); route(); }, ctx.fail);
+}
+
+/** Who is signed in: the role in the console's language, the username isolated (a Latin name in the Arabic bar). */
+function showWho() {
+  const me = ctx.me;
+  if (!me) return;
+  clear(document.getElementById('whoami'), h('bdi', {}, me.username), ` · ${t(`role.${me.role}`)}`, me.department ? [' · ', h('bdi', {}, me.department)] : '');
 }
 
 function showSignIn() {
@@ -202,6 +207,7 @@ document.getElementById('lang').addEventListener('click', () => {
   setLang(currentLang() === 'ar' ? 'en' : 'ar');
   const live = document.getElementById('live');
   live.textContent = t(live.classList.contains('off') ? 'live.off' : 'live.on');
+  showWho();
   if (ctx.me && !ctx.me.mustChangePassword) route(); else if (!ctx.me) showSignIn();
 });
 document.getElementById('signout').addEventListener('click', async () => {

@@ -1,7 +1,7 @@
 // Complaints: filter the list, open one, change its status (the citizen is notified) or its department.
 import { get, post } from './api.js';
 import { clear, field, formValues, h, select, phoneLink } from './dom.js';
-import { currentLang, dateTime, named, t } from './i18n.js';
+import { currentLang, dateTime, named, t, when } from './i18n.js';
 import { locationMap, photoStrip } from './complaint-map.js';
 
 const statusName = (ctx, s) => ctx.catalog.statusNames?.complaint?.[s]?.[currentLang()] ?? s;
@@ -47,8 +47,8 @@ export async function renderComplaints(view, ctx) {
         h('td', {}, named(c.categories.find((k) => k.id === x.category), x.category)),
         h('td', {}, named(c.departments.find((d) => d.id === x.department), x.department)),
         h('td', {}, statusName(ctx, x.status)),
-        h('td', {}, dateTime(x.createdAt)),
-        h('td', {}, dateTime(x.deadline), x.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
+        h('td', {}, when(x.createdAt)),
+        h('td', {}, when(x.deadline), x.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); page = 1; load().catch(ctx.fail); });
   await load();
@@ -105,7 +105,7 @@ export async function renderComplaint(view, ctx, code) {
       row(t('complaints.category'), named(c.categories.find((k) => k.id === complaint.category), complaint.category)),
       row(t('complaints.department'), named(c.departments.find((d) => d.id === complaint.department), complaint.department)),
       row(t('complaints.status'), statusName(ctx, complaint.status)),
-      row(t('complaints.deadline'), dateTime(complaint.deadline)),
+      row(t('complaints.deadline'), when(complaint.deadline)),
       row(t('complaint.privacy'), t(`privacy.${complaint.privacy}`)),
       h('tr', {}, h('th', {}, t('complaint.reporter')), h('td', {}, reporter)),
       row(t('complaint.location'), loc),

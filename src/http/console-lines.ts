@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Content } from '../content/load.js';
 import type { ReplyKey } from '../content/schema.js';
 import type { Handoff } from '../domain/handoff.js';
@@ -81,15 +80,14 @@ export function withoutDebug<T extends { assistantGuess?: unknown }>(role: Role,
  * What a queue row says of the citizen waiting: their chat id (a Telegram or WhatsApp contact; a web chat has none
  * worth showing) and their last message. An agent learns neither when the conversation holds a confidential filing.
  */
-export function queuePreview(content: Labels, viewer: { role: Role }, handoff: Pick<Handoff, 'channel' | 'user' | 'lang' | 'conversation'>, lines: TranscriptEntry[]): { contact?: string; conversation?: string; last?: { text: string; at: Date } } {
+export function queuePreview(content: Labels, viewer: { role: Role }, handoff: Pick<Handoff, 'channel' | 'user' | 'lang'>, lines: TranscriptEntry[]): { contact?: string; last?: { text: string; at: Date } } {
   const view = transcriptFor(viewer, lines);
   const hidden = !mayKnowWho(viewer, lines);
   const last = [...view.lines].reverse().find((l) => l.from === 'citizen');
   const contact = hidden || handoff.channel === 'web' ? undefined : handoff.user;
   return {
     ...(contact ? { contact } : {}),
-    // The chat key holds the number too: a row the agent may not know by stands in a hash for it.
-    ...(hidden ? { conversation: `hidden:${createHash('sha256').update(handoff.conversation).digest('hex').slice(0, 16)}` } : {}),
+
     ...(last && !hidden ? { last: { text: readableLine(content, last, handoff.lang).text.slice(0, 140), at: last.at } } : {}),
   };
 }

@@ -41,7 +41,7 @@ describe('transcript lines as staff read them', () => {
   });
 
   it('never tells an agent who waits when the conversation holds a confidential filing', () => {
-    const handoff = { channel: 'whatsapp' as const, user: '218911111111', lang: 'ar' as const, conversation: 'whatsapp:218911111111' };
+    const handoff = { channel: 'whatsapp' as const, user: '218911111111', lang: 'ar' as const };
     const lines = [line({ text: 'حفرة أمام بيتي', confidential: true }), line({ text: 'بدي موظف' })];
     const agent = queuePreview(content, { role: 'agent' }, handoff, lines);
     expect(JSON.stringify(agent)).not.toContain('218911111111');
