@@ -41,27 +41,68 @@ const ctx = {
       const text = t(key, { name: err.body.heldBy ?? '' });
       if (text !== key) { ctx.toast(text, 'error'); return; }
       if (err.status === 403) { ctx.toast(t('error.forbidden'), 'error'); return; }
-      ctx.toast(t('error.generic', { error: err.body.error ?? err.message }), 'error');
+      // A code the console has no words for is never shown raw: staff get a sentence in their language.
+      ctx.toast(t('error.unknown'), 'error');
       return;
     }
-    ctx.toast(t('error.generic', { error: String(err?.message ?? err) }), 'error');
+    ctx.toast(t('error.network'), 'error');
   },
   on(fn) { listeners.add(fn); return () => listeners.delete(fn); },
   go(hash) { location.hash = hash; },
 };
 
+let retry;
+let dropped = false;
+
+/**
+ * The live feed. When it drops (a server restart, a network cut) whatever happened meanwhile was never sent, so on
+ * reconnecting the open view fetches afresh; a feed the server refused (the session is gone) means signing in again.
+ */
 function connectLive() {
   events?.close();
+  clearTimeout(retry);
   const live = document.getElementById('live');
   live.hidden = false;
-  events = new EventSource('/console/api/events');
-  events.addEventListener('open', () => { live.textContent = t('live.on'); live.className = 'live on'; });
-  events.addEventListener('error', () => { live.textContent = t('live.off'); live.className = 'live off'; });
+  const source = new EventSource('/console/api/events');
+  events = source;
+  source.addEventListener('open', () => {
+    live.textContent = t('live.on'); live.className = 'live on';
+    if (dropped) { dropped = false; resync(); }
+  });
+  source.addEventListener('error', () => {
+    if (events !== source) return;
+    live.textContent = t('live.off'); live.className = 'live off';
+    dropped = true;
+    // The browser retries a dropped stream by itself, but not one the server answered with an error.
+    if (source.readyState === EventSource.CLOSED) retry = setTimeout(recheck, 1000);
+  });
   for (const type of ['handoff', 'line']) {
     events.addEventListener(type, (e) => {
       const data = JSON.parse(e.data);
       for (const fn of listeners) fn(type, data);
     });
+  }
+}
+
+/** After the feed came back: the view reloads its data (a view without a live handler is drawn again). */
+function resync() {
+  if (!ctx.me) return;
+  let handled = false;
+  for (const fn of listeners) if (fn('resync', {}) === true) handled = true;
+  if (!handled) route();
+}
+
+/** The feed was refused or the server is away: still signed in? Then reconnect; if not, sign in again. */
+async function recheck() {
+  if (!ctx.me) return;
+  try {
+    const me = await get('/session');
+    ctx.me = { ...ctx.me, ...me };
+    setCsrf(me.csrf);
+    connectLive();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { showSignIn(); return; }
+    retry = setTimeout(recheck, 2000);
   }
 }
 
@@ -102,14 +143,24 @@ function signedIn(me) {
   document.getElementById('nav-misunderstood').hidden = me.role === 'agent';
   document.getElementById('nav-staff').hidden = me.role !== 'admin';
   document.getElementById('signout').hidden = false;
-  document.getElementById('whoami').textContent = [me.username, me.role, me.department].filter(Boolean).join(' · ');
+  showWho();
   if (me.mustChangePassword) { showPasswordChange(); return; }
-  get('/catalog').then((c) => { ctx.catalog = c; connectLive(); route(); }, ctx.fail);
+  get('/catalog').then((c) => { ctx.catalog = c; showWho(); connectLive(); route(); }, ctx.fail);
+}
+
+/** Who is signed in: the role in the console's language, the username isolated (a Latin name in the Arabic bar). */
+function showWho() {
+  const me = ctx.me;
+  if (!me) return;
+  clear(document.getElementById('whoami'), h('bdi', {}, me.username), ` · ${t(`role.${me.role}`)}`, me.department ? [' · ', h('bdi', {}, me.department)] : '');
 }
 
 function showSignIn() {
   ctx.me = null;
   events?.close();
+  events = undefined;
+  clearTimeout(retry);
+  dropped = false;
   document.getElementById('nav').hidden = true;
   document.getElementById('signout').hidden = true;
   document.getElementById('live').hidden = true;
@@ -156,6 +207,7 @@ document.getElementById('lang').addEventListener('click', () => {
   setLang(currentLang() === 'ar' ? 'en' : 'ar');
   const live = document.getElementById('live');
   live.textContent = t(live.classList.contains('off') ? 'live.off' : 'live.on');
+  showWho();
   if (ctx.me && !ctx.me.mustChangePassword) route(); else if (!ctx.me) showSignIn();
 });
 document.getElementById('signout').addEventListener('click', async () => {

@@ -1,7 +1,7 @@
 // Applications at the counter: register one and print the receipt; find one and update its status.
 import { get, post } from './api.js';
-import { clear, field, formValues, h, select } from './dom.js';
-import { currentLang, dateTime, named, t } from './i18n.js';
+import { clear, field, formValues, h, select, phoneLink } from './dom.js';
+import { currentLang, dateTime, named, t, when } from './i18n.js';
 
 const statusName = (ctx, s) => ctx.catalog.statusNames?.application?.[s]?.[currentLang()] ?? s;
 
@@ -27,15 +27,15 @@ function applicationCard(ctx, a, reload) {
     h('table', { class: 'details' },
       h('tr', {}, h('th', {}, t('apps.service')), h('td', {}, service)),
       h('tr', {}, h('th', {}, t('apps.name')), h('td', { dir: 'auto' }, a.applicant.name)),
-      h('tr', {}, h('th', {}, t('apps.phone')), h('td', { dir: 'ltr' }, a.applicant.phone)),
+      h('tr', {}, h('th', {}, t('apps.phone')), h('td', {}, phoneLink(a.applicant.phone))),
       h('tr', {}, h('th', {}, t('apps.status')), h('td', {}, statusName(ctx, a.status))),
-      h('tr', {}, h('th', {}, t('apps.expected')), h('td', {}, a.expectedBy)),
+      h('tr', {}, h('th', {}, t('apps.expected')), h('td', {}, when(a.expectedBy, { dayOnly: true }))),
       a.missingDocuments.length ? h('tr', {}, h('th', {}, t('apps.missing')), h('td', { dir: 'auto' }, a.missingDocuments.join('، '))) : null),
     h('a', { href: `/console/receipt/${encodeURIComponent(a.code)}`, target: '_blank', rel: 'noopener', class: 'button', id: 'receipt-link' }, t('apps.receipt')),
     ['approved', 'rejected', 'delivered'].includes(a.status)
       ? h('a', { href: `/console/decision/${encodeURIComponent(a.code)}`, target: '_blank', rel: 'noopener', class: 'button', id: 'decision-link' }, t('apps.decision'))
       : null,
-    h('ul', { class: 'history' }, a.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`))),
+    h('ul', { class: 'history' }, a.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by === 'citizen' ? t('from.citizen') : x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`))),
     statusForm);
 }
 
@@ -112,7 +112,7 @@ async function renderRegistry(box, ctx, open) {
         h('td', {}, named(c.services.find((s) => s.id === a.service), a.service)),
         h('td', { dir: 'auto' }, a.applicant.name),
         h('td', {}, statusName(ctx, a.status)),
-        h('td', {}, a.expectedBy, a.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
+        h('td', {}, when(a.expectedBy, { dayOnly: true }), a.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); page = 1; load().catch(ctx.fail); });
   await load();

@@ -1,7 +1,7 @@
 // @ts-check
 // Appointments: a branch's day (arrivals, no-shows, cancellations) and booking for a caller or a walk-in citizen.
 import { get, post } from './api.js';
-import { clear, field, formValues, h, select } from './dom.js';
+import { clear, field, formValues, h, select, phoneLink } from './dom.js';
 import { named, t } from './i18n.js';
 
 const today = () => new Date().toLocaleDateString('en-CA');
@@ -62,7 +62,7 @@ export async function renderBookings(view, ctx) {
     const service = named(branches.find((x) => x.id === b.branch)?.services.find((s) => s.id === b.service), b.service);
     return h('tr', { class: `booking ${b.status}`, dataset: { code: b.code } },
       h('td', { dir: 'ltr' }, b.time), h('td', { dir: 'ltr' }, b.code), h('td', { dir: 'auto' }, b.citizen.name),
-      h('td', { dir: 'ltr' }, b.citizen.phone), h('td', {}, service), h('td', { class: 'status' }, statusName(ctx, b.status)),
+      h('td', {}, phoneLink(b.citizen.phone)), h('td', {}, service), h('td', { class: 'status' }, statusName(ctx, b.status)),
       h('td', { class: 'actions' },
         b.status === 'booked' ? h('button', { type: 'button', class: 'arrived', onclick: () => act(b.code, 'status', { status: 'arrived' }) }, t('book.arrived')) : null,
         b.status === 'arrived' ? h('button', { type: 'button', class: 'done', onclick: () => act(b.code, 'status', { status: 'done' }) }, t('book.done')) : null,

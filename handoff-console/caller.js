@@ -26,15 +26,24 @@ export async function renderFileForCaller(view, ctx) {
     result);
   const requestId = () => crypto.randomUUID();
   let pendingId = requestId();
+  let busy = false;
+  const submit = form.querySelector('button[type=submit]');
+  // The next caller starts with an empty form and no code on screen (the last one was read back already).
+  form.addEventListener('input', () => { if (result.dataset.code) { delete result.dataset.code; clear(result); } });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    if (busy) return;
+    busy = true;
+    submit.disabled = true;
     const v = formValues(form);
     try {
       const r = await post('/complaints', { ...v, consentToContact: v.consentToContact === 'yes', requestId: pendingId });
       pendingId = requestId();
-      clear(result, h('p', {}, t('file.readBack')), h('p', { class: 'code-big', dir: 'ltr', id: 'filed-code' }, r.code));
       form.reset();
-    } catch (err) { ctx.fail(err); }
+      clear(result, h('p', {}, t('file.readBack')), h('p', { class: 'code-big', dir: 'ltr', id: 'filed-code' }, h('bdi', {}, r.code)));
+      result.dataset.code = r.code;
+      form.querySelector('textarea[name=description]').focus();
+    } catch (err) { ctx.fail(err); } finally { busy = false; submit.disabled = false; }
   });
   clear(view, form);
 }

@@ -1,7 +1,7 @@
 // Complaints: filter the list, open one, change its status (the citizen is notified) or its department.
 import { get, post } from './api.js';
-import { clear, field, formValues, h, select } from './dom.js';
-import { currentLang, dateTime, named, t } from './i18n.js';
+import { clear, field, formValues, h, select, phoneLink } from './dom.js';
+import { currentLang, dateTime, named, t, when } from './i18n.js';
 import { locationMap, photoStrip } from './complaint-map.js';
 
 const statusName = (ctx, s) => ctx.catalog.statusNames?.complaint?.[s]?.[currentLang()] ?? s;
@@ -47,8 +47,8 @@ export async function renderComplaints(view, ctx) {
         h('td', {}, named(c.categories.find((k) => k.id === x.category), x.category)),
         h('td', {}, named(c.departments.find((d) => d.id === x.department), x.department)),
         h('td', {}, statusName(ctx, x.status)),
-        h('td', {}, dateTime(x.createdAt)),
-        h('td', {}, dateTime(x.deadline), x.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
+        h('td', {}, when(x.createdAt)),
+        h('td', {}, when(x.deadline), x.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); page = 1; load().catch(ctx.fail); });
   await load();
@@ -62,7 +62,8 @@ export async function renderComplaint(view, ctx, code) {
   function showReporter(r) {
     if (!r) { clear(reporter, '—'); return; }
     const contact = r.contact ? `${t(`channel.${r.contact.channel}`)} ${r.contact.user}` : '';
-    clear(reporter, [r.name, r.phone, r.email, contact].filter(Boolean).join(' · ') || '—');
+    const parts = [r.name && h('bdi', {}, r.name), r.phone && phoneLink(r.phone), r.email && h('bdi', {}, r.email), contact && h('bdi', {}, contact)].filter(Boolean);
+    clear(reporter, parts.length ? parts.flatMap((x, i) => (i ? [' · ', x] : [x])) : '—');
   }
   if (complaint.identityHidden) {
     clear(reporter, h('span', { class: 'muted' }, t('complaint.hidden')), ' ',
@@ -87,7 +88,7 @@ export async function renderComplaint(view, ctx, code) {
   });
   const moveForm = h('form', { class: 'stack', id: 'department-form' },
     field(t('complaint.reassign'), select('department', c.departments.map((d) => [d.id, named(d, d.id)]), complaint.department)),
-    h('input', { name: 'note', dir: 'auto', maxlength: 2000 }),
+    h('input', { name: 'note', dir: 'auto', maxlength: 2000, 'aria-label': t('complaint.note') }),
     h('button', { type: 'submit' }, t('complaint.save')));
   moveForm.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -104,7 +105,7 @@ export async function renderComplaint(view, ctx, code) {
       row(t('complaints.category'), named(c.categories.find((k) => k.id === complaint.category), complaint.category)),
       row(t('complaints.department'), named(c.departments.find((d) => d.id === complaint.department), complaint.department)),
       row(t('complaints.status'), statusName(ctx, complaint.status)),
-      row(t('complaints.deadline'), dateTime(complaint.deadline)),
+      row(t('complaints.deadline'), when(complaint.deadline)),
       row(t('complaint.privacy'), t(`privacy.${complaint.privacy}`)),
       h('tr', {}, h('th', {}, t('complaint.reporter')), h('td', {}, reporter)),
       row(t('complaint.location'), loc),
@@ -112,6 +113,6 @@ export async function renderComplaint(view, ctx, code) {
       h('tr', {}, h('th', {}, t('complaint.photos')), h('td', {}, photoStrip(complaint)))),
     map ? h('h2', {}, t('complaint.map')) : null, map ?? null,
     h('h2', {}, t('complaint.history')),
-    h('ul', { class: 'history' }, complaint.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`)))),
+    h('ul', { class: 'history' }, complaint.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by === 'citizen' ? t('from.citizen') : x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`)))),
   h('section', { class: 'card row wrap' }, statusForm, moveForm));
 }

@@ -9,7 +9,12 @@ export function h(tag, attrs = {}, ...children) {
     else if (key === 'class') el.className = value;
     else if (key === 'dataset') Object.assign(el.dataset, value);
     else if (key === 'value') el.value = value;
-    else if (key === 'checked' || key === 'disabled' || key === 'hidden' || key === 'selected' || key === 'required') el[key] = Boolean(value);
+    else if (key === 'checked' || key === 'disabled' || key === 'hidden' || key === 'selected' || key === 'required') {
+      el[key] = Boolean(value);
+      // form.reset() goes back to the defaults: a radio checked here must be checked again after a reset.
+      if (key === 'checked') el.defaultChecked = Boolean(value);
+      if (key === 'selected') el.defaultSelected = Boolean(value);
+    }
     else if (key === 'style' || key === 'innerHTML' || key === 'srcdoc') throw new Error(`h(): ${key} is not allowed`);
     else el.setAttribute(key, String(value));
   }
@@ -41,4 +46,11 @@ export function field(label, control) {
 
 export function formValues(form) {
   return Object.fromEntries(new FormData(form).entries());
+}
+
+/** A phone number staff can tap to call: a tel: link, isolated so it never reads backwards inside Arabic. */
+export function phoneLink(phone) {
+  if (!phone) return '—';
+  const digits = String(phone).replace(/[^\d+]/g, '');
+  return h('a', { href: `tel:${digits}`, class: 'tel', dir: 'ltr' }, h('bdi', {}, String(phone)));
 }

@@ -1,4 +1,5 @@
 // The console's own words (staff read these; citizens never do). Arabic is written right to left.
+import { deskWords } from './i18n-desk.js';
 
 const words = {
   ar: {
@@ -227,6 +228,8 @@ const words = {
   },
 };
 
+for (const l of ['ar', 'en']) Object.assign(words[l], deskWords[l]);
+
 let lang = localStorage.getItem('nafidha.console.lang') === 'en' ? 'en' : 'ar';
 
 export function currentLang() { return lang; }
@@ -242,7 +245,11 @@ export function setLang(next) {
   document.documentElement.lang = lang;
   document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  document.getElementById('lang').textContent = t('lang.other');
+  // The button names the other language in that language; its title says what it does.
+  const button = document.getElementById('lang');
+  button.textContent = t('lang.other');
+  button.lang = lang === 'ar' ? 'en' : 'ar';
+  button.title = t('lang.button');
   document.title = `${lang === 'ar' ? 'نافذة' : 'Nafidha'} · ${t('app.title')}`;
 }
 
@@ -254,8 +261,27 @@ export function since(date, offsetMs = 0) {
   return t('time.h', { n: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
 }
 
+/** Every date in the console reads the same way: the long local form ("2 December 2026, 10:30"). */
 export function dateTime(date) {
-  return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(new Date(date));
+  return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : 'en-GB', { dateStyle: 'long', timeStyle: 'short' }).format(new Date(date));
+}
+
+/** A calendar day (YYYY-MM-DD) in the same long form, without a time. */
+export function dayName(day) {
+  const d = new Date(`${String(day).slice(0, 10)}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return String(day);
+  return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+}
+
+/** A <time> element: the long form to read, the ISO moment in its title and datetime (isolated from the text around). */
+export function when(date, { dayOnly = false } = {}) {
+  const el = document.createElement('time');
+  const iso = dayOnly ? String(date).slice(0, 10) : new Date(date).toISOString();
+  el.dateTime = iso;
+  el.title = iso;
+  el.dir = 'auto';
+  el.textContent = dayOnly ? dayName(date) : dateTime(date);
+  return el;
 }
 
 export function time(date) {

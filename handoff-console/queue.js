@@ -7,18 +7,34 @@ function department(ctx, id) {
   return named(ctx.catalog?.departments.find((d) => d.id === id), id);
 }
 
+/** Who is waiting: a Telegram or WhatsApp chat id (a phone number is a tel: link), or the web chat. */
+function who(hoff) {
+  if (!hoff.contact) return h('span', { class: 'who muted' }, hoff.channel === 'web' ? t('queue.web') : t('queue.hiddenWho'));
+  const phone = /^whatsapp/.test(hoff.channel) && /^\+?\d{6,15}$/.test(hoff.contact);
+  return h('span', { class: 'who' }, phone
+    ? h('a', { href: `tel:+${hoff.contact.replace(/^\+/, '')}`, dir: 'ltr' }, h('bdi', {}, `+${hoff.contact.replace(/^\+/, '')}`))
+    : h('bdi', { dir: 'ltr' }, hoff.contact));
+}
+
 function item(ctx, hoff) {
-  const waited = h('span', { class: 'waited', dataset: { since: hoff.queuedAt } }, t('queue.waited', { time: since(hoff.queuedAt, ctx.offset) }));
+  const waitedText = t('queue.waited', { time: since(hoff.queuedAt, ctx.offset) });
+  const waited = h('span', { class: 'waited', dataset: { since: hoff.queuedAt } }, waitedText);
+  const open = h('a', {
+    href: `#/conversation/${encodeURIComponent(hoff.id)}`, class: 'open button',
+    'aria-label': `${t('queue.open')}: ${t(`reason.${hoff.reason}`)}، ${t(`channel.${hoff.channel}`)}`,
+  }, t('queue.open'));
   return h('li', { class: `queue-item ${hoff.status}`, dataset: { id: hoff.id } },
-    h('a', { href: `#/conversation/${encodeURIComponent(hoff.id)}`, class: 'row' },
+    h('div', { class: 'row' },
       h('span', { class: `badge reason-${hoff.reason}` }, t(`reason.${hoff.reason}`)),
       h('span', { class: 'badge' }, t(`channel.${hoff.channel}`)),
       h('span', { class: 'badge' }, t(`lang.${hoff.lang}`)),
+      who(hoff),
       hoff.status === 'held' ? h('span', { class: 'badge held' }, t('status.held', { name: hoff.heldBy })) : waited,
       hoff.outOfHours ? h('span', { class: 'badge warn' }, t('queue.outOfHours')) : null,
       hoff.department ? h('span', { class: 'badge' }, t('queue.department', { name: department(ctx, hoff.department) })) : null,
       h('span', { class: 'spacer' }),
-      h('span', { class: 'open' }, t('queue.open'))));
+      open),
+    hoff.last ? h('p', { class: 'preview' }, t('queue.last', { text: '' }), h('bdi', { dir: 'auto', class: 'last' }, hoff.last.text)) : null);
 }
 
 export async function renderQueue(view, ctx) {
@@ -36,9 +52,10 @@ export async function renderQueue(view, ctx) {
 
   let pending;
   const off = ctx.on((type) => {
-    if (type !== 'handoff') return;
+    if (type !== 'handoff' && type !== 'resync' && type !== 'line') return false;
     clearTimeout(pending);
     pending = setTimeout(() => load().catch(ctx.fail), 100);
+    return true;
   });
   const ticker = setInterval(() => {
     for (const el of view.querySelectorAll('.waited')) el.textContent = t('queue.waited', { time: since(el.dataset.since, ctx.offset) });

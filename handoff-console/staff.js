@@ -35,9 +35,9 @@ export async function renderStaff(view, ctx, created) {
   });
 
   const rows = accounts.map((a) => {
-    const role = select('role', ROLES.map((r) => [r, t(`role.${r}`)]), a.role);
-    const department = select('department', departments, a.department ?? '');
-    const disabled = h('input', { type: 'checkbox', name: 'disabled', checked: a.disabled });
+    const role = select('role', ROLES.map((r) => [r, t(`role.${r}`)]), a.role, { 'aria-label': `${t('staff.role')}: ${a.username}` });
+    const department = select('department', departments, a.department ?? '', { 'aria-label': `${t('complaints.department')}: ${a.username}` });
+    const disabled = h('input', { type: 'checkbox', name: 'disabled', checked: a.disabled, 'aria-label': `${t('staff.disabled')}: ${a.username}` });
     const self = a.username === ctx.me.username;
     const save = h('button', { type: 'button', class: 'save', onclick: async () => {
       try {

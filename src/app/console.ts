@@ -123,7 +123,7 @@ export function createConsole(deps: ConsoleDeps): Console {
     const account = await staff.find(v.username);
     return !!account && !account.disabled && atLeast(account.role, v.role) && await session.alive(v.sessionId);
   };
-  const events = new ConsoleEvents({ handoffs: handoffStore, lines: deps.stores.consoleFeed, mayWatch }, { intervalMs: deps.pollMs, now: deps.now, log, audit: (e) => audit.record(e) });
+  const events = new ConsoleEvents({ handoffs: handoffStore, lines: deps.stores.consoleFeed, mayWatch }, { intervalMs: deps.pollMs, now: deps.now, log, audit: (e) => audit.record(e), labels: content });
 
   const catalog = () => ({
     services: content.services.map((s) => ({ id: s.id, name: s.name })),
@@ -140,7 +140,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(jsonBody('64kb'));
   api.use((_req, res, next) => { res.set('cache-control', 'no-store'); next(); });
   api.use(authRoutes({ staff, audit: (e) => audit.record(e), limitStore: limits, signInLimit: deps.signInLimit, onSignOut: (id) => events.endSession(id) }));
-  api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog,
+  api.use(consoleApi({ staff, handoffs, transcripts: deps.transcripts, canned, audit, events, earlier: rec.earlier, catalog, labels: content,
     templates: (user, since) => templates.latest(20, { user, since }), afterClose: (h) => satisfaction.afterHandoff(h) }));
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
   api.use(consoleMediaApi({ staff, handoffs, media: deps.stores.media, audit }));

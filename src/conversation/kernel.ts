@@ -83,7 +83,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     result.replies.forEach((r, i) => entries.push({ conversation: key, from: 'bot', text: r.text, at: new Date(at + 1 + i) }));
     if (result.forgetSince !== undefined) {
       const hidden = `${phrases.t('ar', 'transcript.anonymous')} / ${phrases.t('en', 'transcript.anonymous')}`;
-      for (const e of entries) { e.text = hidden; delete e.attachments; delete e.intent; delete e.confidence; }
+      for (const e of entries) { e.text = hidden; delete e.attachments; delete e.intent; delete e.confidence; delete e.tapped; }
       await deps.transcripts.redact(key, new Date(result.forgetSince), hidden);
     } else if (result.confidentialSince !== undefined) {
       for (const e of entries) e.confidential = true;
@@ -108,12 +108,14 @@ export function createKernel(deps: KernelDeps): Kernel {
         // A redelivered message gets the replies it got the first time, and changes nothing.
         if (id && state.seen.includes(id)) return { kind: 'repeat', replies: state.answered?.find((a) => a.id === id)?.replies ?? [] };
         if (id) state.seen = [...state.seen.slice(-49), id];
+        // A tapped button sends its payload: the transcript keeps the label the citizen saw, for staff to read.
+        const tapped = state.choices?.find((c) => c.value === message.text)?.label;
         const result = await responder.respond(key, message, state);
         state.choices = result.replies.at(-1)?.choices;
         if (id) state.answered = [...(state.answered ?? []).slice(-(ANSWERS_KEPT - 1)), { id, replies: result.replies }];
         const u = result.understanding;
         const citizen: TranscriptEntry = {
-          conversation: key, from: 'citizen', text: (message.text ?? '').slice(0, 10_000), at: new Date(), intent: u?.intent, confidence: u?.confidence,
+          conversation: key, from: 'citizen', text: (message.text ?? '').slice(0, 10_000), at: new Date(), intent: u?.intent, confidence: u?.confidence, ...(tapped ? { tapped } : {}),
           attachments: message.location ? [{ kind: 'location', ...message.location }] : undefined,
         };
         return { kind: 'done', result, citizen };

@@ -13,6 +13,7 @@ const schema = new Schema<TranscriptEntry>({
   confidence: Number,
   attachments: [Schema.Types.Mixed],
   confidential: Boolean,
+  tapped: String,
 }, { versionKey: false, collection: 'messages' });
 schema.index({ conversation: 1, at: 1 });
 
@@ -48,7 +49,7 @@ export class MongoTranscriptStore implements TranscriptStore {
   }
 
   async redact(conversation: string, since: Date, text: string): Promise<void> {
-    await this.model.updateMany({ conversation, at: { $gte: since } }, { $set: { text }, $unset: { attachments: 1, intent: 1, confidence: 1 } });
+    await this.model.updateMany({ conversation, at: { $gte: since } }, { $set: { text }, $unset: { attachments: 1, intent: 1, confidence: 1, tapped: 1 } });
   }
 
   async markConfidential(conversation: string, since: Date): Promise<void> {

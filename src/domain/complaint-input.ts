@@ -24,6 +24,8 @@ export interface FileComplaintInput {
   /** The chat it is filed from; kept unless anonymous. */
   from?: Chat;
   via?: ChannelName | 'open311';
+  /** Who filed it when it was not the citizen themselves (the member of staff who took a call); the history's author. */
+  filedBy?: string;
   name?: string;
   email?: string;
   phone?: string;

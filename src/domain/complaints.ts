@@ -189,7 +189,7 @@ export class ComplaintService {
       createdAt: now,
       updatedAt: now,
       deadline: new Date(now.getTime() + category.deadlineDays * DAY_MS),
-      history: [{ at: now, by: input.via === 'open311' ? 'open311' : 'citizen', status: 'received' as const }],
+      history: [{ at: now, by: input.filedBy ?? (input.via === 'open311' ? 'open311' : 'citizen'), status: 'received' as const }],
       flaggedForSupervisor: false,
       via: input.via ?? input.from?.channel ?? 'open311',
       idempotencyKey,

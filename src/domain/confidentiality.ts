@@ -45,3 +45,11 @@ export function transcriptFor(viewer: Pick<Actor, 'role'>, lines: TranscriptEntr
 export function teachable(line: Pick<TranscriptEntry, 'from' | 'confidential' | 'intent' | 'confidence'>): boolean {
   return line.from === 'citizen' && !line.confidential && typeof line.intent === 'string' && typeof line.confidence === 'number';
 }
+
+/**
+ * Whether a viewer may learn who is behind a conversation (its chat id, the citizen's contact): the citizen office
+ * always; an agent only when nothing in it was said while filing a confidential complaint.
+ */
+export function mayKnowWho(viewer: Pick<Actor, 'role'>, lines: Pick<TranscriptEntry, 'confidential'>[]): boolean {
+  return maySeeIdentity(viewer.role) || !lines.some((l) => l.confidential);
+}

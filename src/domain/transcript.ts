@@ -11,6 +11,8 @@ export interface TranscriptEntry {
   intent?: string;
   confidence?: number;
   attachments?: unknown[];
+  /** The label of the button the citizen tapped (the text is its payload, such as `/yes`). */
+  tapped?: string;
   /** Said while filing a confidential complaint (or about one): only the citizen office reads it. */
   confidential?: boolean;
 }

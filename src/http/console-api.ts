@@ -9,6 +9,8 @@ import { handoffSummary, shownLine } from './console-events.js';
 import { requireStaff } from './auth.js';
 import { transcriptFor } from '../domain/confidentiality.js';
 import { optionalTyped, parseBody, typed } from './input.js';
+import type { Content } from '../content/load.js';
+import { queuePreview, readableLine, withoutDebug } from './console-lines.js';
 
 // The console's JSON API for handed-off conversations. Every route needs a signed-in staff member with the right
 // role; every action is written to the audit log.
@@ -38,6 +40,8 @@ export interface ConsoleApiDeps {
   /** Messages of this handoff that WhatsApp Cloud had to send as the approved template (the 24-hour window was closed). */
   templates?: (user: string, since: Date) => Promise<{ at: Date; template: string }[]>;
   catalog: () => unknown;
+  /** Button labels and names, so transcripts show what the citizen saw rather than payloads. */
+  labels: Pick<Content, 'replies' | 'services' | 'categories'>;
   /** Told of every handoff staff closed (the satisfaction question); its failure never fails the close. */
   afterClose?: (handoff: Handoff) => Promise<unknown>;
 }
@@ -69,14 +73,19 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
       return;
     }
     await audit(req, what, result.handoff.id, detail);
-    res.json({ handoff: { ...handoffSummary(result.handoff), notes: result.handoff.notes } });
+    res.json({ handoff: { ...withoutDebug(req.staff!.role, handoffSummary(result.handoff)), notes: result.handoff.notes } });
   }
 
   router.get('/events', as('agent'), deps.events.handler);
 
-  router.get('/queue', as('agent'), route(async (_req, res) => {
+  router.get('/queue', as('agent'), route(async (req, res) => {
     const { waiting, held } = await deps.handoffs.queue();
-    res.json({ now: new Date(), waiting: waiting.map(handoffSummary), held: held.map(handoffSummary) });
+    // Each row says who waits (subject to confidentiality) and what they last wrote.
+    const row = async (h: Handoff) => ({
+      ...withoutDebug(req.staff!.role, handoffSummary(h)),
+      ...queuePreview(deps.labels, req.staff!, h, await deps.transcripts.list(h.conversation, 200)),
+    });
+    res.json({ now: new Date(), waiting: await Promise.all(waiting.map(row)), held: await Promise.all(held.map(row)) });
   }));
 
   router.get('/conversations/:id', as('agent'), route(async (req, res) => {
@@ -90,7 +99,8 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
     const view = transcriptFor(req.staff!, lines);
     if (view.revealed) await audit(req, 'view-confidential-transcript', handoff.id, `${view.revealed} lines`);
     res.json({
-      handoff: { ...handoffSummary(handoff), notes: handoff.notes }, transcript: view.lines.map(shownLine), ...earlier,
+      handoff: { ...withoutDebug(req.staff!.role, handoffSummary(handoff)), notes: handoff.notes },
+      transcript: view.lines.map((l) => readableLine(deps.labels, shownLine(l), handoff.lang)), ...earlier,
       templates: templates.map((t) => ({ at: t.at, template: t.template })),
     });
   }));

@@ -4,6 +4,9 @@ import type { Handoff, HandoffStatus } from '../domain/handoff.js';
 import type { Role } from '../domain/staff.js';
 import type { TranscriptEntry } from '../domain/transcript.js';
 import { transcriptFor } from '../domain/confidentiality.js';
+import type { Content } from '../content/load.js';
+import type { Lang } from '../shared/lang.js';
+import { readableLine, withoutDebug } from './console-lines.js';
 
 /**
  * Server-sent events for the console, fed by polling the database rather than by in-process events, so a change
@@ -34,6 +37,8 @@ export interface EventOptions {
   intervalMs?: number; lookbackMs?: number; checkMs?: number; now?: () => Date; log?: (line: string) => void;
   /** Records that a viewer of the citizen office was streamed confidential lines. */
   audit?: (entry: { who: string; what: string; target?: string; detail?: string }) => Promise<void>;
+  /** Button labels, so lines show what the citizen tapped (console-lines.ts). */
+  labels?: Pick<Content, 'replies' | 'services' | 'categories'>;
 }
 
 /**
@@ -66,15 +71,17 @@ export class ConsoleEvents {
   private readonly sentLines = new Map<string, number>();
   /** Conversations whose lines are followed: open handoffs, and closed ones for a short while. */
   private readonly watched = new Map<string, number>();
+  /** The language of each watched conversation (a button's label is said in it). */
+  private readonly langs = new Map<string, Lang>();
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private ticking = false;
   private lastRefresh = 0;
   private lastCheck = 0;
-  private readonly o: Required<Omit<EventOptions, 'now' | 'log' | 'audit'>> & Pick<Required<EventOptions>, 'now' | 'log'> & Pick<EventOptions, 'audit'>;
+  private readonly o: Required<Omit<EventOptions, 'now' | 'log' | 'audit' | 'labels'>> & Pick<Required<EventOptions>, 'now' | 'log'> & Pick<EventOptions, 'audit' | 'labels'>;
 
   constructor(private readonly sources: EventSources, options: EventOptions = {}) {
-    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? LOOKBACK_MS, checkMs: options.checkMs ?? 2_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn, audit: options.audit };
+    this.o = { intervalMs: options.intervalMs ?? 300, lookbackMs: options.lookbackMs ?? LOOKBACK_MS, checkMs: options.checkMs ?? 2_000, now: options.now ?? (() => new Date()), log: options.log ?? console.warn, audit: options.audit, labels: options.labels };
   }
 
   /** Mounted after requireStaff: the stream belongs to the signed-in staff member and their session. */
@@ -137,13 +144,22 @@ export class ConsoleEvents {
     for (const [c, viewer] of this.clients) {
       let payload = '';
       for (const [event, data] of events) {
-        if (event !== 'line') { payload += `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`; continue; }
+        if (event !== 'line') {
+          const shown = event === 'handoff' ? withoutDebug(viewer.role, data as { assistantGuess?: unknown }) : data;
+          payload += `event: ${event}\ndata: ${JSON.stringify(shown)}\n\n`;
+          continue;
+        }
         const view = transcriptFor(viewer, [data as TranscriptEntry]);
         if (view.revealed) void this.o.audit?.({ who: viewer.username, what: 'view-confidential-transcript', target: shownConversation((data as TranscriptEntry).conversation), detail: 'live feed' }).catch(() => undefined);
-        for (const line of view.lines) payload += `event: line\ndata: ${JSON.stringify(shownLine(line))}\n\n`;
+        for (const line of view.lines) payload += `event: line\ndata: ${JSON.stringify(this.readable(line))}\n\n`;
       }
       if (payload) c.write(payload);
     }
+  }
+
+  private readable(line: TranscriptEntry): TranscriptEntry {
+    const shown = shownLine(line);
+    return this.o.labels ? readableLine(this.o.labels, shown, this.langs.get(line.conversation) ?? 'ar') : shown;
   }
 
   async tick(): Promise<void> {
@@ -155,10 +171,11 @@ export class ConsoleEvents {
       const since = new Date(now - this.o.lookbackMs);
       if (now - this.lastRefresh > 5_000) {
         this.lastRefresh = now;
-        for (const h of await this.sources.handoffs.list({ statuses: ['queued', 'held'] }, 1000)) this.watched.set(h.conversation, Infinity);
+        for (const h of await this.sources.handoffs.list({ statuses: ['queued', 'held'] }, 1000)) { this.watched.set(h.conversation, Infinity); this.langs.set(h.conversation, h.lang); }
       }
       for (const h of await this.sources.handoffs.changedSince(since, 500)) {
         this.watched.set(h.conversation, h.status === 'closed' ? now + 60_000 : Infinity);
+        this.langs.set(h.conversation, h.lang);
         const version = h.updatedAt.getTime();
         if (this.sentHandoffs.get(h.id) === version) continue;
         this.sentHandoffs.set(h.id, version);
@@ -174,7 +191,7 @@ export class ConsoleEvents {
       if (out.length || now - this.lastCheck >= this.o.checkMs) await this.checkViewers();
       if (out.length) this.send(out);
       this.forget(now - this.o.lookbackMs * 2);
-      for (const [conversation, until] of this.watched) if (until < now) this.watched.delete(conversation);
+      for (const [conversation, until] of this.watched) if (until < now) { this.watched.delete(conversation); this.langs.delete(conversation); }
     } catch (err) {
       this.o.log(`console events: ${err instanceof Error ? err.message : String(err)}`);
     } finally {

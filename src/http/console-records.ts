@@ -222,6 +222,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
       ...(from ? { from } : {}),
       // The domain knows no "counter" channel yet; the audit entry records that staff filed it.
       via: from?.channel ?? 'web',
+      filedBy: req.staff!.username,
       consentToContact: !!from && b.consentToContact === true,
       idempotencyKey: `console:${req.staff!.username}:${b.requestId ?? `${Date.now()}:${Math.random()}`}`,
     });

@@ -32,7 +32,7 @@ export interface TestServer {
 }
 
 /** The app exactly as main.ts builds it (composeNafidha + attachConsole), on a test database, on 127.0.0.1:<free port>. */
-export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; channelRows?: ChannelFactory[]; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; channelRows?: ChannelFactory[]; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number; port?: number } = {}): Promise<TestServer> {
   // `join`: a second server instance on the first one's database (closing it leaves the database to the first).
   const db = o.join ? await joinDatabase(o.join.db.uri) : await testDatabase(o.dbName ?? 'console');
   const { content, understander } = shippedContent();
@@ -45,7 +45,8 @@ export async function startTestServer(o: { staffClock?: () => Date; signInLimit?
   });
   const server = http.createServer(nafidha.app([staffConsole.mount]));
   nafidha.webchat.attach(server, '/chat/ws');
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // `port`: a server started again where an earlier one listened (a restart, as the console sees it).
+  await new Promise<void>((resolve) => server.listen(o.port ?? 0, '127.0.0.1', resolve));
   nafidha.start();
   await staffConsole.start();
   await nafidha.channels.start();

@@ -109,7 +109,8 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>): WebChat
     },
     close() {
       const wss = (adapter as unknown as { wss?: WebSocketServer }).wss;
-      (adapter as unknown as { wss?: WebSocketServer }).wss = undefined;
+      // botkit's heartbeat timer keeps reading `wss.clients` after a close (a server restarted in-process): an empty stand-in.
+      (adapter as unknown as { wss?: { clients: Set<WebSocket> } }).wss = { clients: new Set() };
       for (const ws of wss?.clients ?? []) ws.terminate();
       wss?.close();
     },
