@@ -177,6 +177,16 @@ describe('the web chat on a phone and at a desk', () => {
       return first < range.getBoundingClientRect().left;
     });
     expect(order).toBe(true);
+    // Opening hours keep their order too: one left-to-right run from the opening time to the closing time.
+    const hours = page.locator('#log .msg.bot').last().locator('bdi').filter({ hasText: /^\d\d:\d\d ?[–-] ?\d\d:\d\d$/ }).first();
+    expect(await hours.evaluate((el) => {
+      const range = document.createRange();
+      const text = el.firstChild!;
+      range.setStart(text, 0); range.setEnd(text, 5);
+      const opening = range.getBoundingClientRect().left;
+      range.setStart(text, text.textContent!.length - 5); range.setEnd(text, text.textContent!.length);
+      return opening < range.getBoundingClientRect().left;
+    })).toBe(true);
     await context.close();
   });
 

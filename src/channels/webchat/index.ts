@@ -74,6 +74,8 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>, opts: { 
       text: typeof a.text === 'string' ? a.text : '',
       location: location && typeof location.lat === 'number' && typeof location.lon === 'number' ? { lat: location.lat, lon: location.lon } : undefined,
       messageId: typeof data.id === 'string' ? data.id.slice(0, 100) : undefined,
+      // A recording's id names its staged upload (kept in fileName until withStagedAudio reads it); a photo's id is
+      // already the stored photo, which the complaint checks belongs to this chat.
       attachments: Array.isArray(data.attachments)
         ? data.attachments.slice(0, 5).filter((x): x is { mediaId: string; mimeType: string; kind?: unknown } => typeof x?.mediaId === 'string' && typeof x?.mimeType === 'string')
           .map((x): Attachment => (x.kind === 'audio' ? { kind: 'audio', mimeType: x.mimeType, fileName: x.mediaId } : { kind: 'image', mimeType: x.mimeType, mediaId: x.mediaId }))

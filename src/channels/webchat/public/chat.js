@@ -67,10 +67,13 @@ function setLang(l) {
 // --- Text with its numbers isolated -------------------------------------------------------------------------
 
 const DIGIT = '[0-9\u0660-\u0669\u06f0-\u06f9]';
+const NUM = `${DIGIT}+(?:[.,:/\u066b\u066c-]${DIGIT}+)*`;
 const TOKEN = new RegExp([
   '(?<code>\\b[CASB]-[0-9A-Z]{5}-[0-9A-Z]{5}\\b)',
   `(?<phone>(?:\\+|00)${DIGIT}(?:[ \\u00a0-]?${DIGIT}){7,14}|\\b0${DIGIT}{2}[ -]?${DIGIT}{3}[ -]?${DIGIT}{4}\\b)`,
-  `(?<number>${DIGIT}+(?:[.,:/\u066b\u066c-]${DIGIT}+)*)`,
+  // A number, or a range or pair of them ("08:00–15:00", "32.88720, 13.19130"): one left-to-right run, so an Arabic
+  // line cannot swap its two ends.
+  `(?<number>${NUM}(?:(?: ?[\u2013\u2014-] ?|, )${NUM})*)`,
 ].join('|'), 'g');
 const ISOLATE = /([\u2066\u2067\u2068])([^\u2066-\u2069]*)\u2069/g;
 
