@@ -86,7 +86,7 @@ describe('web chat history', () => {
   it('a recording uploaded by one chat cannot be sent by another, and waits only until its message arrives', async () => {
     const a = await open();
     const b = await open();
-    const up = await fetch(`${server.url}/chat/upload?user=${a.user}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: toneWav(0.5) });
+    const up = await fetch(`${server.url}/chat/upload?user=${a.user}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(toneWav(0.5)) });
     expect(up.status).toBe(201);
     const { mediaId, mimeType } = (await up.json()) as { mediaId: string; mimeType: string };
     expect(mimeType).toBe('audio/wav');
@@ -110,7 +110,7 @@ describe('web chat history', () => {
     expect(page.status).toBe(415);
     expect(((await page.json()) as { error: string }).error).toBe('not-audio');
     const codes: number[] = [];
-    for (let i = 0; i < 4; i++) codes.push((await fetch(`${server.url}/chat/upload?user=${a.user}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: toneWav(0.2) })).status);
+    for (let i = 0; i < 4; i++) codes.push((await fetch(`${server.url}/chat/upload?user=${a.user}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(toneWav(0.2)) })).status);
     expect(codes).toEqual([201, 201, 201, 429]);
   });
 });
