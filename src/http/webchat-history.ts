@@ -28,13 +28,14 @@ const LINES = 200;
 
 export function webChatHistoryRoutes(deps: WebChatHistoryDeps): Router {
   const router = express.Router();
-  router.use(rateLimit({
-    windowMs: 60_000, limit: deps.limit ?? 60, standardHeaders: 'draft-7', legacyHeaders: false,
+  // Only these two routes are counted (the router is mounted at /chat, where the page's own files are served too).
+  const limited = rateLimit({
+    windowMs: 60_000, limit: deps.limit ?? 120, standardHeaders: 'draft-7', legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
     handler: (req, res) => clientError(req, res, 429, 'too-many-requests', 'too many requests from this address; try again in a minute'),
-  }));
+  });
 
-  router.post('/session', async (_req, res, next) => {
+  router.post('/session', limited, async (_req, res, next) => {
     try {
       for (let i = 0; i < 3; i++) {
         const user = `w${randomBytes(18).toString('base64url')}`;
@@ -45,7 +46,7 @@ export function webChatHistoryRoutes(deps: WebChatHistoryDeps): Router {
     } catch (err) { next(err); }
   });
 
-  router.post('/history', jsonBody('2kb'), async (req, res, next) => {
+  router.post('/history', limited, jsonBody('2kb'), async (req, res, next) => {
     const asked = parseBody(HistoryRequest, req, res, 'expected {"user":"<chat id>","key":"<chat key>"}');
     if (!asked) return;
     try {
