@@ -14,6 +14,8 @@ export interface Config {
   whatsappWeb: boolean;
   whatsappCloud: { token?: string; phoneNumberId?: string; appSecret?: string; verifyToken?: string; graphRoot?: string; apiVersion?: string; template?: string };
   open311Keys: string[];
+  /** Websites that may embed the web chat (widget.js); none but this server when empty. */
+  webchatEmbedOrigins?: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,5 +46,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       template: env.WHATSAPP_CLOUD_TEMPLATE || undefined,
     },
     open311Keys: (env.OPEN311_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    webchatEmbedOrigins: embedOrigins(env.WEBCHAT_EMBED_ORIGINS),
   };
+}
+
+/** WEBCHAT_EMBED_ORIGINS: origins (https://www.example.gov.ly), comma- or space-separated, or * for any website. */
+function embedOrigins(value: string | undefined): string[] {
+  const list = (value ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const o of list) if (o !== '*' && !/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(o)) throw new Error(`WEBCHAT_EMBED_ORIGINS: "${o}" is not an origin like https://www.example.gov.ly`);
+  return list;
 }

@@ -26,6 +26,7 @@ import { SuggestionService } from '../domain/suggestions.js';
 import { createOpen311Router } from '../http/open311.js';
 import { createApp } from '../http/server.js';
 import { uploadRoute } from '../http/upload.js';
+import { webChatHistoryRoutes } from '../http/webchat-history.js';
 import { Understander } from '../understanding/understand.js';
 
 export interface Nafidha {
@@ -62,7 +63,7 @@ export interface Nafidha {
 }
 
 export interface ComposeOptions {
-  config: Pick<Config, 'knowledgeDir' | 'open311Keys'>;
+  config: Pick<Config, 'knowledgeDir' | 'open311Keys' | 'webchatEmbedOrigins'>;
   content: Content;
   db: Database;
   understander?: Understander;
@@ -87,7 +88,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
     transcripts: countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone), log),
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media, bookings }));
-  const webchat = createWebChat(kernel);
+  const webchat = createWebChat(kernel, { staged: media });
   const channels = new ChannelSet((opts.channels ?? []).flatMap((make) => make({ kernel, stores, log }) ?? []), log);
 
   // The dispatcher takes the last sender of a channel: given ones after the channels' own.
@@ -97,6 +98,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
     { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone, contact: content.municipality.phone }) },
     { path: '/chat/upload', router: uploadRoute({ media, maxBytes: MAX_MEDIA_BYTES, filingSince: (user) => webComplaintSince(stores.chatStates, user),
       stores: { perChat: stores.limits.uploadPerChat, perAddress: stores.limits.uploadPerAddress } }) },
+    { path: '/chat', router: webChatHistoryRoutes({ keys: stores.webchatKeys, transcripts, state: (chat) => stores.chatStates.read(chat) }) },
   ];
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
   const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
@@ -105,7 +107,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
 
   return {
     stores, kernel, webchat, texts, complaints, applications, suggestions, bookings, lookup, media, outbox, dispatcher, transcripts, senders, mounts, channels,
-    app: (more = []) => createApp({ webchat, mounts: [...mounts, ...more], log, unavailable: isDatabaseUnavailable,
+    app: (more = []) => createApp({ webchat, mounts: [...mounts, ...more], log, unavailable: isDatabaseUnavailable, embedOrigins: config.webchatEmbedOrigins,
       health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
     start() { dispatcher.start(); reminders.start(); },
     async stop() { await channels.stop(); webchat.close(); reminders.stop(); await dispatcher.stop(); },

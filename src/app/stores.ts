@@ -17,6 +17,7 @@ import { MongoStaffStore } from '../db/staff.js';
 import { MongoSuggestionStore } from '../db/suggestions.js';
 import { MongoTemplateDeliveries } from '../db/template-deliveries.js';
 import { MongoTranscriptStore } from '../db/transcripts.js';
+import { MongoWebChatKeys } from '../db/webchat-keys.js';
 
 /** Every repository, made once per database connection; the rest of the wiring takes them from here. */
 export function createStores(connection: Connection) {
@@ -39,6 +40,7 @@ export function createStores(connection: Connection) {
     templates: new MongoTemplateDeliveries(connection),
     windows: new MongoChannelWindows(connection),
     identities: new MongoCloudIdentities(connection),
+    webchatKeys: new MongoWebChatKeys(connection),
     /** Counters of attempts (sign-in, uploads) under a prefix of their own. */
     limits: {
       signIn: new MongoRateLimitStore(connection, 'sign-in:'),

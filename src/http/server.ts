@@ -20,6 +20,8 @@ export interface HttpDeps {
   unavailable?: (err: unknown) => boolean;
   /** The server's log (HTTP error lines: route, status, request id; never what the client sent). */
   log?: (line: string) => void;
+  /** Websites that may show the web chat in a frame (the widget); `*` for any. */
+  embedOrigins?: string[];
 }
 
 // The webhook's own fields; botkit reads the rest (channelData, id).
@@ -35,10 +37,17 @@ export function createApp(deps: HttpDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestId);
-  app.use(helmet({
-    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'blob:'], 'script-src': ["'self'"], 'style-src': ["'self'"] } },
-    crossOriginEmbedderPolicy: false,
-  }));
+  const directives = { 'default-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'blob:'], 'media-src': ["'self'", 'blob:'], 'script-src': ["'self'"], 'style-src': ["'self'"] };
+  app.use(helmet({ contentSecurityPolicy: { directives }, crossOriginEmbedderPolicy: false }));
+  // The chat page may be framed by the websites that embed the widget; every other page (the console) never.
+  const embedders = deps.embedOrigins ?? [];
+  const chatPolicy = helmet.contentSecurityPolicy({ directives: { ...directives, 'frame-ancestors': ["'self'", ...embedders] } });
+  const chatPage: RequestHandler = (req, res, next) => {
+    if (embedders.length) res.removeHeader('x-frame-options');
+    chatPolicy(req, res, next);
+  };
+  // widget.js is loaded by <script> from other origins: it is public and carries no data.
+  app.get('/chat/widget.js', (_req, res, next) => { res.set({ 'cross-origin-resource-policy': 'cross-origin', 'access-control-allow-origin': '*' }); next(); });
   app.get('/healthz', (_req, res, next) => {
     (deps.health?.() ?? Promise.resolve({ ok: true, database: 'up' as const })).then((h) => { res.set('cache-control', 'no-store').status(h.ok ? 200 : 503).json(h); }, next);
   });
@@ -57,7 +66,7 @@ export function createApp(deps: HttpDeps): Express {
   });
 
   app.use('/chat', express.static(WEBCHAT_DIR, { index: false }));
-  app.get('/', (_req, res) => { res.sendFile(path.join(WEBCHAT_DIR, 'index.html')); });
+  app.get('/', chatPage, (_req, res) => { res.sendFile(path.join(WEBCHAT_DIR, 'index.html')); });
   app.use(((err, _req, res, next) => {
     if (!deps.unavailable?.(err)) { next(err); return; }
     if (!res.headersSent) res.status(503).json({ error: 'database unavailable, try again in a moment' });

@@ -1,11 +1,15 @@
 import express, { type Request, type Router } from 'express';
 import rateLimit, { ipKeyGenerator, type Store } from 'express-rate-limit';
+import { AUDIO_TYPES, audioTypeOf, stagedUploads } from '../domain/media.js';
 import { PHOTO_LIMITS, PHOTO_TYPES, photoTypeOf } from '../domain/photos.js';
+import { ChatKey } from '../shared/chat.js';
 import { clientError } from './input.js';
 
 // The web chat's photo upload: raw image bytes in, a media id out; the id only works for the same chat.
 // Only a chat that is filing a complaint may upload, only real JPEG/PNG/WebP bytes are kept, and each chat,
 // each address and each complaint draft has a ceiling, so the database cannot be filled from outside.
+// A recording (a voice note) may be sent at any time: it waits, staged, for the message that carries it, and the
+// conversation decides whether staff keep it; a few at most wait per chat.
 
 export interface UploadDeps {
   media: {
@@ -39,11 +43,29 @@ export function uploadRoute(deps: UploadDeps): Router {
   });
   const readPhoto = express.raw({ type: () => true, limit: deps.maxBytes });
 
+  const declaredOf = (req: Request) => (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const isAudio = (req: Request) => (AUDIO_TYPES as readonly string[]).includes(declaredOf(req));
+
   router.post('/', (req, res, next) => {
     if (!WEB_USER.test(userOf(req))) { clientError(req, res, 400, 'missing-user', 'add ?user=<the web chat id>'); return; }
     next();
   }, perAddress, perChat, (req, res, next) => {
-    const declared = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (!isAudio(req)) { next(); return; }
+    if (Number(req.headers['content-length'] ?? 0) > deps.maxBytes) { clientError(req, res, 413, 'audio-too-large', `recordings up to ${mb}`); return; }
+    readPhoto(req, res, (err?: unknown) => {
+      if (err) { next(err); return; }
+      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const actual = audioTypeOf(bytes);
+      if (!actual) { clientError(req, res, 415, 'not-audio', `send a recording (WebM, Ogg, MP3, M4A or WAV) up to ${mb}`); return; }
+      const since = new Date(Date.now() - limits.windowMs);
+      deps.media.saveWithin(stagedUploads(ChatKey.of('web', userOf(req))), actual, bytes, since, { photos: 3, bytes: 3 * deps.maxBytes })
+        .then((saved) => {
+          if (saved.ok) { res.status(201).json({ mediaId: saved.mediaId, kind: 'audio', mimeType: actual }); return; }
+          clientError(req, res, 429, saved.reason === 'busy' ? 'upload-in-progress' : 'too-many-uploads', 'send the recordings you made first, or wait a few minutes');
+        }, next);
+    });
+  }, (req, res, next) => {
+    const declared = declaredOf(req);
     if (!(PHOTO_TYPES as readonly string[]).includes(declared)) { clientError(req, res, 415, 'not-a-photo', `send a JPEG, PNG or WebP photo up to ${mb}`); return; }
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > deps.maxBytes) { clientError(req, res, 413, 'photo-too-large', `photos up to ${mb}`); return; }

@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Kernel } from '../../conversation/kernel.js';
-import type { ChannelSender, InboundMessage, Reply } from '../../shared/message.js';
+import type { Attachment, ChannelSender, InboundMessage, Reply } from '../../shared/message.js';
+import { ChatKey } from '../../shared/chat.js';
+import { stagedUploads, type MediaStore } from '../../domain/media.js';
 import { sockets } from './sockets.js';
 
 // The web chat: the page (and any client of botkit's web protocol) talks to botkit's web adapter over a websocket
@@ -45,7 +47,10 @@ function toActivity(reply: Reply): Partial<Activity> {
   return { type: ActivityTypes.Message, text: text as string, channelData: rest };
 }
 
-export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>): WebChat {
+/** What the page uploaded before sending: recordings wait in the media store until their message arrives. */
+export type StagedUploads = Pick<MediaStore, 'get' | 'remove'>;
+
+export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>, opts: { staged?: StagedUploads } = {}): WebChat {
   const adapter = new WebAdapter();
   const open = sockets();
 
@@ -69,11 +74,29 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>): WebChat
       text: typeof a.text === 'string' ? a.text : '',
       location: location && typeof location.lat === 'number' && typeof location.lon === 'number' ? { lat: location.lat, lon: location.lon } : undefined,
       messageId: typeof data.id === 'string' ? data.id.slice(0, 100) : undefined,
+      // A recording's id names its staged upload (kept in fileName until withStagedAudio reads it); a photo's id is
+      // already the stored photo, which the complaint checks belongs to this chat.
       attachments: Array.isArray(data.attachments)
-        ? data.attachments.slice(0, 5).filter((x): x is { mediaId: string; mimeType: string } => typeof x?.mediaId === 'string' && typeof x?.mimeType === 'string')
-          .map((x) => ({ kind: 'image' as const, mimeType: x.mimeType, mediaId: x.mediaId }))
+        ? data.attachments.slice(0, 5).filter((x): x is { mediaId: string; mimeType: string; kind?: unknown } => typeof x?.mediaId === 'string' && typeof x?.mimeType === 'string')
+          .map((x): Attachment => (x.kind === 'audio' ? { kind: 'audio', mimeType: x.mimeType, fileName: x.mediaId } : { kind: 'image', mimeType: x.mimeType, mediaId: x.mediaId }))
         : undefined,
     };
+  }
+
+  /**
+   * Recordings the page uploaded, read from where they wait and only by the chat that uploaded them: the
+   * conversation stores them for staff (or not); the staged copies are removed once the turn is over.
+   */
+  async function withStagedAudio(inbound: InboundMessage): Promise<InboundMessage> {
+    const list: Attachment[] = [];
+    for (const x of inbound.attachments ?? []) {
+      if (x.kind !== 'audio') { list.push(x); continue; }
+      const id = x.fileName ?? '';
+      const m = opts.staged && /^[0-9a-f]{24}$/.test(id) ? await opts.staged.get(id) : null;
+      if (!m || m.conversation !== stagedUploads(ChatKey.of('web', inbound.user))) continue;
+      list.push({ kind: 'audio', mimeType: m.mimeType, size: m.size, fileName: id, download: async () => m.data });
+    }
+    return { ...inbound, attachments: list.length ? list : undefined };
   }
 
   /** One message of the protocol: a citizen's text, the page opening, or an acknowledgement. */
@@ -82,7 +105,14 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>): WebChat
     if (!WEB_USER.test(user)) return;
     const data = (ctx.activity.channelData ?? {}) as Record<string, unknown>;
     let replies: Reply[] = [];
-    if (ctx.activity.type === ActivityTypes.Message) replies = await kernel.handle(inboundOf(ctx));
+    if (ctx.activity.type === ActivityTypes.Message) {
+      const inbound = await withStagedAudio(inboundOf(ctx));
+      try {
+        replies = await kernel.handle(inbound);
+      } finally {
+        for (const x of inbound.attachments ?? []) if (x.kind === 'audio' && x.fileName) await opts.staged?.remove(x.fileName);
+      }
+    }
     else if (data.type === 'hello' || data.type === 'welcome_back') replies = await kernel.greet({ channel: 'web', user }, data.lang === 'en' ? 'en' : data.lang === 'ar' ? 'ar' : undefined);
     else if (data.type === 'ack' && typeof data.ack === 'string') open.acknowledged(user, data.ack);
     for (const reply of replies) await ctx.sendActivity(toActivity(reply));
