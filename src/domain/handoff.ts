@@ -130,10 +130,13 @@ export class HandoffService {
     const lang = chosenLang ?? handoff.lang;
     if (handoff.lang !== lang) await this.deps.store.update(handoff.id, { statuses: ['queued', 'held'] }, { lang, updatedAt: now });
     if (handoff.status !== 'queued') return [];
-    const last = Math.max(handoff.queuedAt.getTime(), handoff.remindedAt?.getTime() ?? 0);
-    if (now.getTime() - last < (this.deps.remindEveryMs ?? 3 * 60_000)) return [];
-    await this.deps.store.update(handoff.id, { statuses: ['queued'] }, { remindedAt: now, updatedAt: now });
-    return [await this.waitingMessage(handoff, lang)];
+    // The first message in the queue is acknowledged at once ("staff will answer here"), later ones at most once
+    // every few minutes (with the place in the queue), so writing more does not bring a reply to each line.
+    const reminded = handoff.remindedAt?.getTime();
+    if (reminded !== undefined && now.getTime() - reminded < (this.deps.remindEveryMs ?? 3 * 60_000)) return [];
+    const stamped = await this.deps.store.update(handoff.id, { statuses: ['queued'] }, { remindedAt: now, updatedAt: now });
+    if (!stamped) return [];
+    return [reminded === undefined ? this.deps.texts.reply(lang, 'handoff.ack') : await this.waitingMessage(handoff, lang)];
   }
 
   /** The citizen leaves the queue or the staff member ("cancel", "رجوع للبوت"); false when nothing was open. */
