@@ -58,13 +58,13 @@ export function createKernel(deps: KernelDeps): Kernel {
         const done = await run(state, (k) => { kept = k; });
         if (done.kind === 'nothing') return [];
         if (done.kind === 'repeat') return done.replies.map((r) => present(r, lang));
-        done.result.replies = done.result.replies.map((r) => present(r, state.lang));
+        // Stored as written (no bidi controls in the database: the console isolates numbers itself); sent presented.
         await store(key, done.result, done.citizen);
         await deps.states.write(key, state);
-        return done.result.replies;
+        return done.result.replies.map((r) => present(r, state.lang));
       } catch (err) {
         log(`conversation ${key}: turn failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-        const apology = present(phrases.reply(lang, 'error'), lang);
+        const apology = phrases.reply(lang, 'error');
         // The state stays as it was (a retry starts over), but what the citizen wrote is kept for staff if the
         // database takes it, hidden as the complaint being filed requires.
         if (kept) {
@@ -73,7 +73,7 @@ export function createKernel(deps: KernelDeps): Kernel {
           // Not awaited: while the database is away this would only delay the apology.
           void store(key, { replies: [apology], ...hide }, kept.line).catch(() => undefined);
         }
-        return [apology];
+        return [present(apology, lang)];
       }
     });
   }

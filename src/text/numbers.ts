@@ -58,12 +58,14 @@ const toAscii = (t: string) => t.replace(/[\u0660-\u0669]/g, (d) => String(d.cha
 const toIndic = (t: string) => t.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)));
 
 /**
- * A reply's text as the citizen reads it: every number run isolated, in one digit style (tracking codes keep their
+ * A reply's text as the citizen reads it: every number run isolated (in Arabic text), in one digit style (tracking codes keep their
  * Latin digits: they are typed back). A list's "1. " at the start of a line is left alone. Idempotent.
  */
 export function presentNumbers(text: string, lang: Lang, style: DigitStyle): string {
   const indic = lang === 'ar' && style === 'arabic-indic';
   const plain = toAscii(withoutIsolates(text));
+  // Only right-to-left text reverses numbers: an English reply is isolated only if it quotes Arabic (a description).
+  if (lang !== 'ar' && !/[\u0590-\u08FF]/.test(plain)) return plain;
   return plain.replace(RUN, (run, offset: number, whole: string) => {
     if (/^https?:/.test(run)) return run;
     const code = /^[CASB]-/.test(run);
