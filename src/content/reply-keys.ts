@@ -68,6 +68,7 @@ export const REPLY_KEYS = {
   'handoff.tomorrow': [],
   'handoff.with.staff': [],
   'handoff.ack': [],
+  'handoff.ack.later': ['when'],
   'flow.staff.offer': [],
   'flow.continue': [],
   'handoff.joined': [],

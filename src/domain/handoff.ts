@@ -136,7 +136,8 @@ export class HandoffService {
     if (reminded !== undefined && now.getTime() - reminded < (this.deps.remindEveryMs ?? 3 * 60_000)) return [];
     const stamped = await this.deps.store.update(handoff.id, { statuses: ['queued'] }, { remindedAt: now, updatedAt: now });
     if (!stamped) return [];
-    return [reminded === undefined ? this.deps.texts.reply(lang, 'handoff.ack') : await this.waitingMessage(handoff, lang)];
+    if (reminded !== undefined) return [await this.waitingMessage(handoff, lang)];
+    return [this.isOpenNow() ? this.deps.texts.reply(lang, 'handoff.ack') : this.deps.texts.reply(lang, 'handoff.ack.later', { when: this.whenOpen(lang) })];
   }
 
   /** The citizen leaves the queue or the staff member ("cancel", "رجوع للبوت"); false when nothing was open. */
@@ -245,12 +246,17 @@ export class HandoffService {
   private async waitingMessage(handoff: Handoff, lang: Lang): Promise<Reply> {
     const t = this.deps.texts;
     if (handoff.status === 'held') return t.reply(lang, 'handoff.with.staff');
-    if (!this.isOpenNow()) {
-      const opening = nextStaffOpening(this.hoursNow(), this.deps.staffHours.hours, this.deps.staffHours.timeZone);
-      const day = !opening ? '' : opening.daysAhead === 0 ? t.t(lang, 'handoff.today') : opening.daysAhead === 1 ? t.t(lang, 'handoff.tomorrow') : t.t(lang, `day.${opening.weekday}`);
-      return t.reply(lang, 'handoff.out.of.hours', { when: opening ? `${day} ${opening.time}` : '' });
-    }
+    if (!this.isOpenNow()) return t.reply(lang, 'handoff.out.of.hours', { when: this.whenOpen(lang) });
     return t.reply(lang, 'handoff.queued', { position: await this.deps.store.position(handoff) });
+  }
+
+  /** When staff are next at work, as the citizen reads it ("الأحد 08:00", "tomorrow 08:00"). */
+  private whenOpen(lang: Lang): string {
+    const t = this.deps.texts;
+    const opening = nextStaffOpening(this.hoursNow(), this.deps.staffHours.hours, this.deps.staffHours.timeZone);
+    if (!opening) return '';
+    const day = opening.daysAhead === 0 ? t.t(lang, 'handoff.today') : opening.daysAhead === 1 ? t.t(lang, 'handoff.tomorrow') : t.t(lang, `day.${opening.weekday}`);
+    return `${day} ${opening.time}`;
   }
 
   /** Sends to the citizen and writes what they were sent into the transcript. */
