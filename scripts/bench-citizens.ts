@@ -124,6 +124,8 @@ export async function converse(send: Send, user: string, kind: ConversationKind,
           : v.includes('/named') ? (rnd() < 0.8 ? '/named' : '/confidential')
             : v.includes('/yes') ? '/yes'
               : v.includes('/skip') ? '/skip'
+                // A named filing asks for a phone to call back (issue 15).
+                : /هاتفك|phone number/.test(replies.at(-1)?.text ?? '') ? '091 234 5678'
                 : freeText++ === 0 ? pick(rnd, DESCRIPTIONS) : pick(rnd, LOCATIONS);
       replies = await say(next);
     }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import {
-  ComplaintCategories, Departments, Intent, Municipality, Service, Aspects, Replies, REPLY_KEYS, Commands, CannedReplies, Booking, Holidays,
+  ComplaintCategories, Departments, Counts, ServiceGroups, type CountForms, type ServiceGroup, Intent, Municipality, Service, Aspects, Replies, REPLY_KEYS, Commands, CannedReplies, Booking, Holidays,
   type CannedReply, type Booking as BookingT, type Holiday,
   type ComplaintCategory, type Department, type Municipality as MunicipalityT, type Service as ServiceT,
   type Intent as IntentT, type Aspects as AspectsT, type Replies as RepliesT, type Commands as CommandsT,
@@ -27,6 +27,10 @@ export interface Content {
   booking: BookingT;
   /** Public holidays (knowledge/holidays.yaml). */
   holidays: Holiday[];
+  /** Counted words in their grammatical numbers (knowledge/counts.yaml). */
+  counts: Record<string, CountForms>;
+  /** The services menu's areas (knowledge/service-groups.yaml). */
+  serviceGroups: ServiceGroup[];
 }
 
 /** The content format this assistant reads; every file says which one it is written in. */
@@ -112,6 +116,8 @@ export function loadContent(knowledgeDir: string, intentsDir: string): Content {
   const canned = parseFile(k('canned-replies.yaml'), CannedReplies, problems)?.replies ?? [];
   const booking = parseFile(k('booking.yaml'), Booking, problems);
   const holidays = parseFile(k('holidays.yaml'), Holidays, problems)?.holidays ?? [];
+  const counts = parseFile(k('counts.yaml'), Counts, problems)?.counts ?? {};
+  const serviceGroups = parseFile(k('service-groups.yaml'), ServiceGroups, problems)?.groups ?? [];
 
   const services: ServiceT[] = [];
   for (const file of yamlFiles(k('services'), problems)) {
@@ -143,8 +149,30 @@ export function loadContent(knowledgeDir: string, intentsDir: string): Content {
   crossCheck({ municipality, departments, services, categories, intents }, problems);
   if (booking) checkBooking(booking, municipality, services, problems);
   dupes(holidays.map((h) => h.date), 'holidays.yaml', problems);
+  checkGroups(serviceGroups, services, problems);
+  for (const unit of COUNTED) if (!counts[unit]) problems.push(`counts.yaml: field counts.${unit}: missing: the replies count ${unit}s; add its forms`);
   if (problems.length) throw new ContentError(problems);
-  return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, commands: commands!, replies: replies!, notifications: notifications!, canned, booking: booking!, holidays };
+  return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, commands: commands!, replies: replies!, notifications: notifications!, canned, booking: booking!, holidays, counts, serviceGroups };
+}
+
+/** The counted words the code uses (Phrasebook.count). */
+export const COUNTED = ['character', 'photo', 'minute', 'day', 'document', 'appointment', 'service'] as const;
+export type Counted = (typeof COUNTED)[number];
+
+/** Every service in exactly one group of the menu, and no group naming a service that does not exist. */
+function checkGroups(groups: ServiceGroup[], services: ServiceT[], problems: string[]): void {
+  const known = new Set(services.map((s) => s.id));
+  const home = new Map<string, string>();
+  dupes(groups.map((g) => g.id), 'service-groups.yaml: groups', problems);
+  groups.forEach((g, i) => {
+    for (const id of g.services) {
+      const at = `service-groups.yaml (entry '${g.id}'): field groups[${i}].services`;
+      if (!known.has(id)) problems.push(`${at}: no service '${id}' in knowledge/services/`);
+      else if (home.has(id)) problems.push(`${at}: service '${id}' is already in group '${home.get(id)}'; put it in one group only`);
+      else home.set(id, g.id);
+    }
+  });
+  for (const s of services) if (!home.has(s.id)) problems.push(`service-groups.yaml: field groups: service '${s.id}' is in no group; add it to one`);
 }
 
 /** Every bookable branch and service must exist, once each, and a closure must end after it starts. */

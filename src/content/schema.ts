@@ -28,11 +28,28 @@ export const Branch = z.object({
 }).strict();
 export type Branch = z.infer<typeof Branch>;
 
+// A counted word's forms, each with {n}: Arabic has one (1), two (2), few (3–10), many (11–99) and other (0, 100…);
+// English has one and other. The number goes where {n} is, or nowhere ("يومان").
+const form = (n: boolean) => n ? z.string().min(1).regex(/\{n\}/, 'put {n} where the number goes') : z.string().min(1);
+export const CountForms = z.object({
+  ar: z.object({ one: form(false), two: form(false), few: form(true), many: form(true), other: form(true) }).strict(),
+  en: z.object({ one: form(false), other: form(true) }).strict(),
+}).strict();
+export type CountForms = z.infer<typeof CountForms>;
+/** Counted words of replies (knowledge/counts.yaml): days, documents, photos... */
+export const Counts = z.object({ counts: z.record(z.string().regex(/^[a-z-]+$/), CountForms) }).strict();
+
 export const Municipality = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   name: Text,
   timezone: z.string().min(1),
-  currency: z.object({ code: z.string().min(3).max(3), ar: z.string().min(1), en: z.string().min(1) }).strict(),
+  currency: z.object({
+    code: z.string().min(3).max(3), ar: z.string().min(1), en: z.string().min(1),
+    // How an amount is written in each language, by grammatical number (see knowledge/counts.yaml).
+    forms: CountForms.optional(),
+  }).strict(),
+  // The digits Arabic replies are written in: one style in every reply (English always uses Western digits).
+  digits: z.enum(['western', 'arabic-indic']).default('western'),
   phone: z.string().min(3),
   website: z.string().url().optional(),
   // Complaints with a location outside this box are questioned (issue: a pin far away is usually a mistake).
@@ -204,3 +221,13 @@ export const Booking = z.object({
   }).strict()).min(1),
 }).strict();
 export type Booking = z.infer<typeof Booking>;
+
+// The services menu's areas (knowledge/service-groups.yaml): every service in exactly one (checked on load).
+export const ServiceGroups = z.object({
+  groups: z.array(z.object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    name: Text,
+    services: z.array(z.string().min(1)).min(1),
+  }).strict()).min(1),
+}).strict();
+export type ServiceGroup = z.infer<typeof ServiceGroups>['groups'][number];

@@ -3,6 +3,7 @@ import type { TranscriptEntry, TranscriptStore } from '../domain/transcript.js';
 import { ChatKey, type Chat } from '../shared/chat.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { cleanInput } from '../text/normalize.js';
+import { presentDigits, presentNumbers, type DigitStyle } from '../text/numbers.js';
 import type { Understander } from '../understanding/understand.js';
 import type { ChatStateStore } from './chat-state.js';
 import { composeFlows } from './compose-flows.js';
@@ -56,10 +57,11 @@ export function createKernel(deps: KernelDeps): Kernel {
         lang = state.lang;
         const done = await run(state, (k) => { kept = k; });
         if (done.kind === 'nothing') return [];
-        if (done.kind === 'repeat') return done.replies;
+        if (done.kind === 'repeat') return done.replies.map((r) => present(r, lang));
+        // Stored as written (no bidi controls in the database: the console isolates numbers itself); sent presented.
         await store(key, done.result, done.citizen);
         await deps.states.write(key, state);
-        return done.result.replies;
+        return done.result.replies.map((r) => present(r, state.lang));
       } catch (err) {
         log(`conversation ${key}: turn failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         const apology = phrases.reply(lang, 'error');
@@ -71,9 +73,17 @@ export function createKernel(deps: KernelDeps): Kernel {
           // Not awaited: while the database is away this would only delay the apology.
           void store(key, { replies: [apology], ...hide }, kept.line).catch(() => undefined);
         }
-        return [apology];
+        return [present(apology, lang)];
       }
     });
+  }
+
+  /** What the citizen reads: numbers isolated from the Arabic around them, in the municipality's digits. */
+  function present(reply: Reply, fallback: Lang): Reply {
+    const lang = reply.lang ?? fallback;
+    const style: DigitStyle = deps.content.municipality.digits;
+    const choices = reply.choices?.map((c) => ({ ...c, label: presentDigits(c.label, lang, style) }));
+    return { ...reply, text: presentNumbers(reply.text, lang, style), ...(choices ? { choices } : {}) };
   }
 
   /** The turn's transcript lines: what the citizen said and what they are told, hidden as the flows asked. */
@@ -89,7 +99,7 @@ export function createKernel(deps: KernelDeps): Kernel {
       for (const e of entries) e.confidential = true;
       if (result.confidentialSince < at) await deps.transcripts.markConfidential(key, new Date(result.confidentialSince));
     }
-    await deps.transcripts.append(entries);
+    if (entries.length) await deps.transcripts.append(entries);
   }
 
   return {
@@ -124,8 +134,13 @@ export function createKernel(deps: KernelDeps): Kernel {
     greet(chat, asked) {
       const key = ChatKey.of(chat.channel, chat.user);
       return turn(key, () => asked ?? DEFAULT_LANG, async (state) => {
-        if (state.welcomed) return { kind: 'nothing' };
+        // The page's language is the chat's until the citizen writes: a first message that is only a code is
+        // answered in it.
+        const pageLang = asked && !state.langChosen && state.lastAt === undefined && state.lang !== asked;
+        if (pageLang) { state.lang = asked; state.langSet = true; }
+        if (state.welcomed) return pageLang ? { kind: 'done', result: { replies: [] } } : { kind: 'nothing' };
         const lang = asked ?? state.lang;
+        state.langSet ||= !!asked;
         state.welcomed = true;
         const reply = phrases.reply(lang, 'welcome', { name: deps.content.municipality.name[lang] }, phrases.menuChoices(lang));
         state.choices = reply.choices;

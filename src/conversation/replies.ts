@@ -1,11 +1,12 @@
-import type { Content } from '../content/load.js';
+import type { Content, Counted } from '../content/load.js';
+import { countOf } from '../text/numbers.js';
 import type { ReplyKey, Service, Aspect, Text, Day } from '../content/schema.js';
 import type { Lang } from '../text/language.js';
 import type { Choice, Reply } from '../shared/message.js';
 
 /** Sentences from knowledge/replies.yaml, with {placeholders} filled in. */
 export class Phrasebook {
-  constructor(private readonly content: Pick<Content, 'replies' | 'municipality' | 'services' | 'departments'>) {}
+  constructor(private readonly content: Pick<Content, 'replies' | 'municipality' | 'services' | 'departments' | 'counts' | 'serviceGroups'>) {}
 
   t(lang: Lang, key: ReplyKey, vars: Record<string, string | number> = {}): string {
     const entry = this.content.replies[key];
@@ -27,17 +28,35 @@ export class Phrasebook {
     ];
   }
 
-  serviceList(lang: Lang): { text: string; choices: Choice[] } {
-    const lines = this.content.services.map((s, i) => `${i + 1}. ${s.name[lang]}`);
+  /**
+   * The services menu: the areas first (a phone shows five buttons, not 22), then the services of the area chosen,
+   * with a way back. The channels draw the choices (buttons, or numbered lines on WhatsApp), so the text does not
+   * repeat them.
+   */
+  serviceList(lang: Lang, groupId?: string): { text: string; choices: Choice[] } {
+    const group = this.content.serviceGroups.find((g) => g.id === groupId);
+    if (!group) {
+      return {
+        text: `${this.t(lang, 'services.areas')}\n${this.t(lang, 'services.pick')}`,
+        choices: this.content.serviceGroups.map((g) => ({ label: g.name[lang], value: `/services ${g.id}` })),
+      };
+    }
+    const services = group.services.map((id) => this.content.services.find((s) => s.id === id)).filter((s) => !!s);
     return {
-      text: `${this.t(lang, 'services.list')}\n${lines.join('\n')}\n${this.t(lang, 'services.pick')}`,
-      choices: this.content.services.map((s) => ({ label: s.name[lang], value: `/service ${s.id}` })),
+      text: this.t(lang, 'services.area', { area: group.name[lang], count: this.count(lang, 'service', services.length) }),
+      choices: [...services.map((s) => ({ label: s.name[lang], value: `/service ${s.id}` })), { label: this.t(lang, 'services.back'), value: '/services' }],
     };
   }
 
-  private money(lang: Lang, amount: number): string {
+  /** "3 photos", "٣ صور", "صورتان": a number with the counted word in its grammatical form. */
+  count(lang: Lang, unit: Counted, n: number): string {
+    const forms = this.content.counts[unit];
+    return forms ? countOf(lang, n, forms[lang]) : String(n);
+  }
+
+  money(lang: Lang, amount: number): string {
     const c = this.content.municipality.currency;
-    return `${amount} ${c[lang]}`;
+    return c.forms ? countOf(lang, amount, c.forms[lang]) : `${amount} ${c[lang]}`;
   }
 
   private branchName(lang: Lang, id: string): string {

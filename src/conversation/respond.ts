@@ -1,7 +1,7 @@
 import type { Content } from '../content/load.js';
 import type { Aspect, ReplyKey } from '../content/schema.js';
 import { detectLanguage, type Lang } from '../text/language.js';
-import { codeShaped } from '../domain/tracking-code.js';
+import { codeShaped, parseTrackingCode } from '../domain/tracking-code.js';
 import { asciiDigits, cleanInput, normalize } from '../text/normalize.js';
 import type { Understander, Understanding } from '../understanding/understand.js';
 import type { Phrasebook } from './replies.js';
@@ -29,6 +29,22 @@ function languageRequest(text: string): Lang | undefined {
     if (hit) return hit;
   }
   return undefined;
+}
+
+/** Three words or more in the script of `lang` (Arabizi counts as Arabic): enough to tell the citizen now writes it. */
+function clearSentence(text: string, lang: Lang): boolean {
+  const words = text.split(/[^\p{L}\p{N}']+/u).filter((w) => w.length >= 2);
+  const arabic = words.filter((w) => /[\u0600-\u06FF]/.test(w)).length;
+  const latin = words.filter((w) => /[A-Za-z]/.test(w)).length;
+  return (lang === 'ar' ? Math.max(arabic, latin) : latin) >= 3;
+}
+
+/** A message that is a tracking code and nothing else ("c 3qwjw wr72d", "C-7KQ2X-M4PR9"), even one mistyped. */
+function onlyCode(text: string): boolean {
+  const shaped = codeShaped(text);
+  if (shaped.length !== 1 || asciiDigits(text).replace(shaped[0], '').replace(/[\s.,:;!?؟،#-]/g, '') !== '') return false;
+  const parsed = parseTrackingCode(shaped[0]);
+  return parsed.ok || parsed.problem === 'typo';
 }
 
 /** Everything a turn needs; flows for complaints, status and staff plug in here. */
@@ -103,12 +119,22 @@ export class Responder {
     return this.features();
   }
 
-  /** The language to answer in: the citizen's choice if they made one, else the language they wrote in. */
+  /**
+   * The language to answer in. A chat's first message sets it; after that (or once the citizen chose one) it stays
+   * until the citizen asks to switch or clearly writes a sentence in the other language: a tracking code, a button,
+   * "cancel", a name, a typo or one or two words do not switch it.
+   */
   language(state: ChatState, text: string): Lang {
     if (state.langChosen || text.startsWith('/')) return state.lang;
     // A tracking code is Latin letters in any language: "C-7KQ2X-M4PR9" alone does not switch to English.
     const withoutCodes = codeShaped(text).reduce((t, code) => t.replace(code, ' '), asciiDigits(text));
-    return detectLanguage(withoutCodes) ?? state.lang;
+    const written = detectLanguage(withoutCodes);
+    if (!written || written === state.lang) return state.lang;
+    const established = state.lastAt !== undefined || state.langSet;
+    if (!established) return written;
+    // A name or a phone typed while filing is not a change of language.
+    if (state.complaint?.step === 'name' || state.complaint?.step === 'phone') return state.lang;
+    return clearSentence(withoutCodes, written) && !this.keyword(text) ? written : state.lang;
   }
 
   async respond(conversation: string, inbound: InboundMessage, state: ChatState, now = Date.now()): Promise<Result> {
@@ -132,7 +158,7 @@ export class Responder {
     let text = raw;
     if (text.length > MAX_TEXT) {
       text = text.slice(0, MAX_TEXT);
-      replies.push(p.reply(lang, 'too.long', { max: MAX_TEXT }));
+      replies.push(p.reply(lang, 'too.long', { max: p.count(lang, 'character', MAX_TEXT) }));
     }
     const turn: Turn = { conversation, inbound, state, lang, text, firstMessage };
     if (!text && !inbound.location && !inbound.attachments?.length) return this.marked(turn, { replies: [p.reply(lang, 'empty', {}, p.menuChoices(lang))] });
@@ -166,6 +192,15 @@ export class Responder {
       if (command !== 'lang') await flows.cancel?.(turn);
       return this.marked(turn, { replies: [...replies, ...(await this.command(turn, text))] });
     }
+    // "I want to talk to staff" in the middle of a complaint is offered staff rather than asked the step again.
+    if (state.complaint && !command && flows.handoff) {
+      const u = this.understander.understand(text, { service: null });
+      if (u.intent === 'human-agent' && u.confidence >= this.understander.tuning.respond.staffInFlow) {
+        return this.marked(turn, { replies: [...replies, p.reply(lang, 'flow.staff.offer', {}, [
+          { label: p.t(lang, 'menu.agent'), value: '/agent' }, { label: p.t(lang, 'flow.continue'), value: '/continue' },
+        ])], understanding: u });
+      }
+    }
     if (flows.resume) {
       const resumed = await flows.resume(turn);
       if (resumed) return this.marked(turn, { replies: [...replies, ...resumed] });
@@ -177,6 +212,8 @@ export class Responder {
     }
     const switched = languageRequest(text);
     if (switched) return this.marked(turn, { replies: [...replies, ...this.switchLanguage(state, switched)] });
+    // A code alone, however typed, asks where that request is (the classifier might read it as a word).
+    if (onlyCode(text)) return this.marked(turn, { replies: [...replies, ...(await this.flow(turn, 'status'))] });
 
     const u = this.understander.understand(text, { service: state.service ?? null });
     turn.understanding = u;
@@ -224,7 +261,7 @@ export class Responder {
       case 'menu':
         return [p.reply(lang, 'welcome', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))];
       case 'services':
-        return [{ ...p.serviceList(lang), lang }];
+        return [{ ...p.serviceList(lang, args[0]), lang }];
       case 'service': {
         const service = this.content.services.find((s) => s.id === args[0]);
         if (!service) return [{ ...p.serviceList(lang), lang }];
@@ -281,11 +318,11 @@ export class Responder {
     }
     switch (understood ? u.intent : 'fallback') {
       case 'greeting':
-        return [p.reply(lang, 'greeting', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))];
+        return [this.greeting(turn)];
       case 'thanks':
         return [p.reply(lang, 'thanks')];
       case 'goodbye':
-        if (turn.firstMessage) return [p.reply(lang, 'greeting', { name: this.content.municipality.name[lang] }, p.menuChoices(lang))];
+        if (turn.firstMessage) return [this.greeting(turn)];
         return [p.reply(lang, 'goodbye')];
       case 'menu':
         return [p.reply(lang, 'menu', {}, p.menuChoices(lang))];
@@ -316,6 +353,12 @@ export class Responder {
       default:
         return this.fallback(turn, u);
     }
+  }
+
+  /** «السلام عليكم» is answered «وعليكم السلام»; «مرحبا», "hello" and the rest with a welcome. */
+  private greeting(turn: Turn): Reply {
+    const salam = /(^| )(ال)?سلام( |$)|(^| )(salam|salamu|assalamu|slm)( |$)/.test(normalize(turn.text));
+    return this.phrases.reply(turn.lang, salam ? 'greeting.salam' : 'greeting', { name: this.content.municipality.name[turn.lang] }, this.phrases.menuChoices(turn.lang));
   }
 
   private serviceInfo(turn: Turn, u: Understanding): Reply[] {

@@ -6,6 +6,8 @@ export interface ChatState {
   lang: Lang;
   /** Set when the citizen asked for a language; otherwise replies follow the language of each message. */
   langChosen?: boolean;
+  /** Set when the page the chat opened in gave the language (the web chat's "hello"): it counts as established. */
+  langSet?: boolean;
   /** The service being discussed, for follow-ups like "and the fees?". */
   service?: string | null;
   /** The choices last offered, so "2", "٢" or the option's words select one on any channel. */
@@ -63,7 +65,7 @@ export interface BookingDraft {
   lang?: Lang;
 }
 
-export type ComplaintStep = 'category' | 'category-confirm' | 'description' | 'location' | 'photos' | 'privacy' | 'consent' | 'confirm' | 'edit';
+export type ComplaintStep = 'category' | 'category-confirm' | 'description' | 'location' | 'photos' | 'privacy' | 'name' | 'phone' | 'consent' | 'confirm' | 'edit';
 
 export interface ComplaintDraft {
   step: ComplaintStep;
@@ -77,6 +79,9 @@ export interface ComplaintDraft {
   photos: string[];
   photosDone?: boolean;
   privacy?: 'named' | 'confidential' | 'anonymous';
+  /** Named and confidential filings: who to call back (typed, or the channel's name and WhatsApp number). */
+  name?: string;
+  phone?: string;
   consent?: boolean;
   /** Set while editing one field from the summary: after it, go back to the summary. */
   editing?: boolean;

@@ -130,10 +130,14 @@ export class HandoffService {
     const lang = chosenLang ?? handoff.lang;
     if (handoff.lang !== lang) await this.deps.store.update(handoff.id, { statuses: ['queued', 'held'] }, { lang, updatedAt: now });
     if (handoff.status !== 'queued') return [];
-    const last = Math.max(handoff.queuedAt.getTime(), handoff.remindedAt?.getTime() ?? 0);
-    if (now.getTime() - last < (this.deps.remindEveryMs ?? 3 * 60_000)) return [];
-    await this.deps.store.update(handoff.id, { statuses: ['queued'] }, { remindedAt: now, updatedAt: now });
-    return [await this.waitingMessage(handoff, lang)];
+    // The first message in the queue is acknowledged at once ("staff will answer here"), later ones at most once
+    // every few minutes (with the place in the queue), so writing more does not bring a reply to each line.
+    const reminded = handoff.remindedAt?.getTime();
+    if (reminded !== undefined && now.getTime() - reminded < (this.deps.remindEveryMs ?? 3 * 60_000)) return [];
+    const stamped = await this.deps.store.update(handoff.id, { statuses: ['queued'] }, { remindedAt: now, updatedAt: now });
+    if (!stamped) return [];
+    if (reminded !== undefined) return [await this.waitingMessage(handoff, lang)];
+    return [this.isOpenNow() ? this.deps.texts.reply(lang, 'handoff.ack') : this.deps.texts.reply(lang, 'handoff.ack.later', { when: this.whenOpen(lang) })];
   }
 
   /** The citizen leaves the queue or the staff member ("cancel", "رجوع للبوت"); false when nothing was open. */
@@ -242,12 +246,17 @@ export class HandoffService {
   private async waitingMessage(handoff: Handoff, lang: Lang): Promise<Reply> {
     const t = this.deps.texts;
     if (handoff.status === 'held') return t.reply(lang, 'handoff.with.staff');
-    if (!this.isOpenNow()) {
-      const opening = nextStaffOpening(this.hoursNow(), this.deps.staffHours.hours, this.deps.staffHours.timeZone);
-      const day = !opening ? '' : opening.daysAhead === 0 ? t.t(lang, 'handoff.today') : opening.daysAhead === 1 ? t.t(lang, 'handoff.tomorrow') : t.t(lang, `day.${opening.weekday}`);
-      return t.reply(lang, 'handoff.out.of.hours', { when: opening ? `${day} ${opening.time}` : '' });
-    }
+    if (!this.isOpenNow()) return t.reply(lang, 'handoff.out.of.hours', { when: this.whenOpen(lang) });
     return t.reply(lang, 'handoff.queued', { position: await this.deps.store.position(handoff) });
+  }
+
+  /** When staff are next at work, as the citizen reads it ("الأحد 08:00", "tomorrow 08:00"). */
+  private whenOpen(lang: Lang): string {
+    const t = this.deps.texts;
+    const opening = nextStaffOpening(this.hoursNow(), this.deps.staffHours.hours, this.deps.staffHours.timeZone);
+    if (!opening) return '';
+    const day = opening.daysAhead === 0 ? t.t(lang, 'handoff.today') : opening.daysAhead === 1 ? t.t(lang, 'handoff.tomorrow') : t.t(lang, `day.${opening.weekday}`);
+    return `${day} ${opening.time}`;
   }
 
   /** Sends to the citizen and writes what they were sent into the transcript. */

@@ -75,7 +75,8 @@ export function trackingKind(code: string): TrackingKind | undefined {
  * anywhere, O for 0 and I or L for 1, with or without the kind letter.
  */
 export function parseTrackingCode(input: string): ParsedTrackingCode {
-  const compact = asciiDigits(input.normalize('NFKC')).toUpperCase().replace(/[\s\-_.‐-―−ـ#]/g, '');
+  // Bidi marks and isolates come along when a code is copied out of a reply; they are not part of it.
+  const compact = asciiDigits(input.normalize('NFKC')).toUpperCase().replace(/[\s\-_.‐-―−ـ#\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
   if (!compact) return { ok: false, problem: 'empty' };
   if (!/^[0-9A-Z]+$/.test(compact)) return { ok: false, problem: 'characters' };
   const withPrefix = compact.length === RANDOM_LENGTH + 2;
@@ -105,7 +106,7 @@ export function parseTrackingCode(input: string): ParsedTrackingCode {
 export function findTrackingCode(text: string): ParsedTrackingCode {
   const whole = parseTrackingCode(text);
   if (whole.ok) return whole;
-  const words = asciiDigits(text).split(/\s+/).map((w) => w.replace(/^[^0-9A-Za-z]+|[^0-9A-Za-z]+$/g, '')).filter(Boolean);
+  const words = asciiDigits(text).replace(/[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '').split(/\s+/).map((w) => w.replace(/^[^0-9A-Za-z]+|[^0-9A-Za-z]+$/g, '')).filter(Boolean);
   let first: ParsedTrackingCode | undefined;
   // A code may be typed in up to four pieces ("C 7KQ2X M4PR9").
   for (let i = 0; i < words.length; i++) {

@@ -94,6 +94,8 @@ export interface Tuning {
     readonly guessService: number;
     /** …an intent from this probability. */
     readonly guessIntent: number;
+    /** How sure "talk to staff" must read inside a flow to be offered instead of taken as the step's answer. */
+    readonly staffInFlow: number;
   };
 }
 
@@ -110,7 +112,7 @@ export const TUNING: Tuning = Object.freeze({
   features: Object.freeze({ word: 1, bigram: 0.6, trigram: 0.3, skeleton: 0.5 }),
   categories: Object.freeze({ k: 5, nearest: 0.3 }),
   vocabulary: Object.freeze({ minLength: 4, threshold: 0.3 }),
-  respond: Object.freeze({ minConfidence: 0.18, guessService: 0.25, guessIntent: 0.1 }),
+  respond: Object.freeze({ minConfidence: 0.18, guessService: 0.25, guessIntent: 0.1, staffInFlow: 0.5 }),
 });
 
 /** The shipped tuning with some values changed (for experiments and the pinning tests). */

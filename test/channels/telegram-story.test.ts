@@ -81,7 +81,9 @@ describe('a citizen on Telegram', () => {
     expect((await send(citizen, () => citizen.sendPhoto(photoId))).text).toContain('وصلت الصورة');
     expect(emulator.calls.getFile).toContain(photoId);
     expect((await press(citizen, '/next')).text).toContain('بسرية');
-    expect((await press(citizen, '/confidential')).text).toContain('تحديثات');
+    expect((await press(citizen, '/confidential')).text).toContain('اسمك');
+    expect((await send(citizen, () => citizen.say('هدى عمر'))).text).toContain('هاتفك');
+    expect((await send(citizen, () => citizen.say('0912345678'))).text).toContain('تحديثات');
     expect((await press(citizen, '/yes')).text).toContain('مدرسة الامل');
     const receipt = await press(citizen, '/confirm');
     const code = codeIn(receipt.text)!;

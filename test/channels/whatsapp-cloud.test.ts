@@ -320,7 +320,11 @@ describe('WhatsApp Cloud API with the real assistant', () => {
     last = await deliver(from, { type: 'image', image: { id: 'MEDIA-POTHOLE', mime_type: 'image/jpeg' } });
     expect(bodyOf(last)).toContain('وصلت الصورة');
     expect(await press('/next')).toContain('بسرية');
-    expect(await press('/confidential')).toContain('تحديثات');
+    expect(await press('/confidential')).toContain('اسمك');
+    last = await deliver(from, { type: 'text', text: { body: 'هدى عمر' } });
+    expect(bodyOf(last)).toContain('هاتفك');
+    // The WhatsApp number the citizen writes from is offered as the phone to call back.
+    expect(await press('/use-phone')).toContain('تحديثات');
     expect(await press('/yes')).toContain('مدرسة الامل');
     const code = /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(await press('/confirm'))?.[0];
     expect(code).toBeTruthy();
@@ -522,7 +526,9 @@ describe('WhatsApp Cloud deliveries: every part on its own, citizens known only 
     expect(await press('wamid.R2', '/yes')).toContain('الموقع');
     expect(await say('wamid.R3', { type: 'location', location: { latitude: 32.87, longitude: 13.18 } })).toContain('صورة');
     await press('wamid.R4', '/skip');
-    expect(await press('wamid.R5', '/confidential')).toContain('تحديثات');
+    expect(await press('wamid.R5', '/confidential')).toContain('اسمك');
+    await say('wamid.R5a', { type: 'text', text: { body: 'هدى عمر' } });
+    expect(await say('wamid.R5b', { type: 'text', text: { body: '0912345678' } })).toContain('تحديثات');
     await press('wamid.R6', '/yes');
     const code = /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(await press('wamid.R7', '/confirm'))?.[0];
     expect(code).toBeTruthy();

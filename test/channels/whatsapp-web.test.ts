@@ -196,7 +196,12 @@ describe('WhatsApp Web', () => {
     await until(() => phone().texts(citizen).length > before);
     expect(phone().texts(citizen).at(-1)).toContain('وصلت الصورة');
     expect(await say({ body: '1' })).toContain('بسرية');
-    expect(await say({ body: numberOf(t('complaint.privacy.confidential')) })).toContain('تحديثات');
+    expect(await say({ body: numberOf(t('complaint.privacy.confidential')) })).toContain('اسمك');
+    // The WhatsApp number the chat comes from is offered as the phone to call back, as a numbered option.
+    const askPhone = await say({ body: 'هدى عمر' });
+    expect(askPhone).toContain('هاتفك');
+    expect(askPhone).toMatch(/^1\. .*\+96176666666/m);
+    expect(await say({ body: '١' })).toContain('تحديثات');
     expect(await say({ body: numberOf(t('complaint.yes')) })).toContain('مدرسة الامل');
     const receipt = await say({ body: numberOf(t('complaint.confirm')) });
     const code = /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(receipt)?.[0];

@@ -22,8 +22,10 @@ describe('handing a conversation to staff', () => {
   it('a legal question queues the citizen, tells their position, and keeps the assistant quiet while they wait', async () => {
     legal = citizen(server.nafidha.kernel, 'tg-legal-1');
     const queued = await legal.say('بدي اعترض على قرار المحكمة');
-    expect(queued).toContain('ترتيبك في الانتظار: 1');
-    expect(await legal.say('القرار صدر الأسبوع الماضي')).toBe('');
+    expect(queued).toContain('ترتيبك في الانتظار: \u20661\u2069'); // the number isolated from the Arabic around it
+    // The first message while waiting is acknowledged (issue 15), the next ones are not answered line by line.
+    expect(await legal.say('القرار صدر الأسبوع الماضي')).toContain('سيرد عليك موظف هنا');
+    expect(await legal.say('وأنا مستأجر منذ سنتين')).toBe('');
     const { body } = await agent.json<{ waiting: { id: string; reason: string; lang: string; channel: string; conversation: string }[] }>('GET', '/console/api/queue');
     expect(body.waiting).toEqual([expect.objectContaining({ reason: 'legal-question', lang: 'ar', channel: 'telegram', conversation: 'telegram:tg-legal-1' })]);
   });

@@ -59,3 +59,29 @@ describe('content files', () => {
     expect(problemsOf(() => loadContent(dir.knowledge, dir.intents)).join('\n')).toMatch(/replies\.yaml: field goodbye: missing: add this reply/);
   });
 });
+
+describe('the services menu areas and the digit style (issue 15)', () => {
+  it('a service in no area, or in two, is refused naming the service', () => {
+    const dir = copyContent();
+    const file = path.join(dir.knowledge, 'service-groups.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.replace('services: [electricity-subscription, prepaid-electricity, water-subscription]', 'services: [electricity-subscription, prepaid-electricity, building-permit]'));
+    const problems = problemsOf(() => loadContent(dir.knowledge, dir.intents)).join('\n');
+    expect(problems).toContain("service 'building-permit' is already in group 'building-land'");
+    expect(problems).toContain("service 'water-subscription' is in no group");
+  });
+
+  it('a digit style other than western or arabic-indic is refused', () => {
+    const dir = copyContent();
+    const file = path.join(dir.knowledge, 'municipality.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('digits: western', 'digits: eastern'));
+    expect(problemsOf(() => loadContent(dir.knowledge, dir.intents)).join('\n')).toMatch(/municipality\.yaml: field digits: /);
+  });
+
+  it('a counted word without {n} where the number goes is refused', () => {
+    const dir = copyContent();
+    const file = path.join(dir.knowledge, 'counts.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('few: "{n} أيام"', 'few: "أيام"'));
+    expect(problemsOf(() => loadContent(dir.knowledge, dir.intents)).join('\n')).toMatch(/counts\.yaml: field counts\.day\.ar\.few: put \{n\}/);
+  });
+});

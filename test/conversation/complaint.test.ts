@@ -17,7 +17,7 @@ const codeIn = (text: string) => /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(text)?.[0];
 
 /** Files a named complaint with updates through the dialog's buttons and returns its tracking code. */
 async function fileNamed(c: ReturnType<typeof citizen>, category: string, description: string, place: string): Promise<string> {
-  for (const step of ['/complaint', `/cat ${category}`, description, place, '/skip', '/named', '/yes']) await c.say(step);
+  for (const step of ['/complaint', `/cat ${category}`, description, place, '/skip', '/named', 'سالم علي', '0912345678', '/yes']) await c.say(step);
   return codeIn(await c.say('/confirm'))!;
 }
 
@@ -30,7 +30,9 @@ describe('filing a complaint in the chat', () => {
     expect(await c.say('', { location: { lat: 32.87, lon: 13.18 } })).toContain('صورة');
     expect(await c.say('', { attachments: [{ kind: 'image', mimeType: 'image/png', size: PNG.length, download: async () => PNG }] })).toContain('وصلت الصورة');
     expect(await c.say('/next')).toContain('بسرية');
-    expect(await c.say('/confidential')).toContain('تحديثات');
+    expect(await c.say('/confidential')).toContain('اسمك');
+    expect(await c.say('هدى عمر')).toContain('هاتفك');
+    expect(await c.say('0923456789')).toContain('تحديثات');
     const summary = await c.say('/yes');
     expect(summary).toContain('مدرسة الامل');
     const receipt = await c.say('/confirm');
@@ -69,6 +71,8 @@ describe('filing a complaint in the chat', () => {
     expect(await c.say('Near the central mosque, Omar street')).toContain('photo');
     await c.say('/skip');
     await c.say('/named');
+    await c.say('Omar Saleh');
+    await c.say('0912345678');
     await c.say('/no');
     const edit = await c.say('/edit');
     expect(edit, edit).toContain('change');

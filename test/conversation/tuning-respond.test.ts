@@ -4,6 +4,7 @@ import type { Reply } from '../../src/shared/message.js';
 import { TUNING } from '../../src/understanding/tuning.js';
 import { citizen, shippedContent, testKernel } from '../helpers/assistant.js';
 import { testDatabase } from '../helpers/db.js';
+import { startTestServer } from '../helpers/server.js';
 
 // The respond values of the Tuning, pinned through the kernel (the understanding values: test/understanding/tuning.test.ts).
 let db: Database;
@@ -35,5 +36,18 @@ describe('the respond values of the Tuning are pinned by a sentence', () => {
   it(`guessIntent ${TUNING.respond.guessIntent} → 0.25: filing a complaint is no longer offered as a guess`, async () => {
     expect(values(await say({}, 'الفورم ما بيقبل تاريخ الميلاد'))).toContain('/complaint');
     expect(values(await say({ guessIntent: 0.25 }, 'الفورم ما بيقبل تاريخ الميلاد'))).not.toContain('/complaint');
+  });
+
+  it(`staffInFlow ${TUNING.respond.staffInFlow} → 0.99: asking for staff inside a complaint is taken as the step's answer`, async () => {
+    const offered = async (respond: Partial<typeof TUNING.respond>) => {
+      const server = await startTestServer({ dbName: `tuning_staff_${respond.staffInFlow ?? 'shipped'}`.replace('.', '_'), understander: shippedContent().understander.retuned({}, {}, respond) });
+      try {
+        const c = citizen(server.nafidha.kernel);
+        await c.send('/complaint');
+        return values(await c.send('I want to talk to staff')).includes('/continue');
+      } finally { await server.close(); }
+    };
+    expect(await offered({})).toBe(true);
+    expect(await offered({ staffInFlow: 0.99 })).toBe(false);
   });
 });

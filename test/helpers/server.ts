@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ChannelOverview } from '../../src/shared/channel-overview.js';
 import { composeNafidha, type Nafidha } from '../../src/app/compose.js';
 import type { ChannelFactory } from '../../src/app/channels.js';
+import type { Understander } from '../../src/understanding/understand.js';
 import { attachConsole, type Console } from '../../src/app/console.js';
 import type { ChannelName, ChannelSender, Reply } from '../../src/shared/message.js';
 import { newAccount, generatePassword, type Role } from '../../src/domain/staff.js';
@@ -32,10 +33,11 @@ export interface TestServer {
 }
 
 /** The app exactly as main.ts builds it (composeNafidha + attachConsole), on a test database, on 127.0.0.1:<free port>. */
-export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; channelRows?: ChannelFactory[]; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number; port?: number; embedOrigins?: string[] } = {}): Promise<TestServer> {
+export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; channelRows?: ChannelFactory[]; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number; port?: number; embedOrigins?: string[]; understander?: Understander } = {}): Promise<TestServer> {
   // `join`: a second server instance on the first one's database (closing it leaves the database to the first).
   const db = o.join ? await joinDatabase(o.join.db.uri) : await testDatabase(o.dbName ?? 'console');
-  const { content, understander } = shippedContent();
+  const { content } = shippedContent();
+  const understander = o.understander ?? shippedContent().understander;
   const knowledgeDir = path.join(root, 'knowledge');
   const log = o.log ?? (() => undefined);
   const nafidha = composeNafidha({ config: { knowledgeDir, open311Keys: o.open311Keys ?? [], webchatEmbedOrigins: o.embedOrigins }, content, db, understander, log, dispatchIntervalMs: 50, senders: o.senders, channels: o.channelRows });

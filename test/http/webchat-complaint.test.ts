@@ -56,6 +56,8 @@ describe('a complaint through the web chat', () => {
     expect(await c.send({ text: '', attachments: [{ mediaId, kind: 'image', mimeType: 'image/png' }] })).toContain('وصلت الصورة');
     await c.send({ text: '/next' });
     await c.send({ text: '/named' });
+    await c.send({ text: 'سالم علي' });
+    await c.send({ text: '0912345678' });
     await c.send({ text: '/yes' });
     const receipt = await c.send({ text: '/confirm' });
     const code = /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(receipt)![0];

@@ -41,14 +41,17 @@ function webCitizen(user: string) {
 }
 
 const SECRET = 'الموظف سمير على الشباك ٣ طلب مني رشوة ٥٠٠ دينار';
+/** Who filed, and how to call them back: the citizen office's to know, never an agent's. */
+const CALLER = 'منصور الورفلي';
+const PHONE = '0915556677';
 
 /** Every fragment that would tell an agent what was reported, or link the chat to the complaint. */
 function leaks(text: string, code: string): string[] {
-  return [SECRET, 'سمير', code, 'رشوة', 'سرية', 'Confidential', 'confidential complaint'].filter((s) => s !== CONFIDENTIAL_MARKER && text.includes(s) && !CONFIDENTIAL_MARKER.includes(s));
+  return [SECRET, 'سمير', code, 'رشوة', 'سرية', 'Confidential', 'confidential complaint', CALLER, PHONE].filter((s) => s !== CONFIDENTIAL_MARKER && text.includes(s) && !CONFIDENTIAL_MARKER.includes(s));
 }
 
 async function fileConfidential(say: (t: string) => Promise<string>): Promise<string> {
-  for (const step of ['/complaint', '/cat staff-conduct', SECRET, 'مبنى البلدية الرئيسي', '/skip', '/confidential', '/yes']) await say(step);
+  for (const step of ['/complaint', '/cat staff-conduct', SECRET, 'مبنى البلدية الرئيسي', '/skip', '/confidential', CALLER, PHONE, '/yes']) await say(step);
   const receipt = await say('/confirm');
   const code = codeIn(receipt);
   expect(code).toBeTruthy();

@@ -40,7 +40,8 @@ describe('a kill -9 during a burst of confirmations', () => {
     const citizens = Array.from({ length: CITIZENS }, (_, i) => ({ i, user: `crash-citizen-${String(i).padStart(4, '0')}-x`, code: undefined as string | undefined }));
     await inBatches(citizens, 10, async (c) => {
       const steps = ['/complaint', '/cat roads', `حفرة عميقة رقم ${c.i} في الشارع`, `شارع الجمهورية ${c.i}`, '/skip', `/${privacyOf(c.i)}`];
-      if (privacyOf(c.i) !== 'anonymous') steps.push('/yes');
+      // Named and confidential filings give a name and a phone to call back (issue 15).
+      if (privacyOf(c.i) !== 'anonymous') steps.push(`مواطن ${c.i}`, `09123${String(c.i).padStart(5, '0')}`, '/yes');
       for (const [n, step] of steps.entries()) await say(server!.url, c.user, step, `${c.user}-step-${n}`);
     });
 

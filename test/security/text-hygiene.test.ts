@@ -46,6 +46,8 @@ describe('bidi controls in what citizens and staff type', () => {
     await c.say(spoofed(address));
     await c.say('/skip');
     await c.say('/named');
+    await c.say('سالم علي');
+    await c.say('0912345678');
     await c.say('/yes');
     const receipt = await c.say('/confirm');
     const code = /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(receipt)?.[0];

@@ -3,6 +3,7 @@ import type { Content } from '../../content/load.js';
 import type { ReplyKey } from '../../content/reply-keys.js';
 import { insideBounds, MAX_DESCRIPTION, MAX_PHOTOS, type ComplaintService, type Receipt } from '../../domain/complaints.js';
 import { fill, formatDate, type NotificationTexts } from '../../domain/notification-texts.js';
+import { normalizePhone } from '../../domain/applications.js';
 import { IMAGE_TYPES, MAX_MEDIA_BYTES, type MediaStore } from '../../domain/media.js';
 import type { Lang } from '../../text/language.js';
 import type { Phrasebook } from '../replies.js';
@@ -18,7 +19,23 @@ export interface ComplaintFlowDeps {
   texts: NotificationTexts;
 }
 
-const ORDER: ComplaintStep[] = ['category', 'description', 'location', 'photos', 'privacy', 'consent', 'confirm'];
+const ORDER: ComplaintStep[] = ['category', 'description', 'location', 'photos', 'privacy', 'name', 'phone', 'consent', 'confirm'];
+const MAX_NAME = 80;
+
+/** The WhatsApp number a chat comes from (its user id), offered as the phone to call back. */
+function channelPhone(inbound: Turn['inbound']): string | undefined {
+  const whatsapp = inbound.channel === 'whatsapp' || inbound.channel === 'whatsapp-cloud';
+  const number = inbound.user.replace(/@c\.us$/, '');
+  return whatsapp && /^\+?\d{8,15}$/.test(number) ? normalizePhone(number.startsWith('+') ? number : `+${number}`) : undefined;
+}
+
+/** A phone as typed ("091 234 5678", "+218-91-…", Arabic-Indic digits): 6 to 15 digits, stored as digits. */
+function typedPhone(text: string): string | undefined {
+  if (!/^[+\s\-().\d\u0660-\u0669\u06F0-\u06F9]+$/.test(text)) return undefined;
+  const phone = normalizePhone(text);
+  const digits = phone.replace(/\D/g, '').length;
+  return digits >= 6 && digits <= 15 ? phone : undefined;
+}
 
 /** Filing a complaint: guided step by step, or all at once when the first message already says enough. */
 export class ComplaintFlow {
@@ -69,6 +86,8 @@ export class ComplaintFlow {
     const { lang, text, inbound } = turn;
     const p = this.deps.phrases;
     const value = text.trim();
+    // "Carry on" after being offered staff: the question of the step the citizen was at.
+    if (value === '/continue') return [this.ask(lang, draft, inbound)];
     switch (draft.step) {
       case 'category-confirm':
         if (value === '/yes') return this.advance(turn, draft);
@@ -105,7 +124,20 @@ export class ComplaintFlow {
         const privacy = options[value];
         if (!privacy) return [this.ask(lang, draft)];
         draft.privacy = privacy;
-        if (privacy === 'anonymous') draft.consent = false;
+        // Anonymous keeps nothing about the citizen: a name or phone given before is dropped.
+        if (privacy === 'anonymous') { draft.consent = false; draft.name = undefined; draft.phone = undefined; }
+        return this.advance(turn, draft);
+      }
+      case 'name': {
+        const name = value === '/use-name' ? inbound.displayName?.trim() : value.startsWith('/') ? undefined : value;
+        if (!name || name.length > MAX_NAME || !/\p{L}/u.test(name)) return [this.ask(lang, draft, inbound)];
+        draft.name = name;
+        return this.advance(turn, draft);
+      }
+      case 'phone': {
+        const phone = value === '/use-phone' ? channelPhone(inbound) : value.startsWith('/') ? undefined : typedPhone(value);
+        if (!phone) return [...(value.startsWith('/') ? [] : [p.reply(lang, 'complaint.phone.invalid')]), this.ask(lang, draft, inbound)];
+        draft.phone = phone;
         return this.advance(turn, draft);
       }
       case 'consent':
@@ -119,7 +151,7 @@ export class ComplaintFlow {
         draft.editing = true;
         if (field === 'privacy') draft.consent = undefined;
         if (field === 'photos') draft.photosDone = false;
-        return [this.ask(lang, draft)];
+        return [this.ask(lang, draft, inbound)];
       }
       case 'confirm':
         if (value === '/edit') { draft.step = 'edit'; return [this.ask(lang, draft)]; }
@@ -131,14 +163,17 @@ export class ComplaintFlow {
 
   /** Moves to the next step that still needs an answer (or back to the summary after an edit). */
   private advance(turn: Turn, draft: ComplaintDraft): Reply[] {
+    const identified = draft.privacy === 'named' || draft.privacy === 'confidential';
     const missing: Record<ComplaintStep, boolean> = {
       category: !draft.category, 'category-confirm': false, description: !draft.description, location: !draft.location,
-      photos: !draft.photosDone, privacy: !draft.privacy, consent: draft.consent === undefined, edit: false, confirm: true,
+      photos: !draft.photosDone, privacy: !draft.privacy, name: identified && !draft.name, phone: identified && !draft.phone,
+      consent: draft.consent === undefined, edit: false, confirm: true,
     };
-    draft.step = draft.editing ? 'confirm' : ORDER.find((s) => missing[s]) ?? 'confirm';
-    if (draft.step === 'confirm' && missing.consent) draft.step = 'consent';
+    // After an edit, whatever the change left unanswered (a name after switching to "with my name"), then the summary.
+    const next = ORDER.find((s) => missing[s]) ?? 'confirm';
+    draft.step = draft.editing && !['privacy', 'name', 'phone', 'consent'].includes(next) ? 'confirm' : next;
     if (draft.step === 'confirm') draft.editing = false;
-    return [this.ask(turn.lang, draft)];
+    return [this.ask(turn.lang, draft, turn.inbound)];
   }
 
   private async addPhotos(turn: Turn, draft: ComplaintDraft): Promise<Reply[]> {
@@ -157,7 +192,7 @@ export class ComplaintFlow {
         draft.photos.push(await this.deps.media.save(turn.conversation, a.mimeType, data));
       }
     }
-    return [p.reply(lang, 'complaint.photo.received', { count: draft.photos.length }, [{ label: p.t(lang, 'complaint.next'), value: '/next' }])];
+    return [p.reply(lang, 'complaint.photo.received', { count: p.count(lang, 'photo', draft.photos.length) }, [{ label: p.t(lang, 'complaint.next'), value: '/next' }])];
   }
 
   private async file(turn: Turn, draft: ComplaintDraft): Promise<Reply[]> {
@@ -165,7 +200,7 @@ export class ComplaintFlow {
     const result = await this.deps.complaints.fileComplaint({
       category: draft.category!, description: draft.description!, location: draft.location, photos: draft.photos,
       privacy: draft.privacy!, from: { channel: inbound.channel, user: inbound.user }, via: inbound.channel,
-      name: draft.privacy === 'anonymous' ? undefined : inbound.displayName, consentToContact: draft.consent ?? false,
+      ...(draft.privacy === 'anonymous' ? {} : { name: draft.name ?? inbound.displayName, ...(draft.phone ? { phone: draft.phone } : {}) }), consentToContact: draft.consent ?? false,
       lang, messageId: inbound.messageId, ...(draft.id ? { idempotencyKey: this.retryKey(turn, draft.id) } : {}),
     });
     if (!result.ok) {
@@ -205,7 +240,7 @@ export class ComplaintFlow {
   }
 
   /** The question for the step the draft is at. */
-  ask(lang: Lang, draft: ComplaintDraft): Reply {
+  ask(lang: Lang, draft: ComplaintDraft, inbound?: Turn['inbound']): Reply {
     const p = this.deps.phrases;
     const yesNo = (yes: ReplyKey, no: ReplyKey): Choice[] => [{ label: p.t(lang, yes), value: '/yes' }, { label: p.t(lang, no), value: '/no' }];
     switch (draft.step) {
@@ -225,15 +260,27 @@ export class ComplaintFlow {
           { label: p.t(lang, 'complaint.privacy.confidential'), value: '/confidential' },
           { label: p.t(lang, 'complaint.privacy.anonymous'), value: '/anonymous' },
         ]);
+      case 'name': {
+        const offered = inbound?.displayName?.trim();
+        return p.reply(lang, 'complaint.name.ask', {}, offered ? [{ label: p.t(lang, 'complaint.use', { value: offered }), value: '/use-name' }] : undefined);
+      }
+      case 'phone': {
+        const offered = inbound && channelPhone(inbound);
+        return p.reply(lang, 'complaint.phone.ask', {}, offered ? [{ label: p.t(lang, 'complaint.use', { value: offered }), value: '/use-phone' }] : undefined);
+      }
       case 'consent':
         return p.reply(lang, 'complaint.consent', {}, yesNo('complaint.yes', 'complaint.no'));
-      case 'edit':
-        return p.reply(lang, 'complaint.edit', {}, (['category', 'description', 'location', 'photos', 'privacy'] as const).map((f) => ({ label: p.t(lang, `complaint.field.${f}`), value: `/edit ${f}` })));
+      case 'edit': {
+        const fields = draft.privacy === 'anonymous' ? (['category', 'description', 'location', 'photos', 'privacy'] as const)
+          : (['category', 'description', 'location', 'photos', 'privacy', 'name', 'phone'] as const);
+        return p.reply(lang, 'complaint.edit', {}, fields.map((f) => ({ label: p.t(lang, `complaint.field.${f}`), value: `/edit ${f}` })));
+      }
       case 'confirm': {
         const loc = draft.location ? ('text' in draft.location ? draft.location.text : `📍 ${draft.location.lat.toFixed(5)}, ${draft.location.lon.toFixed(5)}`) : '—';
         return p.reply(lang, 'complaint.summary', {
           category: this.categoryName(lang, draft.category), description: draft.description ?? '', location: loc,
-          photos: draft.photos.length, privacy: p.t(lang, `complaint.privacy.${draft.privacy ?? 'named'}`),
+          photos: p.count(lang, 'photo', draft.photos.length), privacy: p.t(lang, `complaint.privacy.${draft.privacy ?? 'named'}`),
+          identity: draft.privacy === 'anonymous' ? '' : p.t(lang, 'complaint.summary.identity', { name: draft.name ?? '—', phone: draft.phone ?? '—' }),
           consent: p.t(lang, draft.consent ? 'complaint.yes' : 'complaint.no'),
         }, [{ label: p.t(lang, 'complaint.confirm'), value: '/confirm' }, { label: p.t(lang, 'complaint.change'), value: '/edit' }, { label: p.t(lang, 'complaint.cancel'), value: '/cancel' }]);
       }

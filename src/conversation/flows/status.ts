@@ -90,7 +90,8 @@ export class StatusFlow {
   private describe(result: LookupResult, lang: Lang): string {
     const t = this.deps.texts;
     if (!result.ok) {
-      const vars: Record<string, number> = result.problem === 'code.throttled' ? { minutes: Math.max(1, Math.ceil(result.retryAfterSeconds / 60)) } : {};
+      // "{minutes}" is the counted phrase: "دقيقتين", "5 دقائق", "1 minute".
+      const vars: Record<string, string> = result.problem === 'code.throttled' ? { minutes: this.deps.phrases.count(lang, 'minute', Math.max(1, Math.ceil(result.retryAfterSeconds / 60))) } : {};
       return fill(t.problems[result.problem][lang], vars);
     }
     const reason = result.owner && result.record.kind === 'application' ? result.record.application.rejectionReason : undefined;
