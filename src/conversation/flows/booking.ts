@@ -81,6 +81,7 @@ export class BookingFlow {
     if (name === '/book-cancel-yes') return this.doCancel(turn, arg);
     if (name === '/book-keep') return [this.deps.phrases.reply(lang, 'booking.kept', {}, this.deps.phrases.menuChoices(lang))];
     if (name === '/book-move') return this.startMove(turn, arg);
+    if (name === '/book-move-to') return this.moveTo(turn, rest);
     const draft = state.booking;
     if (!draft) return this.start(turn);
     switch (name) {
@@ -313,7 +314,8 @@ export class BookingFlow {
     const p = this.deps.phrases;
     const mine = await this.deps.bookings.mine({ channel: inbound.channel, user: inbound.user });
     if (!mine.length) return [p.reply(lang, 'booking.mine.none', {}, this.bookChoices(lang))];
-    const list = mine.map((b) => p.t(lang, 'booking.line', { code: b.code, service: this.serviceName(lang, b.service), date: this.dayLabel(lang, b.day), time: b.time, branch: this.branchName(lang, b.branch) })).join('\n');
+    const list = mine.map((b) => p.t(lang, 'booking.line', { code: b.code, service: this.serviceName(lang, b.service), date: this.dayLabel(lang, b.day), time: b.time, branch: this.branchName(lang, b.branch) })
+      + (b.displaced ? ` ${p.t(lang, 'booking.line.displaced')}` : '')).join('\n');
     const choices = mine.flatMap((b) => [
       { label: p.t(lang, 'booking.choice.move', { code: b.code }), value: `/book-move ${b.code}` },
       { label: p.t(lang, 'booking.choice.cancel', { code: b.code }), value: `/book-cancel ${b.code}` },
@@ -357,9 +359,20 @@ export class BookingFlow {
     return [await this.ask(turn, draft)];
   }
 
+  /** A time offered after the citizen's place was closed: pressed, the booking moves there at once. */
+  private async moveTo(turn: Turn, [code, day, time]: string[]): Promise<Reply[]> {
+    const { lang } = turn;
+    const b = await this.own(turn, code ?? '');
+    if (!b || !/^\d{4}-\d{2}-\d{2}$/.test(day ?? '') || !/^\d{2}:\d{2}$/.test(time ?? '')) return [this.deps.phrases.reply(lang, 'booking.not-found', {}, this.bookChoices(lang))];
+    const draft: BookingDraft = { step: 'confirm', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang, day, time };
+    turn.state.booking = draft;
+    return this.confirm(turn, draft);
+  }
+
   private bookChoices(lang: Lang): Choice[] {
     const p = this.deps.phrases;
-    return [{ label: p.t(lang, 'booking.book'), value: '/book' }, ...p.menuChoices(lang)];
+    // The main menu has the "book an appointment" button.
+    return p.menuChoices(lang);
   }
 
   private serviceName(lang: Lang, id?: string): string {
