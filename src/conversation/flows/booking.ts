@@ -169,8 +169,11 @@ export class BookingFlow {
   /** After a time is picked: what is still missing, else the summary. */
   private async advance(turn: Turn, draft: BookingDraft): Promise<Reply> {
     const { inbound } = turn;
-    if (!draft.phone && (inbound.channel === 'whatsapp' || inbound.channel === 'whatsapp-cloud') && /^\+?\d{8,15}$/.test(inbound.user)) {
-      draft.phone = normalizePhone(inbound.user);
+    // WhatsApp knows the number: a Cloud user id is the number, a WhatsApp Web chat id is the number @c.us.
+    const number = inbound.user.replace(/@c\.us$/, '');
+    if (!draft.phone && (inbound.channel === 'whatsapp' || inbound.channel === 'whatsapp-cloud') && /^\+?\d{8,15}$/.test(number)) {
+      // WhatsApp numbers are international, without the plus.
+      draft.phone = normalizePhone(number.startsWith('+') ? number : `+${number}`);
     }
     const request = this.deps.bookings.terms(draft.branch!, draft.service!)?.request;
     draft.step = draft.moving ? 'confirm' : !draft.name ? 'name' : !draft.phone ? 'phone' : request && !draft.subject ? 'subject' : 'confirm';
