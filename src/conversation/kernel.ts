@@ -124,6 +124,8 @@ export function createKernel(deps: KernelDeps): Kernel {
       return turn(key, () => asked ?? DEFAULT_LANG, async (state) => {
         if (state.welcomed) return { kind: 'nothing' };
         const lang = asked ?? state.lang;
+        // Welcomed in the page's language: the menu's commands (which carry no language) answer in it too.
+        state.lang = lang;
         state.welcomed = true;
         const reply = phrases.reply(lang, 'welcome', { name: deps.content.municipality.name[lang] }, phrases.menuChoices(lang));
         state.choices = reply.choices;

@@ -420,7 +420,7 @@ describe('WhatsApp Cloud booking', () => {
       const message = { from, id: `wamid.BOOK${++wamid}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'interactive' as const,
         interactive: option.kind === 'button_reply' ? { type: 'button_reply' as const, button_reply: { id: option.id, title: option.title } } : { type: 'list_reply' as const, list_reply: { id: option.id, title: option.title, description: '' } } };
       // Typed by the SDK's webhook model, as Meta sends it.
-      const payload = delivery(messageChange(PHONE_ID, { contact: { profile: { name: 'Salma' }, wa_id: from }, message: message as never }));
+      const payload = delivery(messageChange(PHONE_ID, { contact: { profile: { name: 'Salma' }, wa_id: from, user_id: 'LY.930000050' }, message: message as never }));
       const before = graph.sent.length;
       expect(await post(payload)).toBe(200);
       await current.idle();

@@ -357,7 +357,7 @@ export class BookingFlow {
     const { lang } = turn;
     const b = await this.own(turn, arg);
     if (!b) return [this.deps.phrases.reply(lang, 'booking.not-found', {}, this.bookChoices(lang))];
-    const draft: BookingDraft = { step: 'day', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang };
+    const draft: BookingDraft = { step: 'day', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang, name: b.citizen.name, phone: b.citizen.phone };
     turn.state.booking = draft;
     return [await this.ask(turn, draft)];
   }
@@ -367,7 +367,7 @@ export class BookingFlow {
     const { lang } = turn;
     const b = await this.own(turn, code ?? '');
     if (!b || !/^\d{4}-\d{2}-\d{2}$/.test(day ?? '') || !/^\d{2}:\d{2}$/.test(time ?? '')) return [this.deps.phrases.reply(lang, 'booking.not-found', {}, this.bookChoices(lang))];
-    const draft: BookingDraft = { step: 'confirm', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang, day, time };
+    const draft: BookingDraft = { step: 'confirm', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang, day, time, name: b.citizen.name, phone: b.citizen.phone };
     turn.state.booking = draft;
     return this.confirm(turn, draft);
   }
