@@ -93,11 +93,11 @@ export class MongoBookingStore implements BookingStore {
     await this.places.deleteOne({ _id: placeId(place), code });
   }
 
-  async takenCounts(branch: string, service: string, day: string): Promise<Map<string, number>> {
-    const docs = await this.places.find({ branch, service, day }, { time: 1 }).lean<{ time: string }[]>();
-    const counts = new Map<string, number>();
-    for (const d of docs) counts.set(d.time, (counts.get(d.time) ?? 0) + 1);
-    return counts;
+  async takenAmong(list: Place[]): Promise<Place[]> {
+    if (!list.length) return [];
+    const byId = new Map(list.map((p) => [placeId(p), p]));
+    const docs = await this.places.find({ _id: { $in: [...byId.keys()] } }, { _id: 1 }).lean<{ _id: string }[]>();
+    return docs.map((d) => byId.get(d._id)!);
   }
 
   claim(key: string, code: string, at: Date): Promise<boolean> {

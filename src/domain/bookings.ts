@@ -84,8 +84,8 @@ export interface BookingStore {
   placeHolder(place: Place): Promise<{ code: string; at: Date } | null>;
   /** Frees a place, only if `code` still holds it. */
   releasePlace(place: Place, code: string): Promise<void>;
-  /** Places taken per time on one day at one branch for one service. */
-  takenCounts(branch: string, service: string, day: string): Promise<Map<string, number>>;
+  /** Which of these places are taken: one lookup by the places' own ids (the index every database uses). */
+  takenAmong(places: Place[]): Promise<Place[]>;
   /** A once-only claim (a chat's one booking per service and day; a reminder sent): true for the first caller. */
   claim(key: string, code: string, at: Date): Promise<boolean>;
   unclaim(key: string, code: string): Promise<void>;
@@ -220,23 +220,31 @@ export class BookingService {
 
   /** Slot times with at least one free place, and how many. */
   async freeSlots(branch: string, service: string, day: string): Promise<{ time: string; free: number }[]> {
-    const times = this.slotTimes(branch, service, day);
-    if (!times.length) return [];
-    const counters = this.terms(branch, service)!.counters;
-    const taken = await this.deps.store.takenCounts(branch, service, day);
-    return times.map((time) => ({ time, free: counters - (taken.get(time) ?? 0) })).filter((s) => s.free > 0);
+    return (await this.freeOn(branch, service, [day])).get(day) ?? [];
+  }
+
+  /** The free times of several days at once, in one lookup of their places. */
+  private async freeOn(branch: string, service: string, days: string[]): Promise<Map<string, { time: string; free: number }[]>> {
+    const counters = this.terms(branch, service)?.counters ?? 0;
+    const slots = days.flatMap((day) => this.slotTimes(branch, service, day).map((time) => ({ day, time })));
+    const result = new Map<string, { time: string; free: number }[]>();
+    if (!slots.length) return result;
+    const places = slots.flatMap(({ day, time }) => Array.from({ length: counters }, (_, seat) => ({ branch, service, day, time, seat })));
+    const taken = new Map<string, number>();
+    for (const p of await this.deps.store.takenAmong(places)) taken.set(`${p.day} ${p.time}`, (taken.get(`${p.day} ${p.time}`) ?? 0) + 1);
+    for (const { day, time } of slots) {
+      const free = counters - (taken.get(`${day} ${time}`) ?? 0);
+      if (free > 0) result.set(day, [...(result.get(day) ?? []), { time, free }]);
+    }
+    return result;
   }
 
   /** The next days with a free slot, at most `count`. */
   async nextDays(branch: string, service: string, count = 5): Promise<{ day: string; free: number }[]> {
     const today = localDay(this.now(), this.deps.rules.municipality.timezone);
-    const found: { day: string; free: number }[] = [];
-    for (let i = 0; i < this.deps.rules.booking.daysAhead && found.length < count; i++) {
-      const day = nextDay(today, i);
-      const free = await this.freeSlots(branch, service, day);
-      if (free.length) found.push({ day, free: free.length });
-    }
-    return found;
+    const days = Array.from({ length: this.deps.rules.booking.daysAhead }, (_, i) => nextDay(today, i)).filter((d) => this.openOn(branch, d));
+    const free = await this.freeOn(branch, service, days);
+    return days.filter((d) => free.has(d)).slice(0, count).map((day) => ({ day, free: free.get(day)!.length }));
   }
 
   /**
@@ -323,7 +331,10 @@ export class BookingService {
   private async takeAnyPlace(slot: Omit<Place, 'seat'>, code: string, now: Date): Promise<number | undefined> {
     const counters = this.terms(slot.branch, slot.service)!.counters;
     const store = this.deps.store;
-    for (let seat = 0; seat < counters; seat++) {
+    const all = Array.from({ length: counters }, (_, seat) => ({ ...slot, seat }));
+    // Free places first (one lookup), then the taken ones, in case one was left by a booking that crashed.
+    const taken = new Set((await store.takenAmong(all)).map((p) => p.seat));
+    for (const seat of [...all.map((p) => p.seat).filter((x) => !taken.has(x)), ...taken]) {
       const place = { branch: slot.branch, service: slot.service, day: slot.day, time: slot.time, seat };
       if (await store.takePlace(place, code, now)) return seat;
       const holder = await store.placeHolder(place);
