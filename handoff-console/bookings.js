@@ -1,6 +1,6 @@
 // @ts-check
 // Appointments: a branch's day (arrivals, no-shows, cancellations) and booking for a caller or a walk-in citizen.
-import { get, post } from './api.js';
+import { api, get, post } from './api.js';
 import { clear, field, formValues, h, select, phoneLink } from './dom.js';
 import { named, t } from './i18n.js';
 
@@ -17,6 +17,8 @@ export async function renderBookings(view, ctx) {
     field(t('book.branch'), select('branch', branches.map((b) => [b.id, named(b, b.id)]), branch)),
     field(t('book.day'), h('input', { type: 'date', name: 'day', value: day, required: true })),
     h('button', { type: 'submit' }, t('book.show')));
+  // Meeting requests are answered by the citizen office (the server checks the role too).
+  const office = ctx.me.role === 'supervisor' || ctx.me.role === 'admin';
   const slotSelect = h('select', { name: 'time', required: true, id: 'book-time' });
   const serviceSelect = h('select', { name: 'service', id: 'book-service' });
   const form = h('form', { class: 'card stack', id: 'book-form' },
@@ -29,9 +31,23 @@ export async function renderBookings(view, ctx) {
     field(t('file.lang'), select('lang', [['ar', t('lang.ar')], ['en', t('lang.en')]], 'ar')),
     h('button', { type: 'submit', class: 'primary' }, t('book.submit')));
 
+  // Closing counters (a clerk is absent) or the whole centre (supervisors only; the server checks it too).
+  const blockService = h('select', { name: 'service', id: 'block-service' });
+  const blocks = h('ul', { class: 'stack', id: 'bookings-blocks' });
+  const blockForm = h('form', { class: 'card stack', id: 'block-form' },
+    h('h2', {}, t('book.block')),
+    field(t('book.service'), blockService),
+    h('div', { class: 'row wrap' },
+      field(t('book.block.from'), h('input', { type: 'time', name: 'from' })),
+      field(t('book.block.to'), h('input', { type: 'time', name: 'to' })),
+      field(t('book.block.counters'), h('input', { type: 'number', name: 'counters', min: 1, max: 20, value: 1, ...(office ? {} : { required: true }) }))),
+    field(t('book.block.reason'), h('input', { name: 'reason', required: true, dir: 'auto', maxlength: 300 })),
+    h('button', { type: 'submit' }, t('book.block.submit')), blocks);
+
   function fillServices() {
     const b = branches.find((x) => x.id === branch);
     clear(serviceSelect, ...(b?.services ?? []).map((s) => h('option', { value: s.id }, named(s, s.id))));
+    clear(blockService, h('option', { value: '' }, t('book.block.all')), ...(b?.services ?? []).map((s) => h('option', { value: s.id }, named(s, s.id))));
   }
   async function loadSlots() {
     const { slots } = await get(`/bookings/slots?branch=${encodeURIComponent(branch)}&service=${encodeURIComponent(serviceSelect.value)}&day=${encodeURIComponent(day)}`);
@@ -44,8 +60,6 @@ export async function renderBookings(view, ctx) {
       await load();
     } catch (err) { ctx.fail(err); }
   }
-  // Meeting requests are answered by the citizen office (the server checks the role too).
-  const office = ctx.me.role === 'supervisor' || ctx.me.role === 'admin';
   async function decline(code) {
     const reason = list.querySelector(`tr[data-code="${code}"] + tr input[name=reason]`)?.value?.trim();
     if (!reason) {
@@ -62,7 +76,7 @@ export async function renderBookings(view, ctx) {
     const service = named(branches.find((x) => x.id === b.branch)?.services.find((s) => s.id === b.service), b.service);
     return h('tr', { class: `booking ${b.status}`, dataset: { code: b.code } },
       h('td', { dir: 'ltr' }, b.time), h('td', { dir: 'ltr' }, b.code), h('td', { dir: 'auto' }, b.citizen.name),
-      h('td', {}, phoneLink(b.citizen.phone)), h('td', {}, service), h('td', { class: 'status' }, statusName(ctx, b.status)),
+      h('td', {}, phoneLink(b.citizen.phone)), h('td', {}, service), h('td', { class: 'status' }, statusName(ctx, b.status), b.displaced && open ? h('span', { class: 'displaced' }, ` · ${t('book.displaced')}`) : null),
       h('td', { class: 'actions' },
         b.status === 'booked' ? h('button', { type: 'button', class: 'arrived', onclick: () => act(b.code, 'status', { status: 'arrived' }) }, t('book.arrived')) : null,
         b.status === 'arrived' ? h('button', { type: 'button', class: 'done', onclick: () => act(b.code, 'status', { status: 'done' }) }, t('book.done')) : null,
@@ -73,7 +87,12 @@ export async function renderBookings(view, ctx) {
       h('td', { dir: 'auto', class: 'subject' }, b.subject ?? ''));
   }
   async function load() {
-    const { bookings, open } = await get(`/bookings?branch=${encodeURIComponent(branch)}&day=${encodeURIComponent(day)}`);
+    const { bookings, open, blocks: closed } = await get(`/bookings?branch=${encodeURIComponent(branch)}&day=${encodeURIComponent(day)}`);
+    clear(blocks, ...(closed ?? []).map((x) => h('li', { class: 'block', dataset: { id: x.id } },
+      `${x.fromDay}${x.toDay !== x.fromDay ? ` – ${x.toDay}` : ''} ${x.from ?? ''}${x.to ? `–${x.to}` : ''} · ${x.counters ? t('book.block.n', { n: x.counters }) : t('book.block.whole')} · ${x.reason} (${x.displaced.length})`,
+      office ? h('button', { type: 'button', class: 'lift', onclick: async () => {
+        try { await api('DELETE', `/bookings/blocks/${encodeURIComponent(x.id)}`); await load(); } catch (err) { ctx.fail(err); }
+      } }, t('book.block.lift')) : null)));
     clear(list, !open ? h('p', { class: 'muted', id: 'bookings-closed' }, t('book.closed')) : null,
       bookings.length
         ? h('table', { class: 'list' },
@@ -101,7 +120,18 @@ export async function renderBookings(view, ctx) {
       await load();
     } catch (err) { ctx.fail(err); }
   });
+  blockForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const v = formValues(blockForm);
+    const body = { branch, fromDay: day, reason: v.reason, requestId: `${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      ...(v.service ? { service: v.service } : {}), ...(v.from ? { from: v.from } : {}), ...(v.to ? { to: v.to } : {}), ...(v.counters ? { counters: Number(v.counters) } : {}) };
+    try {
+      const { block } = await post('/bookings/blocks', body);
+      ctx.toast(t('book.block.done', { n: block.displaced.length }));
+      await load();
+    } catch (err) { ctx.fail(err); }
+  });
   fillServices();
-  clear(view, h('div', {}, h('h1', {}, t('nav.bookings')), picker, h('div', { class: 'two-col' }, h('section', { class: 'card' }, list), form)));
+  clear(view, h('div', {}, h('h1', {}, t('nav.bookings')), picker, h('div', { class: 'two-col' }, h('section', { class: 'card' }, list), h('div', { class: 'stack' }, form, blockForm))));
   await load();
 }

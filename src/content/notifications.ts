@@ -8,7 +8,7 @@ const MESSAGE_KEYS = [
   'complaint.status', 'complaint.resolved', 'complaint.fixed.yes', 'complaint.fixed.no', 'complaint.fixed.thanks',
   'complaint.fixed.reopened', 'application.status', 'application.needs-documents', 'application.approved',
   'application.rejected', 'note', 'open311.notice', 'booking.reminder', 'booking.cancelled-by-office',
-  'booking.approved', 'booking.declined',
+  'booking.approved', 'booking.declined', 'booking.displaced', 'booking.displaced.other', 'booking.displaced.cancel',
 ] as const;
 
 const LOOKUP_KEYS = ['header', 'filed', 'updated', 'deadline', 'expected', 'missing', 'reason', 'next', 'none', 'appointment'] as const;
@@ -39,7 +39,7 @@ const PLACEHOLDERS: Record<string, readonly string[]> = {
   'messages.open311.notice': ['date', 'department'],
   'messages.booking.reminder': ['branch', 'code', 'date', 'documents', 'time', 'window'],
   'messages.booking.cancelled-by-office': ['branch', 'code', 'date', 'time'], 'messages.booking.approved': ['branch', 'code', 'date', 'time'],
-  'messages.booking.declined': ['code', 'reason'], 'lookup.appointment': ['date', 'time'],
+  'messages.booking.declined': ['code', 'reason'], 'messages.booking.displaced': ['branch', 'code', 'date', 'reason', 'time'], 'lookup.appointment': ['date', 'time'],
   'lookup.header': ['code', 'kind', 'status'], 'lookup.filed': ['date'], 'lookup.updated': ['date'], 'lookup.deadline': ['date'],
   'lookup.expected': ['date'], 'lookup.missing': ['missing'], 'lookup.reason': ['reason'], 'lookup.next': ['next'],
   'problems.code.throttled': ['minutes'], 'problems.complaint.description-too-long': ['max'], 'problems.complaint.too-many-photos': ['max'],

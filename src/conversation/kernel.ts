@@ -141,6 +141,8 @@ export function createKernel(deps: KernelDeps): Kernel {
         if (state.welcomed) return pageLang ? { kind: 'done', result: { replies: [] } } : { kind: 'nothing' };
         const lang = asked ?? state.lang;
         state.langSet ||= !!asked;
+        // Welcomed in the page's language: the menu's commands (which carry no language) answer in it too.
+        state.lang = lang;
         state.welcomed = true;
         const reply = phrases.reply(lang, 'welcome', { name: deps.content.municipality.name[lang] }, phrases.menuChoices(lang));
         state.choices = reply.choices;

@@ -22,6 +22,7 @@ export class Phrasebook {
     return [
       { label: this.t(lang, 'menu.services'), value: '/services' },
       { label: this.t(lang, 'menu.complaint'), value: '/complaint' },
+      { label: this.t(lang, 'menu.book'), value: '/book' },
       { label: this.t(lang, 'menu.status'), value: '/status' },
       { label: this.t(lang, 'menu.agent'), value: '/agent' },
       { label: this.t(lang, 'menu.offices'), value: '/offices' },

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Booking, BookingStore, Place } from '../domain/bookings.js';
+import type { Booking, BookingBlock, BookingStore, Place } from '../domain/bookings.js';
 import { BOOKING_STATUSES, type BookingStatus, type Chat, type HistoryEntry } from '../shared/statuses.js';
 import { findOneBy, insertOnce, isDuplicateKey, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
@@ -25,6 +25,7 @@ const schema = new Schema<Booking>({
   history: [new Schema({ at: { type: Date, required: true }, by: { type: String, required: true }, status: String, note: String }, { _id: false })],
   idempotencyKey: { type: String, required: true, unique: true },
   remindAt: Date,
+  displaced: new Schema({ at: { type: Date, required: true }, block: { type: String, required: true } }, { _id: false }),
 }, { versionKey: false, collection: 'bookings' });
 schema.index({ 'citizen.chat.channel': 1, 'citizen.chat.user': 1, status: 1 });
 schema.index({ branch: 1, day: 1 });
@@ -41,17 +42,27 @@ const placeSchema = new Schema<PlaceDoc>({
 }, { versionKey: false, collection: 'booking_places' });
 placeSchema.index({ branch: 1, service: 1, day: 1 });
 
+/** Counters closed for a period; `_id` is the block's id, so the same request makes one block. */
+const blockSchema = new Schema<BookingBlock & { _id: string }>({
+  _id: String, id: { type: String, required: true }, branch: { type: String, required: true }, fromDay: { type: String, required: true },
+  toDay: { type: String, required: true }, from: String, to: String, service: String, counters: Number,
+  reason: { type: String, required: true }, by: { type: String, required: true }, at: { type: Date, required: true }, displaced: [String],
+}, { versionKey: false, collection: 'booking_blocks' });
+blockSchema.index({ branch: 1, fromDay: 1 });
+
 const placeId = (p: Place) => `place:${p.branch}|${p.service}|${p.day}|${p.time}|${p.seat}`;
 
 export class MongoBookingStore implements BookingStore {
   private readonly model: Model<Booking>;
   private readonly places: Model<PlaceDoc>;
+  private readonly blocks: Model<BookingBlock & { _id: string }>;
   private readonly ready: Promise<unknown>;
   private readonly locks: RecordLocks;
 
   constructor(connection: Connection) {
     this.model = connection.models.Booking ?? connection.model<Booking>('Booking', schema);
     this.places = connection.models.BookingPlace ?? connection.model<PlaceDoc>('BookingPlace', placeSchema);
+    this.blocks = connection.models.BookingBlock ?? connection.model<BookingBlock & { _id: string }>('BookingBlock', blockSchema);
     this.locks = new RecordLocks(connection);
     // The unique indexes must exist before the first insert; a failed build is reported to the insert that awaits it.
     this.ready = Promise.all([this.model.init(), this.places.init()]);
@@ -82,11 +93,11 @@ export class MongoBookingStore implements BookingStore {
     await this.places.deleteOne({ _id: placeId(place), code });
   }
 
-  async takenCounts(branch: string, service: string, day: string): Promise<Map<string, number>> {
-    const docs = await this.places.find({ branch, service, day }, { time: 1 }).lean<{ time: string }[]>();
-    const counts = new Map<string, number>();
-    for (const d of docs) counts.set(d.time, (counts.get(d.time) ?? 0) + 1);
-    return counts;
+  async takenAmong(list: Place[]): Promise<Place[]> {
+    if (!list.length) return [];
+    const byId = new Map(list.map((p) => [placeId(p), p]));
+    const docs = await this.places.find({ _id: { $in: [...byId.keys()] } }, { _id: 1 }).lean<{ _id: string }[]>();
+    return docs.map((d) => byId.get(d._id)!);
   }
 
   claim(key: string, code: string, at: Date): Promise<boolean> {
@@ -144,5 +155,43 @@ export class MongoBookingStore implements BookingStore {
   async dueReminders(now: Date, limit: number): Promise<Booking[]> {
     const docs = await this.model.find({ remindAt: { $lte: now }, status: 'booked' }).sort({ remindAt: 1 }).limit(limit).lean<Booking[]>();
     return docs.map(withoutId);
+  }
+
+  async insertBlock(block: BookingBlock): Promise<boolean> {
+    try {
+      await retryTransient(() => this.blocks.create({ _id: block.id, ...block }));
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  async addDisplaced(id: string, codes: string[]): Promise<void> {
+    // Under the block's lock: two servers running the same block each add what they moved.
+    await this.locks.withLock(`booking-block:${id}`, async () => {
+      const current = await this.findBlock(id);
+      if (current) await this.blocks.updateOne({ _id: id }, { $set: { displaced: [...new Set([...current.displaced, ...codes])] } });
+    });
+  }
+
+  async findBlock(id: string): Promise<BookingBlock | null> {
+    const doc = await this.blocks.findById(id).lean<BookingBlock & { _id?: string }>();
+    if (!doc) return null;
+    const { _id, ...block } = doc;
+    return block;
+  }
+
+  async blocksOn(branch: string, day: string): Promise<BookingBlock[]> {
+    const docs = await this.blocks.find({ branch, fromDay: { $lte: day }, toDay: { $gte: day } }).sort({ at: 1 }).lean<(BookingBlock & { _id?: string })[]>();
+    return docs.map(({ _id, ...block }) => block);
+  }
+
+  async deleteBlock(id: string): Promise<void> {
+    await this.blocks.deleteOne({ _id: id });
+  }
+
+  async releaseAllOf(code: string): Promise<void> {
+    await this.places.deleteMany({ code });
   }
 }

@@ -34,6 +34,42 @@ export interface Booking {
   idempotencyKey: string;
   /** When the reminder is due; unset once it is sent or no longer wanted. */
   remindAt?: Date;
+  /** Its place was closed (a clerk absent, the branch shut): the citizen was offered other times; it keeps its code. */
+  displaced?: { at: Date; block: string };
+}
+
+/** Counters (or a whole branch) closed for a period: their places are taken by the block, so no one can book them. */
+export interface BookingBlock {
+  id: string;
+  branch: string;
+  /** Local days, first and last included, and optionally the times within each (HH:MM, `to` excluded). */
+  fromDay: string;
+  toDay: string;
+  from?: string;
+  to?: string;
+  /** One service, or every service of the branch. */
+  service?: string;
+  /** How many counters close per slot; absent: the whole branch. */
+  counters?: number;
+  reason: string;
+  by: string;
+  at: Date;
+  /** The bookings whose places it took. */
+  displaced: string[];
+}
+
+export interface BlockInput {
+  branch: string;
+  fromDay: string;
+  toDay?: string;
+  from?: string;
+  to?: string;
+  service?: string;
+  counters?: number;
+  reason: string;
+  by: string;
+  /** The same request sent twice (or to two servers) makes one block. */
+  requestId: string;
 }
 
 /** One place of one slot: what the unique index is on, so a place is taken by exactly one booking. */
@@ -48,8 +84,8 @@ export interface BookingStore {
   placeHolder(place: Place): Promise<{ code: string; at: Date } | null>;
   /** Frees a place, only if `code` still holds it. */
   releasePlace(place: Place, code: string): Promise<void>;
-  /** Places taken per time on one day at one branch for one service. */
-  takenCounts(branch: string, service: string, day: string): Promise<Map<string, number>>;
+  /** Which of these places are taken: one lookup by the places' own ids (the index every database uses). */
+  takenAmong(places: Place[]): Promise<Place[]>;
   /** A once-only claim (a chat's one booking per service and day; a reminder sent): true for the first caller. */
   claim(key: string, code: string, at: Date): Promise<boolean>;
   unclaim(key: string, code: string): Promise<void>;
@@ -62,6 +98,15 @@ export interface BookingStore {
   /** Changes a booking under its record lock, if its status is one of `expect`; null when it is not. */
   update(code: string, expect: BookingStatus[], change: (current: Booking) => Partial<Booking> & { push: HistoryEntry<BookingStatus> }): Promise<Booking | null>;
   dueReminders(now: Date, limit: number): Promise<Booking[]>;
+  /** Stores a block once per id: false when it already exists. */
+  insertBlock(block: BookingBlock): Promise<boolean>;
+  addDisplaced(id: string, codes: string[]): Promise<void>;
+  findBlock(id: string): Promise<BookingBlock | null>;
+  /** Blocks of a branch that include the day. */
+  blocksOn(branch: string, day: string): Promise<BookingBlock[]>;
+  deleteBlock(id: string): Promise<void>;
+  /** Frees every place one holder took (a lifted block). */
+  releaseAllOf(code: string): Promise<void>;
 }
 
 export interface BookingRules {
@@ -72,7 +117,7 @@ export interface BookingRules {
 }
 
 export type BookingProblem = 'unknown-service' | 'not-bookable' | 'slot-unavailable' | 'slot-taken' | 'too-many' | 'same-day'
-  | 'name-missing' | 'phone-invalid' | 'not-found' | 'not-open' | 'reason-missing';
+  | 'name-missing' | 'phone-invalid' | 'not-found' | 'not-open' | 'reason-missing' | 'period-invalid';
 
 export type BookingResult = { ok: true; booking: Booking; repeated?: boolean } | { ok: false; problem: BookingProblem };
 
@@ -94,6 +139,16 @@ export interface BookInput {
 
 /** A place is held by a booking within this long of taking it; an older place without one belongs to a crashed booking. */
 const ORPHAN_AFTER_MS = 60_000;
+
+/** A block covers at most this many days; longer closures belong in knowledge/booking.yaml. */
+const MAX_BLOCK_DAYS = 31;
+/** Times offered to a citizen whose place was closed (with "other times" and "cancel", a WhatsApp list still fits). */
+const REOFFERED = 3;
+
+const dayCount = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+/** "Thu 3 Dec" / "الخميس ٣ ديسمبر": short enough for a WhatsApp list row. */
+const shortDay = (day: string, lang: Lang) => new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
+  .format(new Date(`${day}T12:00:00Z`));
 
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
 const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -141,14 +196,18 @@ export class BookingService {
 
   /** Every slot time a branch offers for a service on a day, before counting who booked (late ones dropped). */
   slotTimes(branch: string, service: string, day: string): string[] {
-    const terms = this.terms(branch, service);
-    if (!terms || !this.inRange(day) || !this.openOn(branch, day)) return [];
+    if (!this.inRange(day)) return [];
     const latest = this.now().getTime() + this.deps.rules.booking.latestMinutesBefore * 60_000;
+    return this.dayTimes(branch, service, day).filter((t) => zonedInstant(day, t, this.deps.rules.municipality.timezone).getTime() >= latest);
+  }
+
+  /** Every slot time of a day the branch is open, whenever it is asked. */
+  private dayTimes(branch: string, service: string, day: string): string[] {
+    const terms = this.terms(branch, service);
+    if (!terms || !this.openOn(branch, day)) return [];
     const times: string[] = [];
     for (const h of this.hoursOn(branch, day)) {
-      for (let t = minutes(h.open); t + terms.slotMinutes <= minutes(h.close); t += terms.slotMinutes) {
-        if (zonedInstant(day, clock(t), this.deps.rules.municipality.timezone).getTime() >= latest) times.push(clock(t));
-      }
+      for (let t = minutes(h.open); t + terms.slotMinutes <= minutes(h.close); t += terms.slotMinutes) times.push(clock(t));
     }
     return times;
   }
@@ -161,23 +220,31 @@ export class BookingService {
 
   /** Slot times with at least one free place, and how many. */
   async freeSlots(branch: string, service: string, day: string): Promise<{ time: string; free: number }[]> {
-    const times = this.slotTimes(branch, service, day);
-    if (!times.length) return [];
-    const counters = this.terms(branch, service)!.counters;
-    const taken = await this.deps.store.takenCounts(branch, service, day);
-    return times.map((time) => ({ time, free: counters - (taken.get(time) ?? 0) })).filter((s) => s.free > 0);
+    return (await this.freeOn(branch, service, [day])).get(day) ?? [];
+  }
+
+  /** The free times of several days at once, in one lookup of their places. */
+  private async freeOn(branch: string, service: string, days: string[]): Promise<Map<string, { time: string; free: number }[]>> {
+    const counters = this.terms(branch, service)?.counters ?? 0;
+    const slots = days.flatMap((day) => this.slotTimes(branch, service, day).map((time) => ({ day, time })));
+    const result = new Map<string, { time: string; free: number }[]>();
+    if (!slots.length) return result;
+    const places = slots.flatMap(({ day, time }) => Array.from({ length: counters }, (_, seat) => ({ branch, service, day, time, seat })));
+    const taken = new Map<string, number>();
+    for (const p of await this.deps.store.takenAmong(places)) taken.set(`${p.day} ${p.time}`, (taken.get(`${p.day} ${p.time}`) ?? 0) + 1);
+    for (const { day, time } of slots) {
+      const free = counters - (taken.get(`${day} ${time}`) ?? 0);
+      if (free > 0) result.set(day, [...(result.get(day) ?? []), { time, free }]);
+    }
+    return result;
   }
 
   /** The next days with a free slot, at most `count`. */
   async nextDays(branch: string, service: string, count = 5): Promise<{ day: string; free: number }[]> {
     const today = localDay(this.now(), this.deps.rules.municipality.timezone);
-    const found: { day: string; free: number }[] = [];
-    for (let i = 0; i < this.deps.rules.booking.daysAhead && found.length < count; i++) {
-      const day = nextDay(today, i);
-      const free = await this.freeSlots(branch, service, day);
-      if (free.length) found.push({ day, free: free.length });
-    }
-    return found;
+    const days = Array.from({ length: this.deps.rules.booking.daysAhead }, (_, i) => nextDay(today, i)).filter((d) => this.openOn(branch, d));
+    const free = await this.freeOn(branch, service, days);
+    return days.filter((d) => free.has(d)).slice(0, count).map((day) => ({ day, free: free.get(day)!.length }));
   }
 
   /**
@@ -264,7 +331,10 @@ export class BookingService {
   private async takeAnyPlace(slot: Omit<Place, 'seat'>, code: string, now: Date): Promise<number | undefined> {
     const counters = this.terms(slot.branch, slot.service)!.counters;
     const store = this.deps.store;
-    for (let seat = 0; seat < counters; seat++) {
+    const all = Array.from({ length: counters }, (_, seat) => ({ ...slot, seat }));
+    // Free places first (one lookup), then the taken ones, in case one was left by a booking that crashed.
+    const taken = new Set((await store.takenAmong(all)).map((p) => p.seat));
+    for (const seat of [...all.map((p) => p.seat).filter((x) => !taken.has(x)), ...taken]) {
       const place = { branch: slot.branch, service: slot.service, day: slot.day, time: slot.time, seat };
       if (await store.takePlace(place, code, now)) return seat;
       const holder = await store.placeHolder(place);
@@ -359,7 +429,7 @@ export class BookingService {
     const current = await store.findByCode(code);
     if (!current || (chat && !sameChat(current.citizen.chat, chat))) return { ok: false, problem: 'not-found' };
     if (!OPEN_STATUSES.includes(current.status)) return { ok: false, problem: 'not-open' };
-    if (current.day === day && current.time === time) return { ok: true, booking: current, repeated: true };
+    if (current.day === day && current.time === time && !current.displaced) return { ok: true, booking: current, repeated: true };
     const problem = this.check({ ...current, name: current.citizen.name, phone: current.citizen.phone, day, time });
     if (problem) return { ok: false, problem };
     const now = this.now();
@@ -373,7 +443,7 @@ export class BookingService {
     }
     const start = zonedInstant(day, time, this.deps.rules.municipality.timezone);
     const updated = await store.update(code, OPEN_STATUSES, () => ({
-      day, time, start, seat, updatedAt: now, ...(chatOf && current.status === 'booked' ? { remindAt: this.reminderTime(day) } : {}),
+      day, time, start, seat, updatedAt: now, displaced: undefined, ...(chatOf && current.status === 'booked' ? { remindAt: this.reminderTime(day) } : {}),
       push: { at: now, by, note: `moved from ${current.day} ${current.time} to ${day} ${time}` },
     }));
     if (!updated) {
@@ -381,15 +451,161 @@ export class BookingService {
       if (dayKey) await store.unclaim(dayKey, code);
       return { ok: false, problem: 'not-open' };
     }
-    await this.free(current);
+    // Same day: the chat's claim on that day stays with the booking.
+    await this.free(current, current.day !== day);
     return { ok: true, booking: updated };
   }
 
   /** Gives back the place (and the chat's day) a booking held. */
-  private async free(b: Booking): Promise<void> {
+  private async free(b: Booking, day = true): Promise<void> {
     await this.deps.store.releasePlace({ branch: b.branch, service: b.service, day: b.day, time: b.time, seat: b.seat }, b.code);
     const chat = b.citizen.chat;
-    if (chat) await this.deps.store.unclaim(`day:${chat.channel}:${chat.user}:${b.service}:${b.day}`, b.code);
+    if (chat && day) await this.deps.store.unclaim(`day:${chat.channel}:${chat.user}:${b.service}:${b.day}`, b.code);
+  }
+
+  /**
+   * Closes counters (or the whole branch) for a period. Each closed place is taken by the block with the same
+   * unique-index insert a booking uses, so a citizen pressing at that moment either gets the place first (and is
+   * then moved off it) or finds it gone. Bookings on closed places keep their code, lose their reminder and their
+   * citizen is offered other times on their channel, once (a claim per booking and place) however many servers
+   * or retries run the same block.
+   */
+  async block(input: BlockInput): Promise<{ ok: true; block: BookingBlock } | { ok: false; problem: BookingProblem }> {
+    const r = this.deps.rules;
+    const toDay = input.toDay ?? input.fromDay;
+    const entry = r.booking.branches.find((b) => b.branch === input.branch);
+    if (!entry) return { ok: false, problem: 'not-bookable' };
+    if (input.service && !entry.services.some((s) => s.service === input.service)) return { ok: false, problem: 'not-bookable' };
+    if (!input.reason.trim()) return { ok: false, problem: 'reason-missing' };
+    const today = localDay(this.now(), r.municipality.timezone);
+    const span = dayCount(input.fromDay, toDay);
+    if (!Number.isFinite(span) || input.fromDay < today || span < 1 || span > MAX_BLOCK_DAYS || (input.from && input.to && input.from >= input.to)) return { ok: false, problem: 'period-invalid' };
+    const now = this.now();
+    const id = `block:${input.branch}:${input.requestId}`;
+    const block: BookingBlock = {
+      id, branch: input.branch, fromDay: input.fromDay, toDay, ...(input.from ? { from: input.from } : {}), ...(input.to ? { to: input.to } : {}),
+      ...(input.service ? { service: input.service } : {}), ...(input.counters ? { counters: input.counters } : {}),
+      reason: input.reason.trim().slice(0, 300), by: input.by, at: now, displaced: [],
+    };
+    // A repeat of the same request carries on where the first stopped (a crash, another server) and changes nothing else.
+    const stored = (await this.deps.store.insertBlock(block)) ? block : (await this.deps.store.findBlock(id))!;
+    const displaced: string[] = [];
+    for (let i = 0; i < span; i++) {
+      const day = nextDay(stored.fromDay, i);
+      for (const terms of entry.services.filter((s) => !stored.service || s.service === stored.service)) {
+        const closing = Math.min(stored.counters ?? terms.counters, terms.counters);
+        for (const time of this.dayTimes(stored.branch, terms.service, day)) {
+          if ((stored.from && time < stored.from) || (stored.to && time >= stored.to)) continue;
+          displaced.push(...await this.closeSlot({ branch: stored.branch, service: terms.service, day, time }, terms.counters, closing, stored, now));
+        }
+      }
+    }
+    if (displaced.length) await this.deps.store.addDisplaced(id, displaced);
+    for (const code of displaced) await this.reoffer(code, stored);
+    return { ok: true, block: { ...stored, displaced: [...new Set([...stored.displaced, ...displaced])] } };
+  }
+
+  /** Takes `closing` places of one slot for the block: free ones first (highest seat first), then booked ones. */
+  private async closeSlot(slot: Omit<Place, 'seat'>, counters: number, closing: number, block: BookingBlock, now: Date): Promise<string[]> {
+    const store = this.deps.store;
+    let held = 0;
+    const booked: number[] = [];
+    for (let seat = counters - 1; seat >= 0 && held < closing; seat--) {
+      const place = { ...slot, seat };
+      if (await store.takePlace(place, block.id, now)) { held++; continue; }
+      const holder = await store.placeHolder(place);
+      if (holder?.code === block.id) held++;
+      else if (holder && !holder.code.startsWith('block:')) booked.push(seat);
+    }
+    const moved: string[] = [];
+    for (const seat of booked) {
+      if (held >= closing) break;
+      const place = { ...slot, seat };
+      const code = await this.displace(place, block, now);
+      if (code) moved.push(code);
+      if ((await store.placeHolder(place))?.code === block.id) held++;
+    }
+    return moved;
+  }
+
+  /** Moves a booking off a place the block closes, and gives the place to the block; the booking's code, or none. */
+  private async displace(place: Place, block: BookingBlock, now: Date): Promise<string | undefined> {
+    const store = this.deps.store;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const holder = await store.placeHolder(place);
+      if (!holder) { if (await store.takePlace(place, block.id, now)) return undefined; continue; }
+      if (holder.code.startsWith('block:')) return undefined;
+      // A booking still being stored holds its place a moment before its record exists.
+      const booking = await this.settledCode(holder.code);
+      if (!booking) {
+        if (now.getTime() - holder.at.getTime() > ORPHAN_AFTER_MS) await store.releasePlace(place, holder.code);
+        continue;
+      }
+      const at = (b: Booking) => b.day === place.day && b.time === place.time && b.seat === place.seat;
+      if (OPEN_STATUSES.includes(booking.status) && at(booking)) {
+        await store.update(booking.code, OPEN_STATUSES, (b) => (at(b)
+          ? { displaced: { at: now, block: block.id }, remindAt: undefined, updatedAt: now, push: { at: now, by: block.by, note: `place closed: ${block.reason}` } }
+          : { push: { at: now, by: block.by, note: 'place closed after it moved' } }));
+      }
+      await store.releasePlace(place, holder.code);
+      if (await store.takePlace(place, block.id, now)) return OPEN_STATUSES.includes(booking.status) ? booking.code : undefined;
+    }
+    return undefined;
+  }
+
+  private async settledCode(code: string): Promise<Booking | null> {
+    const until = Date.now() + 2_000;
+    for (;;) {
+      const found = await this.deps.store.findByCode(code);
+      if (found || Date.now() > until) return found;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Tells the citizen of a displaced booking, once, and offers the next free times at the same branch. */
+  private async reoffer(code: string, block: BookingBlock): Promise<void> {
+    const b = await this.deps.store.findByCode(code);
+    if (!b?.displaced || !b.citizen.chat) return;
+    if (!(await this.deps.store.claim(`displaced:${b.code}:${b.day}T${b.time}`, block.id, this.now()))) return;
+    const lang = b.lang;
+    const r = this.deps.rules;
+    const m = this.deps.texts.messages;
+    const times = await this.nextTimes(b.branch, b.service, REOFFERED);
+    const text = fill(m['booking.displaced'][lang], {
+      code: b.code, date: formatDate(b.day, lang, r.municipality.timezone), time: b.time, reason: block.reason,
+      branch: r.municipality.branches.find((x) => x.id === b.branch)?.name[lang] ?? b.branch,
+    });
+    const choices = [
+      ...times.map((t) => ({ label: `${shortDay(t.day, lang)} ${t.time}`, value: `/book-move-to ${b.code} ${t.day} ${t.time}` })),
+      { label: m['booking.displaced.other'][lang], value: `/book-move ${b.code}` },
+      { label: m['booking.displaced.cancel'][lang], value: `/book-cancel ${b.code}` },
+    ];
+    await this.deps.outbox.enqueue({ to: b.citizen.chat, about: { kind: 'booking', code: b.code }, reply: { lang, text, choices } });
+  }
+
+  /** The first free times from now on, across days. */
+  async nextTimes(branch: string, service: string, count: number): Promise<{ day: string; time: string }[]> {
+    const found: { day: string; time: string }[] = [];
+    for (const { day } of await this.nextDays(branch, service, count)) {
+      for (const s of await this.freeSlots(branch, service, day)) {
+        if (found.length >= count) return found;
+        found.push({ day, time: s.time });
+      }
+    }
+    return found;
+  }
+
+  /** Lifts a block: its places are free again. The bookings it displaced keep the times their citizens chose since. */
+  async unblock(id: string): Promise<boolean> {
+    const found = await this.deps.store.findBlock(id);
+    if (!found) return false;
+    await this.deps.store.releaseAllOf(id);
+    await this.deps.store.deleteBlock(id);
+    return true;
+  }
+
+  blocksOn(branch: string, day: string): Promise<BookingBlock[]> {
+    return this.deps.store.blocksOn(branch, day);
   }
 
   /**

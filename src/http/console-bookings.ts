@@ -2,7 +2,7 @@ import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import type { Content } from '../content/load.js';
 import type { Booking, BookingService } from '../domain/bookings.js';
-import type { StaffStore } from '../domain/staff.js';
+import { atLeast, type StaffStore } from '../domain/staff.js';
 import { parseTrackingCode } from '../domain/tracking-code.js';
 import { cleanInput } from '../text/normalize.js';
 import { requireStaff } from './auth.js';
@@ -30,8 +30,13 @@ const NewBooking = z.object({
 });
 const Mark = z.object({ status: z.enum(['arrived', 'done', 'no-show']) });
 const Decision = z.object({ approve: z.boolean(), reason: optionalTyped(500) });
+const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+const NewBlock = z.object({
+  branch: Id, fromDay: Day, toDay: Day.optional(), from: Time.optional(), to: Time.optional(), service: Id.optional(),
+  counters: z.number().int().min(1).max(20).optional(), reason: text(300), requestId: z.string().regex(/^[\w.-]{1,80}$/),
+});
 
-const HTTP: Record<string, number> = { 'not-found': 404, 'slot-taken': 409, 'not-open': 409, 'same-day': 409, 'too-many': 409 };
+const HTTP: Record<string, number> = { 'not-found': 404, 'slot-taken': 409, 'not-open': 409, 'same-day': 409, 'too-many': 409, 'not-bookable': 404 };
 
 /** What a clerk sees of a booking: everything but the retry key and the citizen's chat id. */
 function view(b: Booking) {
@@ -58,7 +63,8 @@ export function bookingsApi(deps: BookingsApiDeps): Router {
   router.get('/bookings', agent, route(async (req, res) => {
     const q = DayQuery.safeParse(req.query);
     if (!q.success) { res.status(400).json({ error: 'branch-and-day-required' }); return; }
-    res.json({ bookings: (await deps.bookings.day(q.data.branch, q.data.day)).map(view), open: deps.bookings.openOn(q.data.branch, q.data.day) });
+    const [bookings, blocks] = await Promise.all([deps.bookings.day(q.data.branch, q.data.day), deps.bookings.blocksOn(q.data.branch, q.data.day)]);
+    res.json({ bookings: bookings.map(view), open: deps.bookings.openOn(q.data.branch, q.data.day), blocks });
   }));
 
   router.get('/bookings/slots', agent, route(async (req, res) => {
@@ -107,6 +113,26 @@ export function bookingsApi(deps: BookingsApiDeps): Router {
     if (!result?.ok) { res.status(result ? HTTP[result.problem] ?? 400 : 404).json({ error: result?.problem ?? 'not-found' }); return; }
     await audit(req, body.approve ? 'meeting-approved' : 'meeting-declined', result.booking.code, body.reason);
     res.json({ booking: view(result.booking) });
+  }));
+
+  // Closing counters for a period (a clerk is absent): a clerk may close counters; closing the whole branch is a
+  // supervisor's decision. The citizens on closed places are told on their channel and offered other times.
+  router.post('/bookings/blocks', agent, route(async (req, res) => {
+    const b = parseBody(NewBlock, req, res, 'invalid');
+    if (!b) return;
+    if (!b.counters && !atLeast(req.staff!.role, 'supervisor')) { res.status(403).json({ error: 'supervisor-only' }); return; }
+    const result = await deps.bookings.block({ ...b, by: req.staff!.username });
+    if (!result.ok) { res.status(HTTP[result.problem] ?? 400).json({ error: result.problem }); return; }
+    await audit(req, 'booking-slots-blocked', result.block.id,
+      `${b.fromDay}${b.toDay ? `..${b.toDay}` : ''} ${b.from ?? ''}-${b.to ?? ''} ${b.service ?? 'all'} ${b.counters ?? 'all'} counters; ${result.block.displaced.length} displaced`);
+    res.json({ block: result.block });
+  }));
+
+  router.delete('/bookings/blocks/:id', requireStaff(deps.staff, 'supervisor'), route(async (req, res) => {
+    const id = z.string().regex(/^block:[\w:.-]{1,160}$/).safeParse(req.params.id);
+    if (!id.success || !(await deps.bookings.unblock(id.data))) { res.status(404).json({ error: 'not-found' }); return; }
+    await audit(req, 'booking-slots-unblocked', id.data);
+    res.json({ ok: true });
   }));
 
   return router;

@@ -51,7 +51,7 @@ describe('a citizen on Telegram', () => {
     const citizen = emulator.citizen(1001, 'Layla');
     const welcome = await send(citizen, () => citizen.command('/start'));
     expect(welcome.text).toContain('نافذة');
-    expect(welcome.buttons.map((b) => b.data)).toEqual(['=/services', '=/complaint', '=/status', '=/agent', '=/offices']);
+    expect(welcome.buttons.map((b) => b.data)).toEqual(['=/services', '=/complaint', '=/book', '=/status', '=/agent', '=/offices']);
   });
 
   it('asks for a building permit\'s documents in Arabic and gets them', async () => {

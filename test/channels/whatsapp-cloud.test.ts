@@ -13,6 +13,7 @@ import { MongoMediaStore } from '../../src/db/media.js';
 import type { Database } from '../../src/db/connection.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
 import { comparable, delivery, messageChange, sdkReads, sdkRequestFor } from '../helpers/whatsapp-sdk.js';
+import { shippedContent } from '../helpers/assistant.js';
 
 const APP_SECRET = 'app-secret-for-tests';
 const VERIFY = 'verify-me';
@@ -407,6 +408,71 @@ describe('WhatsApp Cloud API with the real assistant', () => {
     const kind = menu.type === 'button' ? 'button_reply' : 'list_reply';
     const picked = await deliver('218930000002', { type: 'interactive', interactive: { type: kind, [kind]: steps } });
     expect(JSON.stringify(picked)).toContain('الخطوات:');
+  });
+});
+
+describe('WhatsApp Cloud booking', () => {
+  it('books an appointment from the main menu with reply buttons and list rows, built as the SDK builds them: the receipt has the code, date, time, branch, window and documents', async () => {
+    current = channel(nafidha.kernel);
+    const from = '218930000050';
+    let last: Posted[] = [];
+    /** Presses the option whose id starts with `prefix` on the last interactive message, as a button or list reply. */
+    const press = async (prefix: string) => {
+      const option = optionsOf(last.at(-1)!).find((o) => o.id === prefix || o.id.startsWith(`${prefix} `));
+      if (!option) throw new Error(`no option ${prefix} in ${JSON.stringify(last.at(-1))}`);
+      const message = { from, id: `wamid.BOOK${++wamid}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'interactive' as const,
+        interactive: option.kind === 'button_reply' ? { type: 'button_reply' as const, button_reply: { id: option.id, title: option.title } } : { type: 'list_reply' as const, list_reply: { id: option.id, title: option.title, description: '' } } };
+      // Typed by the SDK's webhook model, as Meta sends it.
+      const payload = delivery(messageChange(PHONE_ID, { contact: { profile: { name: 'Salma' }, wa_id: from, user_id: 'LY.930000050' }, message: message as never }));
+      const before = graph.sent.length;
+      expect(await post(payload)).toBe(200);
+      await current.idle();
+      last = graph.sent.slice(before);
+      last.forEach(expectWithinLimits);
+      return { body: bodyOf(last), option };
+    };
+    const { content } = shippedContent();
+    const service = content.services.find((s) => s.id === 'health-certificate')!;
+    const branch = content.municipality.branches.find((b) => b.id === 'east-centre')!;
+
+    last = await deliver(from, { type: 'text', text: { body: '/menu' } });
+    expect(optionsOf(last.at(-1)!).map((o) => o.id)).toContain('/book');
+    const titles = () => optionsOf(last.at(-1)!).map((o) => o.title).join('|');
+    await press('/book');
+    expect(titles()).toContain(service.name.ar.slice(0, 20));
+    await press('/book-service health-certificate');
+    expect(titles()).toContain(branch.name.ar.slice(0, 20));
+    const days = await press('/book-branch east-centre');
+    expect(last.at(-1)!.type).toBe('interactive');
+    const day = (await press('/book-day')).option.id.split(' ')[1];
+    expect(days.body).toBeTruthy();
+    // Up to ten times make a list; the first is pressed.
+    const times = optionsOf(last.at(-1)!);
+    expect(times.length).toBeGreaterThan(1);
+    const picked = await press('/book-time');
+    const time = picked.option.id.split(' ')[1];
+    // The profile name is offered as a button; the number is the chat's own.
+    expect(optionsOf(last.at(-1)!).map((o) => o.title)).toEqual(['Salma']);
+    const summary = await press('/book-name-shown');
+    expect(summary.body).toContain(time);
+    expect(summary.body).toContain(from);
+    const receipt = (await press('/book-confirm')).body;
+    const code = /B-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(receipt)?.[0];
+    expect(code).toBeTruthy();
+    const stored = (await nafidha.bookings.find(code!))!;
+    expect(stored).toMatchObject({ day, time, branch: 'east-centre', service: 'health-certificate', citizen: { name: 'Salma', phone: `+${from}`, chat: { channel: 'whatsapp-cloud', user: from } } });
+    expect(receipt).toContain(time);
+    expect(receipt).toContain(branch.name.ar);
+    expect(receipt).toContain(nafidha.bookings.window('east-centre', 'health-certificate')!.ar);
+    expect(receipt).toContain(new Intl.DateTimeFormat('ar-LY', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`)));
+    for (const d of service.documents) expect(receipt).toContain(d.name.ar);
+
+    // "my appointments" lists it with buttons to change or cancel it; cancelling asks first.
+    last = await deliver(from, { type: 'text', text: { body: 'مواعيدي' } });
+    expect(bodyOf(last)).toContain(code);
+    expect((await press(`/book-cancel ${code}`)).body).toContain(code);
+    await press(`/book-cancel-yes ${code}`);
+    expect((await nafidha.bookings.find(code!))!.status).toBe('cancelled');
   });
 });
 

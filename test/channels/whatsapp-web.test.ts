@@ -10,6 +10,7 @@ import { clientOptions, createWhatsAppWebChannel, type WhatsAppWebChannel } from
 import type { Nafidha } from '../../src/app/compose.js';
 import type { ChannelSender, InboundMessage } from '../../src/shared/message.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
+import { shippedContent } from '../helpers/assistant.js';
 
 const { Client } = wwebjs;
 // The library's real Message class (its typings declare Message only as an interface).
@@ -258,6 +259,77 @@ describe('WhatsApp Web', () => {
     expect(answer).toMatch(/الأوراق المطلوبة:\n1\. /);
     const { body: after } = await agent.json<{ waiting: Array<{ conversation: string }>; held: Array<{ conversation: string }> }>('GET', '/console/api/queue');
     expect([...after.waiting, ...after.held].filter((h) => h.conversation === ChatKey.of('whatsapp', citizen))).toEqual([]);
+  });
+
+  it('books an appointment from the main menu by answering with numbers: receipt with code, date, time, branch, window and documents; then lists, moves and cancels it', async () => {
+    PhoneDouble.linked = true;
+    const wa = start();
+    await wa.start();
+    const citizen = '96178888888@c.us';
+    const t = (key: ReplyKey) => nafidha.kernel.phrases.t('ar', key);
+    const say = async (body: string) => {
+      const before = phone().texts(citizen).length;
+      phone().receive(citizen, { body });
+      await until(() => phone().texts(citizen).length > before);
+      await wa.idle();
+      return phone().texts(citizen).slice(before).join('\n');
+    };
+    /** The number of a numbered option (the last block of the last message) whose text matches. */
+    const numberOf = (label: string | RegExp) => {
+      const block = phone().texts(citizen).at(-1)!.split('\n\n').at(-1)!;
+      const line = block.split('\n').find((l) => (typeof label === 'string' ? l.replace(/^\d+\. /, '') === label : label.test(l)));
+      const n = line && /^(\d+)\. /.exec(line)?.[1];
+      if (!n) throw new Error(`"${String(label)}" is not a numbered option in: ${block}`);
+      return n;
+    };
+    const { content } = shippedContent();
+    const service = content.services.find((s) => s.id === 'health-certificate')!;
+    const branch = content.municipality.branches.find((b) => b.id === 'east-centre')!;
+
+    expect(await say('/menu')).toContain(t('menu.book'));
+    expect(await say(numberOf(t('menu.book')))).toContain(service.name.ar);
+    expect(await say(numberOf(service.name.ar))).toContain(branch.name.ar);
+    await say(numberOf(branch.name.ar));
+    // The first day, then its first time: numbered lines on a phone that has no buttons.
+    const times = await say('1');
+    const time = /^1\. (\d{2}:\d{2})$/m.exec(times)?.[1];
+    expect(time).toBeTruthy();
+    expect(await say('١')).toContain(t('booking.name.ask'));
+    // The number is the chat's own: no question for it, straight to the summary.
+    const summary = await say('ليلى عمر');
+    expect(summary).toContain(time!);
+    expect(summary).toContain('96178888888');
+    const receipt = await say(numberOf(t('booking.confirm')));
+    const code = /B-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(receipt)?.[0];
+    expect(code).toBeTruthy();
+    const stored = (await nafidha.bookings.find(code!))!;
+    expect(stored).toMatchObject({ branch: 'east-centre', service: 'health-certificate', time, citizen: { name: 'ليلى عمر', phone: '+96178888888', chat: { channel: 'whatsapp', user: citizen } } });
+    expect(receipt).toContain(time!);
+    expect(receipt).toContain(branch.name.ar);
+    expect(receipt).toContain(nafidha.bookings.window('east-centre', 'health-certificate')!.ar);
+    expect(receipt).toContain(new Intl.DateTimeFormat('ar-LY', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${stored.day}T12:00:00Z`)));
+    for (const d of service.documents) expect(receipt).toContain(d.name.ar);
+
+    const list = await say('مواعيدي');
+    expect(list).toContain(code);
+    const ph = nafidha.kernel.phrases;
+    await say(numberOf(ph.t('ar', 'booking.choice.move', { code: code! })));
+    // Another day this time (the last listed), and its first time.
+    const lastDay = /^(\d+)\. .+$/gm;
+    const dayNumbers = [...phone().texts(citizen).at(-1)!.split('\n\n').at(-1)!.matchAll(lastDay)].map((m) => m[1]);
+    const moveTimes = await say(dayNumbers.at(-1)!);
+    const newTime = /^1\. (\d{2}:\d{2})$/m.exec(moveTimes)?.[1];
+    expect(newTime).toBeTruthy();
+    await say('1');
+    expect(await say(numberOf(t('booking.confirm')))).toContain(code);
+    const movedTo = (await nafidha.bookings.find(code!))!;
+    expect(movedTo.time).toBe(newTime);
+    expect(movedTo.day).not.toBe(stored.day);
+
+    await say('مواعيدي');
+    expect(await say(numberOf(ph.t('ar', 'booking.choice.cancel', { code: code! })))).toContain(code);
+    await say(numberOf(t('booking.cancel.yes')));
+    expect((await nafidha.bookings.find(code!))!.status).toBe('cancelled');
   });
 
   it('locations and photos reach the conversation; the photo is downloaded only when asked for', async () => {

@@ -12,7 +12,7 @@ describe('service guidance through botkit on the real database', () => {
   it('welcomes a citizen with the menu', async () => {
     const [reply] = await citizen(testKernel(db)).send('/start');
     expect(reply.text).toContain('نافذة');
-    expect(reply.choices?.map((c) => c.value)).toEqual(['/services', '/complaint', '/status', '/agent', '/offices']);
+    expect(reply.choices?.map((c) => c.value)).toEqual(['/services', '/complaint', '/book', '/status', '/agent', '/offices']);
   });
 
   it('answers the documents of a building permit in Arabic, numbered for a phone screen', async () => {

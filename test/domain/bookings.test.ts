@@ -162,3 +162,87 @@ describe('booking a slot', () => {
     expect(await outbox.list({ to: self.chat })).toHaveLength(0);
   });
 });
+
+describe('closing counters when a clerk is absent', () => {
+  const book = (bookings: BookingService, who: ReturnType<typeof citizen>, time: string, key: string, day = '2027-01-05', svc = 'health-certificate', branch = 'east-centre') =>
+    bookings.book({ service: svc, branch, day, time, ...who, lang: 'en', by: 'citizen', via: 'telegram', idempotencyKey: key }).then((r) => {
+      if (!r.ok) throw new Error(r.problem);
+      return r.booking;
+    });
+
+  it('one counter closed for a morning: free places shrink, the one citizen on a closed place is moved off it and offered times once, however many servers run it', async () => {
+    const one = service(db.connection);
+    const two = service(other.connection).bookings;
+    const [a, b, c] = [citizen(600), citizen(601), citizen(602)];
+    // Two counters: A and B share 10:00, C has 10:15 to herself.
+    const first = await book(one.bookings, a, '10:00', 'block:a');
+    const second = await book(one.bookings, b, '10:00', 'block:b');
+    const third = await book(one.bookings, c, '10:15', 'block:c');
+    const free = async () => new Map((await one.bookings.freeSlots('east-centre', 'health-certificate', '2027-01-05')).map((s) => [s.time, s.free]));
+    expect((await free()).get('10:15')).toBe(1);
+    expect((await free()).get('10:30')).toBe(2);
+
+    const input = { branch: 'east-centre', fromDay: '2027-01-05', from: '10:00', to: '10:30', service: 'health-certificate', counters: 1, reason: 'Clerk absent', by: 'supervisor:huda', requestId: 'absent-1' };
+    const results = await Promise.all([one.bookings.block(input), two.block(input), one.bookings.block(input)]);
+    expect(results.every((r) => r.ok)).toBe(true);
+
+    const after = await free();
+    expect(after.has('10:00')).toBe(false);
+    expect(after.has('10:15')).toBe(false);
+    expect(after.get('10:30')).toBe(2);
+    // The later booking on the closed counter's place (seat 1) is displaced; the others keep their places.
+    const moved = (await one.bookings.find(second.code))!;
+    expect(moved).toMatchObject({ status: 'booked', day: '2027-01-05', time: '10:00', displaced: { block: 'block:east-centre:absent-1' } });
+    expect(moved.remindAt).toBeUndefined();
+    expect((await one.bookings.find(first.code))!.displaced).toBeUndefined();
+    expect((await one.bookings.find(third.code))!.displaced).toBeUndefined();
+    expect((await one.bookings.blocksOn('east-centre', '2027-01-05')).map((x) => x.displaced)).toEqual([[second.code]]);
+
+    // Told once, on their channel, with other times to press; the others are told nothing.
+    const told = await one.outbox.list({ to: b.chat });
+    expect(told).toHaveLength(1);
+    expect(told[0].reply.text).toContain(second.code);
+    expect(told[0].reply.text).toContain('Clerk absent');
+    const offered = told[0].reply.choices!.filter((x) => x.value.startsWith(`/book-move-to ${second.code} `));
+    expect(offered).toHaveLength(3);
+    expect(told[0].reply.choices!.map((x) => x.value)).toEqual(expect.arrayContaining([`/book-move ${second.code}`, `/book-cancel ${second.code}`]));
+    expect(await one.outbox.list({ to: a.chat })).toHaveLength(0);
+    expect(await one.outbox.list({ to: c.chat })).toHaveLength(0);
+    // Running the same block again changes nothing and tells no one twice.
+    expect((await two.block(input)).ok).toBe(true);
+    expect(await one.outbox.list({ to: b.chat })).toHaveLength(1);
+
+    // The citizen takes an offered time: same code, a new place, no longer displaced, a reminder again.
+    const [, , day, time] = offered[0].value.split(' ');
+    const rescheduled = await one.bookings.reschedule(second.code, day, time, 'citizen', b.chat);
+    expect(rescheduled.ok && rescheduled.booking).toMatchObject({ code: second.code, day, time });
+    const stored = (await one.bookings.find(second.code))!;
+    expect(stored.displaced).toBeUndefined();
+    expect(stored.remindAt).toBeInstanceOf(Date);
+  });
+
+  it('a whole branch closed for a day: nothing is offered that day, its citizen is offered times; lifted, the day opens again; bad periods are refused', async () => {
+    const { bookings, outbox } = service();
+    const who = citizen(700);
+    const made = await book(bookings, who, '11:00', 'branch:a', '2027-01-06', 'water-subscription', 'west-centre');
+    const closed = await bookings.block({ branch: 'west-centre', fromDay: '2027-01-06', reason: 'Power cut', by: 'supervisor:huda', requestId: 'power' });
+    if (!closed.ok) throw new Error(closed.problem);
+    expect(closed.block.displaced).toEqual([made.code]);
+    expect(await bookings.freeSlots('west-centre', 'water-subscription', '2027-01-06')).toEqual([]);
+    expect(await bookings.freeSlots('west-centre', 'residence-certificate', '2027-01-06')).toEqual([]);
+    expect((await bookings.nextDays('west-centre', 'water-subscription', 14)).map((d) => d.day)).not.toContain('2027-01-06');
+    expect((await outbox.list({ to: who.chat })).map((n) => n.reply.text).join()).toContain('Power cut');
+    // A citizen pressing a closed time now is told it was just taken.
+    const late = await bookings.book({ service: 'water-subscription', branch: 'west-centre', day: '2027-01-06', time: '12:00', ...citizen(701), lang: 'en', by: 'citizen', via: 'telegram', idempotencyKey: 'branch:b' });
+    expect(late).toEqual({ ok: false, problem: 'slot-taken' });
+
+    expect(await bookings.unblock(closed.block.id)).toBe(true);
+    expect((await bookings.freeSlots('west-centre', 'water-subscription', '2027-01-06')).length).toBeGreaterThan(10);
+    expect(await bookings.blocksOn('west-centre', '2027-01-06')).toEqual([]);
+
+    expect(await bookings.block({ branch: 'west-centre', fromDay: '2027-01-06', reason: ' ', by: 'x', requestId: 'r' })).toEqual({ ok: false, problem: 'reason-missing' });
+    expect(await bookings.block({ branch: 'west-centre', fromDay: '2027-01-07', toDay: '2027-01-06', reason: 'x', by: 'x', requestId: 'r' })).toEqual({ ok: false, problem: 'period-invalid' });
+    expect(await bookings.block({ branch: 'west-centre', fromDay: '2026-12-01', reason: 'x', by: 'x', requestId: 'r' })).toEqual({ ok: false, problem: 'period-invalid' });
+    expect(await bookings.block({ branch: 'nowhere', fromDay: '2027-01-06', reason: 'x', by: 'x', requestId: 'r' })).toEqual({ ok: false, problem: 'not-bookable' });
+  });
+});

@@ -58,7 +58,7 @@ describe('web chat', () => {
     let waiting = next();
     ws.send(JSON.stringify({ type: 'hello', user, channel: 'websocket', lang: 'en' }));
     await waiting;
-    expect(received[0].quick_replies?.length).toBe(5);
+    expect(received[0].quick_replies?.length).toBe(6);
     waiting = next();
     ws.send(JSON.stringify({ type: 'message', user, channel: 'websocket', text: 'what documents for a demolition permit?' }));
     await waiting;

@@ -81,6 +81,7 @@ export class BookingFlow {
     if (name === '/book-cancel-yes') return this.doCancel(turn, arg);
     if (name === '/book-keep') return [this.deps.phrases.reply(lang, 'booking.kept', {}, this.deps.phrases.menuChoices(lang))];
     if (name === '/book-move') return this.startMove(turn, arg);
+    if (name === '/book-move-to') return this.moveTo(turn, rest);
     const draft = state.booking;
     if (!draft) return this.start(turn);
     switch (name) {
@@ -168,8 +169,11 @@ export class BookingFlow {
   /** After a time is picked: what is still missing, else the summary. */
   private async advance(turn: Turn, draft: BookingDraft): Promise<Reply> {
     const { inbound } = turn;
-    if (!draft.phone && (inbound.channel === 'whatsapp' || inbound.channel === 'whatsapp-cloud') && /^\+?\d{8,15}$/.test(inbound.user)) {
-      draft.phone = normalizePhone(inbound.user);
+    // WhatsApp knows the number: a Cloud user id is the number, a WhatsApp Web chat id is the number @c.us.
+    const number = inbound.user.replace(/@c\.us$/, '');
+    if (!draft.phone && (inbound.channel === 'whatsapp' || inbound.channel === 'whatsapp-cloud') && /^\+?\d{8,15}$/.test(number)) {
+      // WhatsApp numbers are international, without the plus.
+      draft.phone = normalizePhone(number.startsWith('+') ? number : `+${number}`);
     }
     const request = this.deps.bookings.terms(draft.branch!, draft.service!)?.request;
     draft.step = draft.moving ? 'confirm' : !draft.name ? 'name' : !draft.phone ? 'phone' : request && !draft.subject ? 'subject' : 'confirm';
@@ -313,7 +317,8 @@ export class BookingFlow {
     const p = this.deps.phrases;
     const mine = await this.deps.bookings.mine({ channel: inbound.channel, user: inbound.user });
     if (!mine.length) return [p.reply(lang, 'booking.mine.none', {}, this.bookChoices(lang))];
-    const list = mine.map((b) => p.t(lang, 'booking.line', { code: b.code, service: this.serviceName(lang, b.service), date: this.dayLabel(lang, b.day), time: b.time, branch: this.branchName(lang, b.branch) })).join('\n');
+    const list = mine.map((b) => p.t(lang, 'booking.line', { code: b.code, service: this.serviceName(lang, b.service), date: this.dayLabel(lang, b.day), time: b.time, branch: this.branchName(lang, b.branch) })
+      + (b.displaced ? ` ${p.t(lang, 'booking.line.displaced')}` : '')).join('\n');
     const choices = mine.flatMap((b) => [
       { label: p.t(lang, 'booking.choice.move', { code: b.code }), value: `/book-move ${b.code}` },
       { label: p.t(lang, 'booking.choice.cancel', { code: b.code }), value: `/book-cancel ${b.code}` },
@@ -352,14 +357,25 @@ export class BookingFlow {
     const { lang } = turn;
     const b = await this.own(turn, arg);
     if (!b) return [this.deps.phrases.reply(lang, 'booking.not-found', {}, this.bookChoices(lang))];
-    const draft: BookingDraft = { step: 'day', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang };
+    const draft: BookingDraft = { step: 'day', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang, name: b.citizen.name, phone: b.citizen.phone };
     turn.state.booking = draft;
     return [await this.ask(turn, draft)];
   }
 
+  /** A time offered after the citizen's place was closed: pressed, the booking moves there at once. */
+  private async moveTo(turn: Turn, [code, day, time]: string[]): Promise<Reply[]> {
+    const { lang } = turn;
+    const b = await this.own(turn, code ?? '');
+    if (!b || !/^\d{4}-\d{2}-\d{2}$/.test(day ?? '') || !/^\d{2}:\d{2}$/.test(time ?? '')) return [this.deps.phrases.reply(lang, 'booking.not-found', {}, this.bookChoices(lang))];
+    const draft: BookingDraft = { step: 'confirm', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang, day, time, name: b.citizen.name, phone: b.citizen.phone };
+    turn.state.booking = draft;
+    return this.confirm(turn, draft);
+  }
+
   private bookChoices(lang: Lang): Choice[] {
     const p = this.deps.phrases;
-    return [{ label: p.t(lang, 'booking.book'), value: '/book' }, ...p.menuChoices(lang)];
+    // The main menu has the "book an appointment" button.
+    return p.menuChoices(lang);
   }
 
   private serviceName(lang: Lang, id?: string): string {
