@@ -147,7 +147,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   const alerts = new MongoAlertStore(connection);
   api.use(alertsApi({ staff, alerts }));
   api.use(staffAdminApi({ staff, audit, departments: content.departments.map((d) => d.id) }));
-  const escalate = () => escalateOverdue({ complaints: records.complaintStore, alerts, now: deps.now });
+  const escalate = () => escalateOverdue({ complaints: records.complaintStore, alerts, departments: content.departments.map((d) => d.id), now: deps.now });
   api.use(reportsApi({ staff, reports: new MongoReports(connection), content, audit, now: deps.now }));
   api.use(misunderstoodApi({ source: { groups: (p, o) => misunderstood(connection, p, o), labels: new MongoLabels(connection) }, staff, content, audit, now: deps.now }));
   if (deps.bookings) api.use(bookingsApi({ bookings: deps.bookings, content, staff, audit }));
@@ -170,6 +170,7 @@ export function createConsole(deps: ConsoleDeps): Console {
     async start() {
       await ensureFirstAdmin(staff, log);
       await canned.seed(content.canned);
+      await deps.stores.complaints.queues.ensureBuilt();
       events.start();
       sweeper = setInterval(() => { void session.sweep().catch(() => undefined); void limits.sweep().catch(() => undefined); }, 10 * 60_000);
       sweeper.unref();

@@ -28,7 +28,7 @@ beforeAll(async () => {
     if (!filed.ok) throw new Error('not filed');
   }
   const day = 24 * 60 * 60_000;
-  await server.db.connection.collection('complaints').insertOne(storedComplaint({ createdAt: new Date(Date.now() - 9 * day), deadline: new Date(Date.now() - day) }));
+  await server.nafidha.stores.complaints.insert(storedComplaint({ createdAt: new Date(Date.now() - 9 * day), deadline: new Date(Date.now() - day) }));
   await server.console.escalate();
   const photo = await new MongoMediaStore(server.db.connection).save('telegram:7701', 'image/png', await QRCode.toBuffer('complaint photo', { width: 240 }));
   const filed = await server.nafidha.complaints.fileComplaint({
