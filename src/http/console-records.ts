@@ -172,7 +172,8 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
       ...(q.category ? { categories: [q.category] } : {}),
       ...(q.overdue === '1' ? { overdueAt: at } : {}),
       ...(q.dueSoon === '1' ? { dueFrom: at, dueBefore: new Date(at.getTime() + (q.within ?? deps.dueSoonHours ?? 24) * 60 * 60_000) } : {}),
-      ...(q.open === '1' ? { openOnly: true } : {}),
+      // "Assigned to me" and "waiting for someone" are work still owed: open ones, unless a status is asked for.
+      ...(q.open === '1' || (assignee !== undefined && !q.status) ? { openOnly: true } : {}),
       ...(assignee !== undefined ? { assignee } : {}),
       ...(q.from ? { from: dayStart(q.from) } : {}),
       // "to" is the last day wanted, included.
