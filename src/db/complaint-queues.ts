@@ -179,24 +179,31 @@ export class ComplaintQueues {
     // How many match per day and department: the counters for whole days, the day's document at the edges.
     const plan: { day: string; parts: { dept: string; n: number }[] }[] = [];
     let total = 0;
-    for (const day of days) {
+    plan.push(...await Promise.all(days.map(async (day) => {
       const whole = dayStart(day) >= from && dayStart(day) + DAY_MS <= before;
       const parts = await Promise.all(dirs.filter(({ dir }) => dir?.days[day]).map(async ({ dept, dir }) => {
         const n = whole ? counted(dir!.days[day]!, q) : undefined;
         return { dept, n: n ?? (await dayItems(dept, day)).length };
       }));
-      total += parts.reduce((s, p) => s + p.n, 0);
-      plan.push({ day, parts });
-    }
-    let skip = q.skip;
-    const items: QueueEntry[] = [];
+      return { day, parts };
+    })));
+    for (const { parts } of plan) total += parts.reduce((s, p) => s + p.n, 0);
+    // The days the page falls on, from the counts; their documents are then read all at once.
+    let skip = q.skip, wanted = q.limit;
+    const shown: { day: string; parts: { dept: string; n: number }[]; skip: number }[] = [];
     for (const { day, parts } of plan) {
-      if (items.length >= q.limit) break;
+      if (wanted <= 0) break;
       const n = parts.reduce((s, p) => s + p.n, 0);
       if (skip >= n) { skip -= n; continue; }
-      const merged = (await Promise.all(parts.filter((p) => p.n > 0).map((p) => dayItems(p.dept, day)))).flat().sort(byDeadline);
-      items.push(...merged.slice(skip, skip + q.limit - items.length));
+      shown.push({ day, parts: parts.filter((p) => p.n > 0), skip });
+      wanted -= n - skip;
       skip = 0;
+    }
+    await Promise.all(shown.flatMap(({ day, parts }) => parts.map((p) => dayItems(p.dept, day))));
+    const items: QueueEntry[] = [];
+    for (const { day, parts, skip: from } of shown) {
+      const merged = (await Promise.all(parts.map((p) => dayItems(p.dept, day)))).flat().sort(byDeadline);
+      items.push(...merged.slice(from, from + q.limit - items.length));
     }
     return { total, items };
   }

@@ -17,7 +17,7 @@ export interface AlertStore {
   insertOnce(alert: OverdueAlert): Promise<'inserted' | 'exists'>;
   find(key: string): Promise<OverdueAlert | null>;
   /** Newest first; only these departments when given (a department's staff), all otherwise (the office). */
-  list(q: { departments?: string[]; limit: number }): Promise<{ total: number; alerts: OverdueAlert[] }>;
+  list(q: { departments?: string[]; /** Only alerts raised after this moment. */ since?: Date; limit: number }): Promise<{ total: number; alerts: OverdueAlert[] }>;
 }
 
 export interface EscalationDeps {
