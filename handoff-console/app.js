@@ -14,6 +14,7 @@ import { renderDashboard } from './dashboard.js';
 import { renderMisunderstood } from './misunderstood.js';
 import { refreshAlertBadge, renderAlerts } from './alerts.js';
 import { renderStaff } from './staff.js';
+import { renderMyWork } from './my-work.js';
 
 const view = document.getElementById('view');
 const listeners = new Set();
@@ -77,6 +78,7 @@ async function route() {
     queue: () => renderQueue(view, ctx),
     conversation: () => renderConversation(view, ctx, decodeURIComponent(param || '')),
     alerts: () => renderAlerts(view, ctx),
+    mywork: () => renderMyWork(view, ctx),
     complaints: () => (param ? renderComplaint(view, ctx, decodeURIComponent(param)) : renderComplaints(view, ctx)),
     file: () => renderFileForCaller(view, ctx),
     applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
@@ -102,7 +104,7 @@ function signedIn(me) {
   document.getElementById('nav-misunderstood').hidden = me.role === 'agent';
   document.getElementById('nav-staff').hidden = me.role !== 'admin';
   document.getElementById('signout').hidden = false;
-  document.getElementById('whoami').textContent = [me.username, me.role, me.department].filter(Boolean).join(' · ');
+  document.getElementById('whoami').textContent = [me.username, me.role, (me.departments?.length ? me.departments : [me.department]).filter(Boolean).join(', ')].filter(Boolean).join(' · ');
   if (me.mustChangePassword) { showPasswordChange(); return; }
   get('/catalog').then((c) => { ctx.catalog = c; connectLive(); route(); }, ctx.fail);
 }

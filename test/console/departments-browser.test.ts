@@ -135,7 +135,7 @@ describe("a department member's work in the console", () => {
       await p.waitForSelector('#one-time-password');
       const oneTime = (await p.locator('#one-time-password').textContent())!;
       expect(oneTime).toHaveLength(16);
-      expect(await p.locator(`#staff-list tr[data-username="${name}"] select[name=department]`).inputValue()).toBe('sanitation');
+      expect(await p.locator(`#staff-list tr[data-username="${name}"] select[name=departments]`).inputValue()).toBe('sanitation');
       await p.screenshot({ path: path.join(SHOTS, `staff-admin-create-${locale}.png`), fullPage: true });
       expect((await server.console.staff.find(name))?.department).toBe('sanitation');
       // Shown once: a fresh visit to the page does not show it again.
