@@ -3,6 +3,7 @@ import { OPEN_STATUSES, type Complaint, type ComplaintPage, type QueueQuery } fr
 import type { ComplaintStatus } from '../shared/statuses.js';
 import { withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
+import { retryTransient } from './transient.js';
 
 /**
  * The open complaints of each department, kept in small documents found by their _id.
@@ -98,8 +99,9 @@ export class ComplaintQueues {
   }
 
   private async write(id: string, doc: Record<string, unknown> | null): Promise<void> {
-    if (doc) await this.docs.replaceOne({ _id: id as never }, doc, { upsert: true });
-    else await this.docs.deleteOne({ _id: id as never });
+    // Both are idempotent, so a write SQLite refused as busy is simply sent again.
+    if (doc) await retryTransient(() => this.docs.replaceOne({ _id: id as never }, doc, { upsert: true }));
+    else await retryTransient(() => this.docs.deleteOne({ _id: id as never }));
   }
 
   /** Brings the index from what it held of a complaint (`before`, null when new) to what it is now. */
