@@ -98,7 +98,8 @@ export class MongoComplaintStore implements ComplaintStore {
       const updated: Complaint = { ...(unassign ? rest : current), ...set, ...(assignee ? { assignee } : {}), history };
       await this.queues.sync(current as Complaint, updated, ref);
       return updated;
-    });
+      // Longer than the lock's default: the change waits for the department's queue documents too.
+    }, 20_000);
   }
 
   async listBySource(source: Chat, limit: number): Promise<Complaint[]> {
