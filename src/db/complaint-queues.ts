@@ -142,7 +142,7 @@ export class ComplaintQueues {
       const days = { ...dir.days };
       if (next.length) days[day] = counts; else delete days[day];
       await this.write(dirKey(dept), { days });
-    }, 15_000);
+    }, 30_000);
   }
 
   private async changeWho(user: string, code: string, entry: QueueEntry | null): Promise<void> {
@@ -151,7 +151,7 @@ export class ComplaintQueues {
       const next = (doc?.items ?? []).filter((x) => x.code !== code);
       if (entry) { next.push(entry); next.sort(byDeadline); }
       await this.write(whoKey(user), next.length ? { items: next } : null);
-    }, 15_000);
+    }, 30_000);
   }
 
   /** One page of a queue view, with the number of matches; the complaints are read by _id. */

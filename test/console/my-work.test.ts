@@ -159,14 +159,14 @@ describe('the queue documents', () => {
       createdAt: new Date(now - 20 * DAY), deadline: new Date(now + (rand() - 0.5) * 10 * DAY + i), department: departments[i % 2], category: i % 2 ? 'waste' : 'irrigation',
     })));
     const people = ['rami', 'nour', 'huda'];
-    // Every complaint is changed several times at once from "different desks", five complaints at a time.
+    // Every complaint is changed several times at once from "different desks", two complaints at a time.
     const changes = (c: Complaint) => [
       server.nafidha.complaints.changeStatus(c.code, COMPLAINT_STATUSES[Math.floor(rand() * COMPLAINT_STATUSES.length)]!, 'test'),
       server.nafidha.complaints.assign(c.code, rand() < 0.3 ? null : people[Math.floor(rand() * 3)]!, 'test'),
       rand() < 0.3 ? server.nafidha.complaints.reassign(c.code, departments[Math.floor(rand() * 2)]!, 'test') : Promise.resolve(),
       server.nafidha.complaints.assign(c.code, people[Math.floor(rand() * 3)]!, 'test'),
     ];
-    for (let i = 0; i < made.length; i += 5) await Promise.all(made.slice(i, i + 5).flatMap(changes));
+    for (let i = 0; i < made.length; i += 2) await Promise.all(made.slice(i, i + 2).flatMap(changes));
     const at = new Date();
     const views: ComplaintListQuery[] = [
       { departments, openOnly: true, sort: 'deadline', skip: 0, limit: 100 },
