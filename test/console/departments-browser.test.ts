@@ -109,7 +109,8 @@ describe("a department member's work in the console", () => {
     const code = made.application.code;
     const changed = await server.nafidha.applications.changeStatus(code, { status: 'rejected', by: 'amal', reason: 'المخطط المقدّم لا يطابق الارتدادات المطلوبة في المنطقة' });
     expect(changed.ok).toBe(true);
-    const p = await signIn('ar');
+    // The citizen office: a building permit is not the water department's (it sees only its services' applications).
+    const p = await signIn('ar', 'boss', adminPassword);
     await p.goto(`${server.url}/console/#/applications`);
     await p.waitForSelector('#registry table.list tbody tr');
     expect(await p.locator('#registry tbody tr').first().textContent()).toContain(code);
