@@ -14,6 +14,7 @@ import { renderDashboard } from './dashboard.js';
 import { renderMisunderstood } from './misunderstood.js';
 import { refreshAlertBadge, renderAlerts } from './alerts.js';
 import { renderStaff } from './staff.js';
+import { renderMyWork } from './my-work.js';
 
 const view = document.getElementById('view');
 const listeners = new Set();
@@ -118,6 +119,7 @@ async function route() {
     queue: () => renderQueue(view, ctx),
     conversation: () => renderConversation(view, ctx, decodeURIComponent(param || '')),
     alerts: () => renderAlerts(view, ctx),
+    mywork: () => renderMyWork(view, ctx),
     complaints: () => (param ? renderComplaint(view, ctx, decodeURIComponent(param)) : renderComplaints(view, ctx)),
     file: () => renderFileForCaller(view, ctx),
     applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
@@ -152,7 +154,7 @@ function signedIn(me) {
 function showWho() {
   const me = ctx.me;
   if (!me) return;
-  clear(document.getElementById('whoami'), h('bdi', {}, me.username), ` · ${t(`role.${me.role}`)}`, me.department ? [' · ', h('bdi', {}, me.department)] : '');
+  clear(document.getElementById('whoami'), h('bdi', {}, me.username), ` · ${t(`role.${me.role}`)}`, (me.departments?.length ? me.departments : [me.department]).filter(Boolean).length ? [' · ', h('bdi', {}, (me.departments?.length ? me.departments : [me.department]).filter(Boolean).join('، '))] : '');
 }
 
 function showSignIn() {

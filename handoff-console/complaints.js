@@ -3,6 +3,7 @@ import { get, post } from './api.js';
 import { clear, field, formValues, h, select, phoneLink } from './dom.js';
 import { currentLang, dateTime, named, t, when } from './i18n.js';
 import { locationMap, photoStrip } from './complaint-map.js';
+import { assignmentForm, tx } from './my-work.js';
 
 const statusName = (ctx, s) => ctx.catalog.statusNames?.complaint?.[s]?.[currentLang()] ?? s;
 
@@ -12,8 +13,9 @@ export async function renderComplaints(view, ctx) {
   const c = ctx.catalog;
   const params = new URLSearchParams(sessionStorage.getItem('nafidha.console.filters') || '');
   // "My work": a department's staff start on (and can only choose) their own department; the server enforces it.
-  const mine = ctx.me.department && ctx.me.role === 'agent' ? ctx.me.department : '';
-  const departments = mine ? c.departments.filter((d) => d.id === mine) : c.departments;
+  const own = ctx.me.role === 'agent' ? (ctx.me.departments?.length ? ctx.me.departments : [ctx.me.department].filter(Boolean)) : [];
+  const mine = own.length === 1 ? own[0] : '';
+  const departments = own.length ? c.departments.filter((d) => own.includes(d.id)) : c.departments;
   const form = h('form', { class: 'row wrap filters', id: 'complaint-filters' },
     field(t('complaints.department'), select('department', [...(mine ? [] : [['', t('any')]]), ...departments.map((d) => [d.id, named(d, d.id)])], mine || params.get('department') || '')),
     field(t('complaints.status'), select('status', [['', t('any')], ...c.complaintStatuses.map((s) => [s, statusName(ctx, s)])], params.get('status') || '')),
@@ -22,10 +24,11 @@ export async function renderComplaints(view, ctx) {
     field(t('complaints.to'), h('input', { type: 'date', name: 'to', value: params.get('to') || '' })),
     field(t('complaints.sort'), select('sort', ['newest', 'oldest', 'deadline'].map((x) => [x, t(`complaints.sort.${x}`)]), params.get('sort') || 'newest')),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'overdue', value: '1', checked: params.get('overdue') === '1' }), t('complaints.overdue')),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'dueSoon', value: '1', checked: params.get('dueSoon') === '1' }), tx('dueSoonFilter')),
     h('button', { type: 'submit', class: 'primary' }, t('complaints.filter')));
   const table = h('div', { class: 'table-wrap' });
   const pager = h('div', { class: 'row pager', id: 'complaint-pager' });
-  clear(view, h('section', { class: 'card' }, h('h1', {}, mine ? t('complaints.mine') : t('complaints.title')), form, table, pager));
+  clear(view, h('section', { class: 'card' }, h('h1', {}, own.length ? t('complaints.mine') : t('complaints.title')), form, table, pager));
   let page = 1;
 
   async function load() {
@@ -41,12 +44,13 @@ export async function renderComplaints(view, ctx) {
       h('button', { type: 'button', id: 'page-next', disabled: page >= pages, onclick: () => { page++; load().catch(ctx.fail); } }, t('complaints.next')));
     if (!complaints.length) { clear(table, h('p', { class: 'muted' }, t('complaints.none'))); return; }
     clear(table, h('table', { class: 'list' },
-      h('thead', {}, h('tr', {}, [t('complaints.code'), t('complaints.category'), t('complaints.department'), t('complaints.status'), t('complaints.created'), t('complaints.deadline')].map((x) => h('th', {}, x)))),
+      h('thead', {}, h('tr', {}, [t('complaints.code'), t('complaints.category'), t('complaints.department'), t('complaints.status'), tx('assignee'), t('complaints.created'), t('complaints.deadline')].map((x) => h('th', {}, x)))),
       h('tbody', {}, complaints.map((x) => h('tr', { class: x.overdue ? 'overdue' : '' },
         h('td', {}, h('a', { href: `#/complaints/${x.code}`, dir: 'ltr' }, x.code)),
         h('td', {}, named(c.categories.find((k) => k.id === x.category), x.category)),
         h('td', {}, named(c.departments.find((d) => d.id === x.department), x.department)),
         h('td', {}, statusName(ctx, x.status)),
+        h('td', { dir: 'ltr' }, x.assignee ?? '—'),
         h('td', {}, when(x.createdAt)),
         h('td', {}, when(x.deadline), x.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null))))));
   }
@@ -95,6 +99,7 @@ export async function renderComplaint(view, ctx, code) {
     try { await post(`/complaints/${encodeURIComponent(code)}/department`, formValues(moveForm)); ctx.toast(t('complaint.saved')); renderComplaint(view, ctx, code); } catch (err) { ctx.fail(err); }
   });
 
+  const assign = ['received', 'in-progress', 'reopened'].includes(complaint.status) ? await assignmentForm(complaint, ctx, () => renderComplaint(view, ctx, code)) : null;
   const loc = complaint.location ? (complaint.location.text ?? `${complaint.location.lat}, ${complaint.location.lon}`) : '—';
   const map = locationMap(complaint, c.bounds);
   const row = (label, value) => h('tr', {}, h('th', {}, label), h('td', { dir: 'auto' }, value));
@@ -106,6 +111,7 @@ export async function renderComplaint(view, ctx, code) {
       row(t('complaints.department'), named(c.departments.find((d) => d.id === complaint.department), complaint.department)),
       row(t('complaints.status'), statusName(ctx, complaint.status)),
       row(t('complaints.deadline'), when(complaint.deadline)),
+      row(tx('assignee'), complaint.assignee ?? '—'),
       row(t('complaint.privacy'), t(`privacy.${complaint.privacy}`)),
       h('tr', {}, h('th', {}, t('complaint.reporter')), h('td', {}, reporter)),
       row(t('complaint.location'), loc),
@@ -114,5 +120,5 @@ export async function renderComplaint(view, ctx, code) {
     map ? h('h2', {}, t('complaint.map')) : null, map ?? null,
     h('h2', {}, t('complaint.history')),
     h('ul', { class: 'history' }, complaint.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by === 'citizen' ? t('from.citizen') : x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`)))),
-  h('section', { class: 'card row wrap' }, statusForm, moveForm));
+  h('section', { class: 'card row wrap' }, assign, statusForm, moveForm));
 }

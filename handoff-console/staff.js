@@ -36,12 +36,14 @@ export async function renderStaff(view, ctx, created) {
 
   const rows = accounts.map((a) => {
     const role = select('role', ROLES.map((r) => [r, t(`role.${r}`)]), a.role, { 'aria-label': `${t('staff.role')}: ${a.username}` });
-    const department = select('department', departments, a.department ?? '', { 'aria-label': `${t('complaints.department')}: ${a.username}` });
+    // Staff may work for several departments: pick one or more (none: the counter, the citizen office).
+    const department = h('select', { name: 'departments', multiple: true, size: 3, 'aria-label': `${t('complaints.department')}: ${a.username}` },
+      ...ctx.catalog.departments.map((d) => h('option', { value: d.id, selected: (a.departments ?? [a.department]).includes(d.id) }, named(d, d.id))));
     const disabled = h('input', { type: 'checkbox', name: 'disabled', checked: a.disabled, 'aria-label': `${t('staff.disabled')}: ${a.username}` });
     const self = a.username === ctx.me.username;
     const save = h('button', { type: 'button', class: 'save', onclick: async () => {
       try {
-        await post(`/staff-accounts/${encodeURIComponent(a.username)}`, { role: role.value, department: department.value || null, disabled: disabled.checked });
+        await post(`/staff-accounts/${encodeURIComponent(a.username)}`, { role: role.value, departments: [...department.selectedOptions].map((o) => o.value), disabled: disabled.checked });
         ctx.toast(t('complaint.saved'));
         await renderStaff(view, ctx);
       } catch (err) { ctx.fail(err); }

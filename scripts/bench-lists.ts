@@ -1,7 +1,9 @@
-// npm run bench:lists [-- --complaints 100000]
+// npm run bench:lists [-- --complaints 100000] [-- --searches]
 // Seeds N complaints (default 100,000) across the departments into FerretDB in a temp dir (or MONGODB_URI, in a
-// database of its own), then times the console's list queries as the complaints list route runs them
-// (MongoComplaintStore.list: one page of 50 plus the total). Prints the median and worst of 3 runs per query.
+// database of its own), builds the queue documents (db/complaint-queues.ts) as a first start does, then times the
+// console's list queries as the complaints list route runs them (MongoComplaintStore.list: one page of 50 plus the
+// total). Prints the median and worst of 3 runs per query. The work views are answered by the queue documents;
+// one search that reads the collection (newest first) is timed once for comparison, all of them with --searches.
 import mongoose from 'mongoose';
 import { MongoComplaintStore } from '../src/db/complaints.js';
 import type { Complaint, ComplaintListQuery } from '../src/domain/complaints.js';
@@ -22,12 +24,18 @@ const now = Date.now();
 let seed = 42;
 const rand = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
 
-function complaint(i: number): Complaint {
+const PEOPLE = Array.from({ length: 10 }, (_, k) => `bench-user-${k}`);
+
+function complaint(i: number): Complaint & { _id: string } {
   const createdAt = new Date(now - rand() * 365 * DAY);
   const status = COMPLAINT_STATUSES[Math.floor(rand() * COMPLAINT_STATUSES.length)]!;
   const department = DEPARTMENTS[i % DEPARTMENTS.length]!;
+  const code = newTrackingCode('complaint');
+  // One in four is being worked on by someone.
+  const assignee = rand() < 0.25 ? PEOPLE[Math.floor(rand() * PEOPLE.length)]! : undefined;
   return {
-    code: newTrackingCode('complaint'), category: 'roads', department, description: `bench complaint ${i}`, photos: [], privacy: 'anonymous',
+    // As the store files them: the code is the _id.
+    _id: code, code, ...(assignee ? { assignee } : {}), category: 'roads', department, description: `bench complaint ${i}`, photos: [], privacy: 'anonymous',
     consentToContact: false, lang: 'ar', status, createdAt, updatedAt: createdAt, deadline: new Date(createdAt.getTime() + 7 * DAY),
     history: [{ at: createdAt, by: 'citizen', status }], flaggedForSupervisor: false, via: 'web', idempotencyKey: `bench:${i}`,
   };
@@ -45,31 +53,61 @@ try {
   // the driver's socket timeout.
   const BATCH = 250;
   for (let i = 0; i < N; i += BATCH) {
-    await db.connection.collection('complaints').insertMany(Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => complaint(i + j)));
+    await db.connection.collection('complaints').insertMany(Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => complaint(i + j)) as never[]);
     if ((i / BATCH) % 40 === 0) process.stdout.write(`  ${i} stored\r`);
   }
   console.log(`seeded ${N} complaints in ${((Date.now() - started) / 1000).toFixed(1)} s on ${database.label}`);
+  const built = Date.now();
+  await store.queues.rebuild();
+  console.log(`built the queue documents in ${((Date.now() - built) / 1000).toFixed(1)} s (once, at the first start on a database filed before them)`);
 
-  const base = { sort: 'newest' as const, skip: 0, limit: 50 };
-  const queries: [string, ComplaintListQuery][] = [
-    ['all, newest first, page 1', base],
-    ['one department, page 1', { ...base, departments: ['water-sewage'] }],
-    ['one department, page 40', { ...base, departments: ['water-sewage'], skip: 39 * 50 }],
-    ['overdue only, all departments', { ...base, overdueAt: new Date(now), sort: 'deadline' }],
-    ['overdue only, one department', { ...base, departments: ['water-sewage'], overdueAt: new Date(now), sort: 'deadline' }],
-    ['one department, status, last 30 days', { ...base, departments: ['water-sewage'], statuses: ['received'], from: new Date(now - 30 * DAY) }],
+  const at = new Date(now);
+  const work = { sort: 'deadline' as const, skip: 0, limit: 50, openOnly: true };
+  const one = ['water-sewage'];
+  const queries: [string, ComplaintListQuery, number][] = [
+    ["a department's open queue, page 1", { ...work, departments: one }, RUNS],
+    ["a department's open queue, page 40", { ...work, departments: one, skip: 39 * 50 }, RUNS],
+    ['overdue, one department', { ...work, departments: one, overdueAt: at }, RUNS],
+    ['overdue, all departments (office)', { ...work, departments: DEPARTMENTS, overdueAt: at }, RUNS],
+    ['due within 24 h, one department', { ...work, departments: one, dueFrom: at, dueBefore: new Date(now + DAY) }, RUNS],
+    ['unassigned, one department', { ...work, departments: one, assignee: null }, RUNS],
+    ['assigned to me', { ...work, departments: DEPARTMENTS, assignee: PEOPLE[3]! }, RUNS],
+    ['in progress, one department', { ...work, openOnly: false, statuses: ['in-progress'], departments: one }, RUNS],
+    ['escalation job: overdue, not escalated, all', { ...work, departments: DEPARTMENTS, overdueAt: at, notEscalated: true, limit: 100 }, RUNS],
+    ['search: one department, newest first (collection)', { sort: 'newest', skip: 0, limit: 50, departments: one }, 1],
+    ...(process.argv.includes('--searches') ? [
+      ['search: all, newest first (collection)', { sort: 'newest', skip: 0, limit: 50 }, RUNS],
+      ['search: one department, status, last 30 days', { sort: 'newest', skip: 0, limit: 50, departments: one, statuses: ['received'], from: new Date(now - 30 * DAY) }, RUNS],
+    ] as [string, ComplaintListQuery, number][] : []),
   ];
-  for (const [label, q] of queries) {
+  for (const [label, q, runs] of queries) {
     const times: number[] = [];
     let total = 0;
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < runs; run++) {
       const t0 = performance.now();
       total = (await store.list(q)).total;
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    console.log(`${label.padEnd(40)} median ${times[Math.floor(RUNS / 2)]!.toFixed(0).padStart(6)} ms, worst ${times[RUNS - 1]!.toFixed(0).padStart(6)} ms  (${total} matching)`);
+    console.log(`${label.padEnd(52)} median ${times[Math.floor(runs / 2)]!.toFixed(0).padStart(6)} ms, worst ${times[runs - 1]!.toFixed(0).padStart(6)} ms  (${total} matching${runs === 1 ? ', 1 run' : ''})`);
   }
+
+  // What keeping the queues costs a change: filing (insert + its day and directory) and a status change.
+  const timed = async (label: string, fn: (i: number) => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) { const t0 = performance.now(); await fn(i); times.push(performance.now() - t0); }
+    times.sort((a, b) => a - b);
+    console.log(`${label.padEnd(52)} median ${times[2]!.toFixed(0).padStart(6)} ms, worst ${times[4]!.toFixed(0).padStart(6)} ms`);
+  };
+  const fresh: Complaint[] = [];
+  await timed('file one complaint (store.insert + queues)', async (i) => {
+    const { _id, ...c } = complaint(N + i);
+    fresh.push({ ...c, status: 'received' });
+    await store.insert({ ...c, status: 'received', deadline: new Date(now + DAY) });
+  });
+  await timed('change its status (store.update + queues)', async (i) => {
+    await store.update(fresh[i]!.code, {}, { set: { status: 'in-progress', updatedAt: new Date() }, push: { at: new Date(), by: 'bench', status: 'in-progress' } });
+  });
 } finally {
   await db.connection.dropDatabase().catch(() => undefined);
   await db.close();

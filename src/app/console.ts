@@ -30,7 +30,9 @@ import { recordsApi } from '../http/console-records.js';
 import { bookingsApi } from '../http/console-bookings.js';
 import type { BookingService } from '../domain/bookings.js';
 import { jsonBody } from '../http/input.js';
-import { MongoAlertStore } from '../db/alerts.js';
+import { MongoAlertsSeen, MongoAlertStore } from '../db/alerts.js';
+import { MongoDigestStore } from '../db/digests.js';
+import { sendDailyDigests } from '../domain/digest.js';
 import { escalateOverdue } from '../domain/escalation.js';
 import { alertsApi } from '../http/console-alerts.js';
 import { staffAdminApi } from '../http/console-staff.js';
@@ -89,6 +91,8 @@ export interface ConsoleDeps {
   bookings?: BookingService;
   /** How often passed deadlines are escalated (every minute when absent). */
   escalateMs?: number;
+  /** Local time (HH:MM) from which each department's daily digest is made (07:00 when absent). */
+  digestAt?: string;
 }
 
 export interface Console {
@@ -101,6 +105,8 @@ export interface Console {
   satisfaction: SatisfactionService;
   /** One escalation pass (the periodic job's): how many complaints were newly alerted. */
   escalate(): Promise<number>;
+  /** One pass of the daily digest job: how many department digests it made. */
+  digest(): Promise<number>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -146,9 +152,14 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(consoleMediaApi({ staff, handoffs, media: deps.stores.media, audit }));
   api.use(rec.router);
   const alerts = new MongoAlertStore(connection);
-  api.use(alertsApi({ staff, alerts }));
+  const digests = new MongoDigestStore(connection);
+  const departmentIds = content.departments.map((d) => d.id);
+  api.use(alertsApi({ staff, alerts, seen: new MongoAlertsSeen(connection), digests, departments: departmentIds, timeZone: content.municipality.timezone, now: deps.now }));
+  const calendar = { timeZone: content.municipality.timezone, holidays: content.holidays.map((h) => h.date),
+    ...(content.municipality.staffHours?.length ? { workingDays: [...new Set(content.municipality.staffHours.flatMap((h) => h.days))] } : {}) };
+  const digest = () => sendDailyDigests({ complaints: records.complaintStore, digests, departments: departmentIds, calendar, sendAt: deps.digestAt ?? '07:00', now: deps.now });
   api.use(staffAdminApi({ staff, audit, departments: content.departments.map((d) => d.id) }));
-  const escalate = () => escalateOverdue({ complaints: records.complaintStore, alerts, now: deps.now });
+  const escalate = () => escalateOverdue({ complaints: records.complaintStore, alerts, departments: content.departments.map((d) => d.id), now: deps.now });
   api.use(reportsApi({ staff, reports: new MongoReports(connection), content, audit, now: deps.now }));
   api.use(misunderstoodApi({ source: { groups: (p, o) => misunderstood(connection, p, o), labels: new MongoLabels(connection) }, staff, content, audit, now: deps.now }));
   if (deps.bookings) api.use(bookingsApi({ bookings: deps.bookings, content, staff, audit }));
@@ -166,15 +177,19 @@ export function createConsole(deps: ConsoleDeps): Console {
   let sweeper: NodeJS.Timeout | undefined;
   let escalator: NodeJS.Timeout | undefined;
   return {
-    router, handoffs, staff, audit, events, satisfaction, escalate,
+    router, handoffs, staff, audit, events, satisfaction, escalate, digest,
     flows: handoffFlows(handoffs, content.commands),
     async start() {
       await ensureFirstAdmin(staff, log);
       await canned.seed(content.canned);
+      await deps.stores.complaints.queues.ensureBuilt();
       events.start();
       sweeper = setInterval(() => { void session.sweep().catch(() => undefined); void limits.sweep().catch(() => undefined); }, 10 * 60_000);
       sweeper.unref();
-      const runEscalation = () => { void escalate().catch((err: Error) => log(`console: escalating overdue complaints failed: ${err.name}`)); };
+      const runEscalation = () => {
+        void escalate().catch((err: Error) => log(`console: escalating overdue complaints failed: ${err.name}`))
+          .then(() => digest()).catch((err: Error) => log(`console: the daily digests failed: ${err.name}`));
+      };
       runEscalation();
       escalator = setInterval(runEscalation, deps.escalateMs ?? 60_000);
       escalator.unref();
@@ -188,12 +203,12 @@ export function createConsole(deps: ConsoleDeps): Console {
 }
 
 /** The console for the composed app: its handoff flows join the assistant; its router is to be mounted at /console (`mount`). As main.ts does. */
-export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview }; escalateMs?: number }): Console & { mount: Mount } {
+export function attachConsole(nafidha: Nafidha, o: { db: Database; content: Content; config: Pick<Config, 'knowledgeDir' | 'sessionSecret' | 'publicUrl'>; log?: (line: string) => void; staffClock?: () => Date; pollMs?: number; signInLimit?: number; channels?: { overview(): ChannelOverview }; escalateMs?: number; digestAt?: string; now?: () => Date }): Console & { mount: Mount } {
   const staffConsole = createConsole({
     connection: o.db.connection, stores: nafidha.stores, content: o.content, knowledgeDir: o.config.knowledgeDir, phrases: nafidha.kernel.phrases,
     transcripts: nafidha.transcripts, outbox: nafidha.dispatcher, records: { complaints: nafidha.complaints, applications: nafidha.applications, texts: nafidha.texts },
     sessionSecret: o.config.sessionSecret, publicUrl: o.config.publicUrl, log: o.log, staffClock: o.staffClock, pollMs: o.pollMs, signInLimit: o.signInLimit,
-    channels: () => (o.channels ?? nafidha.channels).overview(), escalateMs: o.escalateMs,
+    channels: () => (o.channels ?? nafidha.channels).overview(), escalateMs: o.escalateMs, digestAt: o.digestAt, now: o.now,
     bookings: nafidha.bookings,
   });
   nafidha.kernel.use(staffConsole.flows);

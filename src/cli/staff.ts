@@ -17,7 +17,7 @@ const USAGE = `usage:
   npm run staff -- disable <name>
   npm run staff -- enable <name>
   npm run staff -- reset <name>
-  npm run staff -- department <name> <department id|none>
+  npm run staff -- department <name> <department id[,another id…]|none>
   npm run staff -- list
 MONGODB_URI must point at the municipality's database. Generated passwords must be changed at first sign-in.`;
 
@@ -61,12 +61,13 @@ try {
     process.stdout.write(`${name} ${command}d${command === 'disable' ? ' (signed out on their next request)' : ''}\n`);
   } else if (command === 'department') {
     if (!rawDepartment) fail(USAGE);
-    const department = rawDepartment === 'none' ? undefined : knownDepartment(rawDepartment);
+    // Several departments are given with commas: the account works on all of them.
+    const list = rawDepartment === 'none' ? [] : [...new Set(rawDepartment.split(',').map((d) => d.trim()).filter(Boolean))].map((d) => knownDepartment(d)!);
     const account = await staff.find(name);
     if (!account) fail(`no staff account ${name}`);
-    await staff.setDepartment(name, department);
-    await audit.record({ who: by, what: 'staff-department', target: name, detail: department ?? 'none' });
-    process.stdout.write(`${name} now works on ${department ?? 'every department (no department)'}\n`);
+    await staff.setDepartments(name, list);
+    await audit.record({ who: by, what: 'staff-department', target: name, detail: list.join(',') || 'none' });
+    process.stdout.write(`${name} now works on ${list.join(', ') || 'every department (no department)'}\n`);
   } else if (command === 'reset') {
     const password = generatePassword();
     if (!(await staff.update(name, { passwordHash: await hashPassword(password), mustChangePassword: true }))) fail(`no staff account ${name}`);

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model, type mongo } from 'mongoose';
 import type { AlertStore, OverdueAlert } from '../domain/escalation.js';
 import { isDuplicateKey, withoutId } from './duplicate-key.js';
 
@@ -11,6 +11,19 @@ const schema = new Schema<OverdueAlert>({
 }, { versionKey: false, collection: 'console_alerts' });
 schema.index({ department: 1, at: -1 });
 schema.index({ at: -1 });
+
+/** When each staff member last opened the alerts: one document per person, by _id. */
+export class MongoAlertsSeen {
+  private readonly docs: mongo.Collection;
+  constructor(connection: Connection) { this.docs = connection.collection('console_alerts_seen'); }
+  async seenAt(username: string): Promise<Date | undefined> {
+    const doc = await this.docs.findOne({ _id: username as never });
+    return doc?.at instanceof Date ? doc.at : undefined;
+  }
+  async markSeen(username: string, at: Date): Promise<void> {
+    await this.docs.replaceOne({ _id: username as never }, { at }, { upsert: true });
+  }
+}
 
 /** Overdue alerts for the console; the unique key makes "alert once" hold across server instances. */
 export class MongoAlertStore implements AlertStore {
@@ -38,8 +51,8 @@ export class MongoAlertStore implements AlertStore {
     return doc && withoutId(doc);
   }
 
-  async list(q: { departments?: string[]; limit: number }): Promise<{ total: number; alerts: OverdueAlert[] }> {
-    const filter = q.departments ? { department: { $in: q.departments } } : {};
+  async list(q: { departments?: string[]; since?: Date; limit: number }): Promise<{ total: number; alerts: OverdueAlert[] }> {
+    const filter = { ...(q.departments ? { department: { $in: q.departments } } : {}), ...(q.since ? { at: { $gt: q.since } } : {}) };
     const [total, docs] = await Promise.all([
       this.model.countDocuments(filter),
       this.model.find(filter).sort({ at: -1, code: 1 }).limit(q.limit).lean<OverdueAlert[]>(),

@@ -1,12 +1,16 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { OPEN_STATUSES, type Complaint, type ComplaintChange, type ComplaintListQuery, type ComplaintPage, type ComplaintSearch, type ComplaintStore } from '../domain/complaints.js';
+import { OPEN_STATUSES, queueView, type Complaint, type ComplaintChange, type ComplaintListQuery, type ComplaintPage, type ComplaintSearch, type ComplaintStore } from '../domain/complaints.js';
+import { ComplaintQueues } from './complaint-queues.js';
 import { COMPLAINT_STATUSES, sameChat, type Chat, type ComplaintStatus } from '../shared/statuses.js';
 import { findOneBy, insertOnce, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
 
 const chat = new Schema<Chat>({ channel: { type: String, required: true }, user: { type: String, required: true } }, { _id: false });
 
-const schema = new Schema<Complaint>({
+// The _id is the tracking code (older complaints keep an ObjectId): on FerretDB (SQLite) only an _id lookup uses an
+// index, so a complaint is found by its code without reading the collection.
+const schema = new Schema<Complaint & { _id: string }>({
+  _id: { type: String },
   code: { type: String, required: true, unique: true },
   category: { type: String, required: true },
   department: { type: String, required: true },
@@ -26,6 +30,7 @@ const schema = new Schema<Complaint>({
   history: [new Schema({ at: { type: Date, required: true }, by: { type: String, required: true }, status: String, note: String }, { _id: false })],
   flaggedForSupervisor: { type: Boolean, default: false },
   escalatedAt: Date,
+  assignee: String,
   via: { type: String, required: true },
   source: chat,
   idempotencyKey: { type: String, required: true, unique: true },
@@ -43,37 +48,58 @@ export class MongoComplaintStore implements ComplaintStore {
   private readonly model: Model<Complaint>;
   private readonly ready: Promise<unknown>;
   private readonly locks: RecordLocks;
+  /** The open queues by department and person (complaint-queues.ts). */
+  readonly queues: ComplaintQueues;
 
   constructor(connection: Connection) {
-    this.model = connection.models.Complaint ?? connection.model<Complaint>('Complaint', schema);
+    this.model = connection.models.Complaint ?? connection.model<Complaint>('Complaint', schema as unknown as Schema<Complaint>);
     this.locks = new RecordLocks(connection);
+    this.queues = new ComplaintQueues(connection);
     // The unique indexes must exist before the first insert, or a retried message could be stored twice.
     this.ready = this.model.init();
   }
 
-  insert(complaint: Complaint): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
-    return insertOnce(this.model, this.ready, complaint);
+  async insert(complaint: Complaint): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
+    const outcome = await insertOnce(this.model, this.ready, { _id: complaint.code, ...complaint } as Complaint);
+    // Under the complaint's lock, so a change made right after filing reaches the queues after it.
+    if (outcome === 'inserted') await this.locks.withLock(`complaint:${complaint.code}`, () => this.queues.sync(null, complaint, complaint.code));
+    return outcome;
   }
 
-  findByCode(code: string): Promise<Complaint | null> {
-    return findOneBy(this.model, { code });
+  /** The stored document with its _id: by _id first (the code), by the code field for complaints filed before. */
+  private async findRaw(code: string): Promise<(Complaint & { _id: unknown }) | null> {
+    const byId = await this.model.findOne({ _id: code }).lean<Complaint & { _id: unknown }>();
+    return byId ?? await this.model.findOne({ code }).lean<Complaint & { _id: unknown }>();
+  }
+
+  async findByCode(code: string): Promise<Complaint | null> {
+    const doc = await this.findRaw(code);
+    return doc && withoutId(doc);
   }
 
   findByIdempotencyKey(idempotencyKey: string): Promise<Complaint | null> {
     return findOneBy(this.model, { idempotencyKey });
   }
 
-  async update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat }, change: ComplaintChange): Promise<Complaint | null> {
+  async update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat; assignee?: string | null }, change: ComplaintChange): Promise<Complaint | null> {
     // Read, check and write under the record's lock: a filtered findOneAndUpdate is not atomic on FerretDB.
     return this.locks.withLock(`complaint:${code}`, async () => {
-      const current = await this.findByCode(code);
-      if (!current) return null;
+      const raw = await this.findRaw(code);
+      if (!raw) return null;
+      const { _id: ref, ...current } = raw;
       if (expect.statuses && !expect.statuses.includes(current.status)) return null;
       if (expect.source && !sameChat(current.source, expect.source)) return null;
+      if (expect.assignee !== undefined && (current.assignee ?? null) !== expect.assignee) return null;
       const history = [...current.history, change.push];
-      await this.model.updateOne({ code }, { $set: { ...change.set, history } });
-      return { ...current, ...change.set, history };
-    });
+      const { assignee, ...set } = change.set;
+      const unassign = assignee === null;
+      await this.model.collection.updateOne({ _id: ref as never }, { $set: { ...set, ...(assignee ? { assignee } : {}), history }, ...(unassign ? { $unset: { assignee: 1 } } : {}) });
+      const { assignee: _was, ...rest } = current;
+      const updated: Complaint = { ...(unassign ? rest : current), ...set, ...(assignee ? { assignee } : {}), history };
+      await this.queues.sync(current as Complaint, updated, ref);
+      return updated;
+      // Longer than the lock's default: the change waits for the department's queue documents too.
+    }, 20_000);
   }
 
   async listBySource(source: Chat, limit: number): Promise<Complaint[]> {
@@ -94,14 +120,22 @@ export class MongoComplaintStore implements ComplaintStore {
   }
 
   async list(q: ComplaintListQuery): Promise<ComplaintPage> {
+    // The everyday views come from the maintained queues; any other search asks the collection.
+    const view = queueView(q);
+    return view ? this.queues.page(view) : this.searchCollection(q);
+  }
+
+  /** The same list as a query on the collection (indexed on MongoDB; read in full by FerretDB on SQLite). */
+  async searchCollection(q: ComplaintListQuery): Promise<ComplaintPage> {
     const filter: Record<string, unknown> = {};
     if (q.departments) filter.department = { $in: q.departments };
     if (q.categories) filter.category = { $in: q.categories };
     let statuses = q.statuses;
-    if (q.overdueAt) {
-      statuses = (statuses ?? OPEN_STATUSES).filter((s) => OPEN_STATUSES.includes(s));
-      filter.deadline = { $lt: q.overdueAt };
-    }
+    if (q.overdueAt || q.dueBefore || q.openOnly) statuses = (statuses ?? OPEN_STATUSES).filter((s) => OPEN_STATUSES.includes(s));
+    const before = [q.overdueAt, q.dueBefore].filter((d): d is Date => !!d).sort((x, y) => x.getTime() - y.getTime())[0];
+    if (before || q.dueFrom) filter.deadline = { ...(q.dueFrom ? { $gte: q.dueFrom } : {}), ...(before ? { $lt: before } : {}) };
+    if (q.assignee === null) filter.assignee = { $exists: false };
+    else if (q.assignee) filter.assignee = q.assignee;
     if (statuses) filter.status = { $in: statuses };
     if (q.notEscalated) filter.escalatedAt = { $exists: false };
     if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };

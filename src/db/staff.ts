@@ -9,6 +9,7 @@ const schema = new Schema<StaffAccount>({
   disabled: { type: Boolean, default: false },
   mustChangePassword: { type: Boolean, default: false },
   department: String,
+  departments: { type: [String], default: undefined },
   createdAt: { type: Date, required: true },
   lastSignInAt: Date,
 }, { versionKey: false, collection: 'staff' });
@@ -52,8 +53,14 @@ export class MongoStaffStore implements StaffStore {
     return doc && withoutId(doc);
   }
 
+  async setDepartments(username: string, departments: string[]): Promise<StaffAccount | null> {
+    const change = departments.length ? { $set: { department: departments[0], departments } } : { $unset: { department: 1, departments: 1 } };
+    const doc = await this.model.findOneAndUpdate({ username }, change, { returnDocument: 'after' }).lean<StaffAccount>();
+    return doc && withoutId(doc);
+  }
+
   async setDepartment(username: string, department: string | undefined): Promise<StaffAccount | null> {
-    const change = department ? { $set: { department } } : { $unset: { department: 1 } };
+    const change = department ? { $set: { department }, $unset: { departments: 1 } } : { $unset: { department: 1, departments: 1 } };
     const doc = await this.model.findOneAndUpdate({ username }, change, { returnDocument: 'after' }).lean<StaffAccount>();
     return doc && withoutId(doc);
   }

@@ -46,6 +46,8 @@ export interface Complaint {
   flaggedForSupervisor: boolean;
   /** When the passed deadline was escalated (escalation.ts); absent until then. */
   escalatedAt?: Date;
+  /** The staff member working on it (a username of its department); absent while it waits in the department's queue. */
+  assignee?: string;
   /** How it arrived; for anonymous complaints this is all that is kept about the sender. */
   via: ChannelName | 'open311';
   /** The chat it was filed from ("my requests"); absent for anonymous complaints. */
@@ -55,7 +57,7 @@ export interface Complaint {
 }
 
 export type ComplaintChange = {
-  set: Partial<Pick<Complaint, 'status' | 'department' | 'flaggedForSupervisor' | 'escalatedAt'>> & { updatedAt: Date };
+  set: Partial<Pick<Complaint, 'status' | 'department' | 'flaggedForSupervisor' | 'escalatedAt'>> & { updatedAt: Date; /** null removes it. */ assignee?: string | null };
   push: HistoryEntry<ComplaintStatus>;
 };
 
@@ -84,6 +86,13 @@ export interface ComplaintListQuery {
   overdueAt?: Date;
   /** Only those whose passed deadline has not been escalated yet. */
   notEscalated?: boolean;
+  /** Open and due within [dueFrom, dueBefore): "due soon". */
+  dueFrom?: Date;
+  dueBefore?: Date;
+  /** Assigned to this username; null: assigned to nobody. */
+  assignee?: string | null;
+  /** Only the open statuses (the work still owed). */
+  openOnly?: boolean;
   /** Filed within [from, to). */
   from?: Date;
   to?: Date;
@@ -94,6 +103,47 @@ export interface ComplaintListQuery {
 
 export interface ComplaintPage { total: number; items: Complaint[] }
 
+/**
+ * The views staff use all day, answered from the maintained queue index (db/complaint-queues.ts) by key lookups
+ * rather than a search: open complaints of some departments, earliest deadline first.
+ */
+export interface QueueQuery {
+  departments: string[];
+  /** One of the open statuses; all of them when absent. */
+  status?: ComplaintStatus;
+  /** A username: what is assigned to that person; null: only what nobody holds yet. */
+  assignee?: string | null;
+  /** Deadline within [deadlineFrom, deadlineBefore): overdue is `deadlineBefore: now`, due soon `now … now + window`. */
+  deadlineFrom?: Date;
+  deadlineBefore?: Date;
+  /** Only those whose passed deadline has not been escalated yet (the escalation job). */
+  notEscalated?: boolean;
+  skip: number;
+  limit: number;
+}
+
+/**
+ * The queue view that answers this list query, if it is one: open statuses only (all three or one), earliest
+ * deadline first, no category or filing-date filter. Anything else is a search (MongoComplaintStore.list).
+ */
+export function queueView(q: ComplaintListQuery): QueueQuery | undefined {
+  if (q.sort !== 'deadline' || q.categories || q.from || q.to || !q.departments) return undefined;
+  const onlyOpen = q.openOnly || q.overdueAt || q.dueBefore;
+  if (!q.statuses && !onlyOpen) return undefined;
+  const statuses = q.statuses ?? OPEN_STATUSES;
+  const open = statuses.filter((s) => OPEN_STATUSES.includes(s));
+  if (open.length !== statuses.length || (open.length !== 1 && new Set(open).size !== OPEN_STATUSES.length)) return undefined;
+  const before = [q.overdueAt, q.dueBefore].filter((d): d is Date => !!d).sort((x, y) => x.getTime() - y.getTime())[0];
+  return {
+    departments: q.departments, ...(open.length === 1 ? { status: open[0] } : {}),
+    ...(q.assignee !== undefined ? { assignee: q.assignee } : {}),
+    ...(q.dueFrom ? { deadlineFrom: q.dueFrom } : {}),
+    ...(before ? { deadlineBefore: before } : {}),
+    ...(q.notEscalated ? { notEscalated: true } : {}),
+    skip: q.skip, limit: q.limit,
+  };
+}
+
 /** Storage port for complaints. */
 export interface ComplaintStore {
   /** Stores a new complaint unless one with the same code or idempotency key exists. */
@@ -101,7 +151,7 @@ export interface ComplaintStore {
   findByCode(code: string): Promise<Complaint | null>;
   findByIdempotencyKey(key: string): Promise<Complaint | null>;
   /** Applies the change only if the complaint still matches `expect`; returns the changed complaint or null. */
-  update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat }, change: ComplaintChange): Promise<Complaint | null>;
+  update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat; /** null: held by nobody. */ assignee?: string | null }, change: ComplaintChange): Promise<Complaint | null>;
   listBySource(source: Chat, limit: number): Promise<Complaint[]>;
   search(query: ComplaintSearch): Promise<Complaint[]>;
   /** The console's list: filtered, sorted and paged by the database, with the number of matches. */
@@ -123,7 +173,7 @@ export type FileResult =
 
 export type ChangeResult =
   | { ok: true; complaint: Complaint }
-  | { ok: false; reason: 'not-found' | 'unchanged' | 'not-yours' | 'not-resolved' | 'unknown-department' };
+  | { ok: false; reason: 'not-found' | 'unchanged' | 'not-yours' | 'not-resolved' | 'unknown-department' | 'not-open' };
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -252,6 +302,28 @@ export class ComplaintService {
     return { ok: false, reason: 'not-resolved' };
   }
 
+  /**
+   * Gives a complaint to a staff member (null: back to the department's queue). Only while it is open; the caller
+   * has checked that the person works for its department. Recorded in its history.
+   */
+  async assign(code: string, assignee: string | null, by: string, note?: string): Promise<ChangeResult> {
+    const current = await this.deps.store.findByCode(code);
+    if (!current) return { ok: false, reason: 'not-found' };
+    if ((current.assignee ?? null) === assignee) return { ok: false, reason: 'unchanged' };
+    const now = this.now();
+    const what = assignee ? `assigned to ${assignee}${current.assignee ? ` (was ${current.assignee})` : ''}` : `unassigned (was ${current.assignee})`;
+    // Only if nobody changed who holds it or closed it in between: the one who looked decides.
+    const updated = await this.deps.store.update(code, { statuses: OPEN_STATUSES, assignee: current.assignee ?? null }, {
+      set: { assignee, updatedAt: now },
+      push: { at: now, by, note: [what, note?.trim()].filter(Boolean).join(': ') },
+    });
+    if (!updated) {
+      const again = await this.deps.store.findByCode(code);
+      return { ok: false, reason: again && !OPEN_STATUSES.includes(again.status) ? 'not-open' : 'unchanged' };
+    }
+    return { ok: true, complaint: updated };
+  }
+
   /** Sends a complaint to another department; the deadline stays what was promised to the citizen. */
   async reassign(code: string, department: string, by: string, note?: string): Promise<ChangeResult> {
     const known = this.deps.rules.departments;
@@ -260,8 +332,9 @@ export class ComplaintService {
     if (!current) return { ok: false, reason: 'not-found' };
     if (current.department === department) return { ok: false, reason: 'unchanged' };
     const now = this.now();
+    // The new department's queue decides who takes it: whoever held it here lets it go.
     const updated = await this.deps.store.update(code, {}, {
-      set: { department, updatedAt: now },
+      set: { department, updatedAt: now, ...(current.assignee ? { assignee: null } : {}) },
       push: { at: now, by, note: [`reassigned from ${current.department} to ${department}`, note?.trim()].filter(Boolean).join(': ') },
     });
     return updated ? { ok: true, complaint: updated } : { ok: false, reason: 'not-found' };

@@ -1,3 +1,4 @@
+import { mayWorkOn } from './department-access.js';
 import { atLeast, type Actor, type Role } from './staff.js';
 import type { TranscriptEntry } from './transcript.js';
 
@@ -35,6 +36,17 @@ export function transcriptFor(viewer: Pick<Actor, 'role'>, lines: TranscriptEntr
     shown.push({ id: line.id, conversation: line.conversation, from: 'system', text: CONFIDENTIAL_MARKER, at: line.at, confidential: true });
   }
   return { lines: shown, revealed, withheld };
+}
+
+/**
+ * A citizen's earlier complaints as this viewer may see them next to a conversation: only those of the viewer's
+ * departments, and a confidential one only to the citizen office (knowing this chat filed it is knowing who filed
+ * it). `revealed` are the confidential ones shown, to be audited.
+ */
+export function earlierComplaintsFor<T extends { privacy: string; department: string }>(viewer: Pick<Actor, 'role' | 'department' | 'departments'>, complaints: T[]): { shown: T[]; revealed: T[] } {
+  const office = maySeeIdentity(viewer.role);
+  const shown = complaints.filter((c) => mayWorkOn(viewer, c.department) && (c.privacy !== 'confidential' || office));
+  return { shown, revealed: shown.filter((c) => c.privacy === 'confidential') };
 }
 
 /**

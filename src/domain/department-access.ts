@@ -1,17 +1,18 @@
-import { atLeast, type Actor } from './staff.js';
+import { atLeast, staffDepartments, type Actor } from './staff.js';
 
 // The one place that decides which departments' complaints a staff member may list and change. Identities stay
 // with confidentiality.ts: being allowed to work on a complaint never means being allowed to see who filed it.
 
-export type Viewer = Pick<Actor, 'role' | 'department'>;
+export type Viewer = Pick<Actor, 'role' | 'department' | 'departments'>;
 
 /**
  * The departments whose complaints this viewer works on: every one for the citizen office (supervisors, admins)
- * and for agents who belong to no department (the counter), only their own for a department's agent.
+ * and for agents who belong to no department (the counter), only their own (one or several) for a department's agent.
  */
 export function departmentsOf(viewer: Viewer): 'all' | string[] {
-  if (atLeast(viewer.role, 'supervisor') || !viewer.department) return 'all';
-  return [viewer.department];
+  const own = staffDepartments(viewer);
+  if (atLeast(viewer.role, 'supervisor') || !own.length) return 'all';
+  return own;
 }
 
 /** May this viewer open or change a complaint routed to `department`? */

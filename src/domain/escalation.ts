@@ -17,12 +17,14 @@ export interface AlertStore {
   insertOnce(alert: OverdueAlert): Promise<'inserted' | 'exists'>;
   find(key: string): Promise<OverdueAlert | null>;
   /** Newest first; only these departments when given (a department's staff), all otherwise (the office). */
-  list(q: { departments?: string[]; limit: number }): Promise<{ total: number; alerts: OverdueAlert[] }>;
+  list(q: { departments?: string[]; /** Only alerts raised after this moment. */ since?: Date; limit: number }): Promise<{ total: number; alerts: OverdueAlert[] }>;
 }
 
 export interface EscalationDeps {
   complaints: Pick<ComplaintStore, 'list' | 'update'>;
   alerts: AlertStore;
+  /** Every department id: the job reads each department's queue of passed deadlines. */
+  departments: string[];
   now?: () => Date;
 }
 
@@ -34,7 +36,7 @@ const UNFINISHED_MS = 2 * 60_000;
 /** One pass: every open complaint past its deadline and not escalated yet is alerted and flagged. Returns how many were newly alerted. */
 export async function escalateOverdue(deps: EscalationDeps): Promise<number> {
   const now = (deps.now ?? (() => new Date()))();
-  const { items } = await deps.complaints.list({ overdueAt: now, notEscalated: true, sort: 'deadline', skip: 0, limit: BATCH });
+  const { items } = await deps.complaints.list({ departments: deps.departments, overdueAt: now, notEscalated: true, sort: 'deadline', skip: 0, limit: BATCH });
   let alerted = 0;
   for (const c of items) {
     const outcome = await deps.alerts.insertOnce({ key: `overdue:${c.code}`, code: c.code, department: c.department, deadline: c.deadline, at: now });

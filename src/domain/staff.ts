@@ -19,12 +19,25 @@ export interface StaffAccount {
   /** Set for generated passwords (the first admin's, the CLI's): the console asks for a new one first. */
   mustChangePassword: boolean;
   department?: string;
+  /** Every department the account works for, `department` first; absent on accounts made with one. */
+  departments?: string[];
   createdAt: Date;
   lastSignInAt?: Date;
 }
 
 /** Who did something in the console; every staff action is recorded with it. */
-export interface Actor { username: string; role: Role; /** The department the account works for; none for the citizen office and the counter. */ department?: string }
+export interface Actor {
+  username: string; role: Role;
+  /** The department the account works for; none for the citizen office and the counter. */
+  department?: string;
+  /** All of the departments it works for when it belongs to several (staffDepartments). */
+  departments?: string[];
+}
+
+/** The departments an account (or actor) works for: the list, or the one department of older accounts. */
+export function staffDepartments(a: Pick<StaffAccount, 'department' | 'departments'>): string[] {
+  return [...new Set([...(a.department ? [a.department] : []), ...(a.departments ?? [])])];
+}
 
 export interface StaffStore {
   /** 'exists' when the username is taken (two server instances may race to create the first admin). */
@@ -35,6 +48,8 @@ export interface StaffStore {
   update(username: string, set: Partial<Omit<StaffAccount, 'username' | 'createdAt'>>): Promise<StaffAccount | null>;
   /** Sets the account's department, or removes it (undefined): `update` cannot unset a field. */
   setDepartment(username: string, department: string | undefined): Promise<StaffAccount | null>;
+  /** Sets every department the account works for (the first is its `department`); [] removes them. */
+  setDepartments(username: string, departments: string[]): Promise<StaffAccount | null>;
 }
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;

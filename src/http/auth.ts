@@ -5,7 +5,7 @@ import session from 'express-session';
 import MongoStore from 'connect-mongo';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { atLeast, hashPassword, MIN_PASSWORD, staffUsername, verifyPassword, type Actor, type Role, type StaffStore } from '../domain/staff.js';
+import { atLeast, hashPassword, MIN_PASSWORD, staffDepartments, staffUsername, verifyPassword, type Actor, type Role, type StaffStore } from '../domain/staff.js';
 import { parseBody } from './input.js';
 
 // Staff sign-in for the console: session cookie, CSRF token per session, roles as middleware.
@@ -78,7 +78,8 @@ export function requireStaff(staff: StaffStore, role: Role = 'agent', options: {
       }
       if (account.mustChangePassword && !options.allowPasswordChange) { res.status(403).json({ error: 'password-change-required' }); return; }
       if (!atLeast(account.role, role)) { res.status(403).json({ error: 'role-required', role }); return; }
-      req.staff = { username: account.username, role: account.role, ...(account.department ? { department: account.department } : {}) };
+      const departments = staffDepartments(account);
+      req.staff = { username: account.username, role: account.role, ...(departments.length ? { department: departments[0], departments } : {}) };
       next();
     }).catch(next);
   };
@@ -138,7 +139,7 @@ export function authRoutes(deps: AuthDeps): Router {
       req.session.csrf = randomBytes(24).toString('base64url');
       await deps.staff.update(account.username, { lastSignInAt: new Date() });
       await deps.audit({ who: account.username, what: 'sign-in', detail: req.ip });
-      res.json({ username: account.username, role: account.role, department: account.department ?? null, csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
+      res.json({ username: account.username, role: account.role, department: account.department ?? null, departments: staffDepartments(account), csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
     })().catch(next);
   });
 
@@ -147,7 +148,7 @@ export function authRoutes(deps: AuthDeps): Router {
     if (!who) { res.status(401).json({ error: 'sign-in-required' }); return; }
     deps.staff.find(who.username).then((account) => {
       if (!account || account.disabled) { res.status(401).json({ error: 'sign-in-required' }); return; }
-      res.json({ username: account.username, role: account.role, department: account.department ?? null, csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
+      res.json({ username: account.username, role: account.role, department: account.department ?? null, departments: staffDepartments(account), csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
     }).catch(next);
   });
 

@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { z } from 'zod';
 import type { Handoff, HandoffResult, HandoffService } from '../domain/handoff.js';
 import { OUTCOMES, type Outcome } from '../domain/handoff.js';
-import { ROLES, staffUsername, type Actor, type Role, type StaffStore } from '../domain/staff.js';
+import { ROLES, staffDepartments, staffUsername, type Actor, type Role, type StaffStore } from '../domain/staff.js';
 import type { TranscriptStore } from '../domain/transcript.js';
 import type { ConsoleEvents } from './console-events.js';
 import { handoffSummary, shownLine } from './console-events.js';
@@ -165,7 +165,7 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
 
   router.get('/staff', as('agent'), route(async (_req, res) => {
     const accounts = await deps.staff.list();
-    res.json({ staff: accounts.filter((a) => !a.disabled).map((a) => ({ username: a.username, role: a.role, department: a.department })) });
+    res.json({ staff: accounts.filter((a) => !a.disabled).map((a) => ({ username: a.username, role: a.role, department: a.department, departments: staffDepartments(a) })) });
   }));
 
   // Admins disable an account or change its role; the account's open streams close on the live feed's next check.

@@ -1,13 +1,13 @@
 import type { ReplyKey } from '../content/reply-keys.js';
-import { maySeeIdentity } from '../domain/confidentiality.js';
+import { earlierComplaintsFor, maySeeIdentity } from '../domain/confidentiality.js';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Content } from '../content/load.js';
 import type { ChannelName } from '../shared/message.js';
 import { FINISHED_APPLICATION, type Application, type ApplicationService, type ApplicationStore } from '../domain/applications.js';
-import { OPEN_STATUSES, type Complaint, type ComplaintService, type ComplaintStore, type Privacy } from '../domain/complaints.js';
+import { OPEN_STATUSES, queueView, type Complaint, type ComplaintListQuery, type ComplaintService, type ComplaintStore, type Privacy } from '../domain/complaints.js';
 import { formatDate, type NotificationTexts } from '../domain/notification-texts.js';
 import { localDay } from '../domain/working-days.js';
-import { type Actor, type StaffStore } from '../domain/staff.js';
+import { staffUsername, type Actor, type StaffStore } from '../domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../shared/statuses.js';
 import { parseTrackingCode, type TrackingKind } from '../domain/tracking-code.js';
 import { z } from 'zod';
@@ -15,7 +15,7 @@ import type { Lang } from '../text/language.js';
 import { cleanInput } from '../text/normalize.js';
 import { requireStaff } from './auth.js';
 import { optionalTyped, parseBody, parseQuery } from './input.js';
-import { listScope, mayWorkOn } from '../domain/department-access.js';
+import { departmentsOf, listScope, mayWorkOn, type Viewer } from '../domain/department-access.js';
 import { route, type AuditLog, type EarlierRecords } from './console-api.js';
 
 // Complaints and applications in the console. The work is the complaints/applications domain's; this file only
@@ -35,6 +35,8 @@ export interface RecordsDeps {
   /** Where chat photos are kept (db/media.ts); the complaint lists their ids. */
   media?: { get(id: string): Promise<{ mimeType: string; data: Buffer } | null> };
   now?: () => Date;
+  /** The "due soon" window in hours when the list does not say (24 when absent). */
+  dueSoonHours?: number;
   /** Told of every complaint staff resolved (the satisfaction question); its failure never fails the change. */
   afterResolved?: (complaint: Complaint, by: string) => Promise<unknown>;
 }
@@ -53,15 +55,24 @@ const ComplaintListParams = z.object({
   status: z.union([z.enum(COMPLAINT_STATUSES), blank]).optional(),
   category: optionalTyped(60), department: optionalTyped(60),
   overdue: z.enum(['0', '1', '']).optional(),
+  /** Open and due within `within` hours (the deployment's window when absent). */
+  dueSoon: z.enum(['0', '1', '']).optional(),
+  within: z.coerce.number().int().min(1).max(24 * 60).optional(),
+  /** Only the open statuses. */
+  open: z.enum(['0', '1', '']).optional(),
+  /** 'me', 'none' (waiting for someone) or a colleague's username. */
+  assignee: optionalTyped(40),
+  code: optionalTyped(40),
   from: z.union([day, blank]).optional(), to: z.union([day, blank]).optional(),
-  sort: z.enum(['newest', 'oldest', 'deadline']).optional().default('newest'),
+  /** Earliest deadline first by default for the work views (open, overdue, due soon, assigned), newest otherwise. */
+  sort: z.enum(['newest', 'oldest', 'deadline']).optional(),
   page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
   size: z.coerce.number().int().min(1).max(200).optional().default(50),
 });
 
 const ApplicationListParams = z.object({
   status: z.union([z.enum(APPLICATION_STATUSES), blank]).optional(),
-  service: optionalTyped(60),
+  service: optionalTyped(60), department: optionalTyped(60),
   overdue: z.enum(['0', '1', '']).optional(),
   sort: z.enum(['newest', 'oldest', 'expected']).optional().default('newest'),
   page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
@@ -80,6 +91,7 @@ const langOf = (v: unknown): Lang => (v === 'en' ? 'en' : 'ar');
 const field = (max: number) => z.string().max(max * 2).transform(cleanInput).pipe(z.string().max(max)).optional().default('');
 const ChatFields = { channel: z.union([z.enum(CHANNELS), z.literal('')]).optional(), user: optionalTyped(100) };
 const StatusChange = z.object({ status: z.string().max(40), note: optionalTyped(2000) });
+const AssigneeChange = z.object({ assignee: z.union([z.string().max(40), z.null()]).transform((v) => (v ? cleanInput(v).trim() : '')), note: optionalTyped(2000) });
 const DepartmentChange = z.object({ department: optionalTyped(60), note: optionalTyped(2000) });
 const CallerComplaint = z.object({
   privacy: z.string().max(20), category: field(60), description: field(4000), lang: z.string().max(5).optional(),
@@ -103,6 +115,16 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
   const now = deps.now ?? (() => new Date());
   const agent = requireStaff(deps.staff, 'agent');
   const audit = (req: Request, what: string, target?: string, detail?: string) => deps.audit.record({ who: req.staff!.username, what, target, detail });
+  /** The services whose applications this viewer works on (those its departments handle); undefined: every one. */
+  const serviceScope = (viewer: Viewer, department?: string): string[] | undefined => {
+    const scope = departmentsOf(viewer);
+    const wanted = department ? [department] : scope === 'all' ? undefined : scope;
+    return wanted && deps.content.services.filter((s) => wanted.includes(s.department)).map((s) => s.id);
+  };
+  const mayWorkOnApplication = (viewer: Viewer, a: Application) => {
+    const department = deps.content.services.find((s) => s.id === a.service)?.department;
+    return !department || mayWorkOn(viewer, department);
+  };
   const overdue = (c: Complaint) => OPEN_STATUSES.includes(c.status) && c.deadline.getTime() < now().getTime();
 
   /** What staff see of a complaint: the retry key never; a confidential reporter only through /reporter. */
@@ -114,12 +136,12 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
 
   const earlier: EarlierRecords = async (chat, viewer: Actor) => {
     const [complaints, applications] = await Promise.all([deps.complaintStore.listBySource(chat, 20), deps.applicationStore.listByChat(chat, 20)]);
-    // Knowing this chat filed a confidential complaint is knowing who filed it: only the citizen office sees those.
-    const office = maySeeIdentity(viewer.role);
-    const shown = complaints.filter((c) => c.privacy !== 'confidential' || office);
-    for (const c of shown) if (c.privacy === 'confidential') await deps.audit.record({ who: viewer.username, what: 'view-confidential-identity', target: c.code, detail: 'earlier complaints of a conversation' });
+    // Limited to the viewer's departments; a confidential one only for the citizen office (confidentiality.ts).
+    const { shown, revealed } = earlierComplaintsFor(viewer, complaints);
+    const services = serviceScope(viewer);
+    for (const c of revealed) await deps.audit.record({ who: viewer.username, what: 'view-confidential-identity', target: c.code, detail: 'earlier complaints of a conversation' });
     return { complaints: shown.map((c) => ({ code: c.code, category: c.category, status: c.status, createdAt: c.createdAt, privacy: c.privacy })),
-      applications: applications.map((a) => ({ code: a.code, service: a.service, status: a.status, createdAt: a.createdAt, expectedBy: a.expectedBy })) };
+      applications: applications.filter((a) => !services || services.includes(a.service)).map((a) => ({ code: a.code, service: a.service, status: a.status, createdAt: a.createdAt, expectedBy: a.expectedBy })) };
   };
 
   router.get('/complaints', agent, route(async (req, res) => {
@@ -127,16 +149,40 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     if (!q) return;
     const scope = listScope(req.staff!, q.department);
     if (!scope.ok) { res.status(403).json({ error: 'other-department' }); return; }
-    const page = await deps.complaintStore.list({
+    let assignee: string | null | undefined;
+    if (q.assignee === 'me') assignee = req.staff!.username;
+    else if (q.assignee === 'none') assignee = null;
+    else if (q.assignee) {
+      assignee = staffUsername(q.assignee);
+      if (!assignee) { res.status(400).json({ error: 'invalid-filter', field: 'assignee' }); return; }
+    }
+    // A tracking code is one complaint: found by its key, shown only if it is in the viewer's departments.
+    if (q.code) {
+      const code = codeOf(q.code, 'complaint');
+      const c = code ? await deps.complaints.find(code) : null;
+      const shown = c && (!scope.departments || scope.departments.includes(c.department)) ? [c] : [];
+      res.json({ complaints: shown.map(complaintView), total: shown.length, page: 1, size: q.size });
+      return;
+    }
+    const at = now();
+    const work = q.overdue === '1' || q.dueSoon === '1' || q.open === '1' || assignee !== undefined;
+    const asked: ComplaintListQuery = {
       ...(scope.departments ? { departments: scope.departments } : {}),
       ...(q.status ? { statuses: [q.status] } : {}),
       ...(q.category ? { categories: [q.category] } : {}),
-      ...(q.overdue === '1' ? { overdueAt: now() } : {}),
+      ...(q.overdue === '1' ? { overdueAt: at } : {}),
+      ...(q.dueSoon === '1' ? { dueFrom: at, dueBefore: new Date(at.getTime() + (q.within ?? deps.dueSoonHours ?? 24) * 60 * 60_000) } : {}),
+      // "Assigned to me" and "waiting for someone" are work still owed: open ones, unless a status is asked for.
+      ...(q.open === '1' || (assignee !== undefined && !q.status) ? { openOnly: true } : {}),
+      ...(assignee !== undefined ? { assignee } : {}),
       ...(q.from ? { from: dayStart(q.from) } : {}),
       // "to" is the last day wanted, included.
       ...(q.to ? { to: new Date(dayStart(q.to).getTime() + DAY_MS) } : {}),
-      sort: q.sort, skip: (q.page - 1) * q.size, limit: q.size,
-    });
+      sort: q.sort ?? (work ? 'deadline' : 'newest'), skip: (q.page - 1) * q.size, limit: q.size,
+    };
+    // The citizen office's work views read every department's queue (the same answer as no department filter).
+    const everyDepartment = { ...asked, departments: deps.content.departments.map((d) => d.id) };
+    const page = await deps.complaintStore.list(!asked.departments && queueView(everyDepartment) ? everyDepartment : asked);
     res.json({ complaints: page.items.map(complaintView), total: page.total, page: q.page, size: q.size });
   }));
 
@@ -191,6 +237,27 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     await audit(req, 'complaint-status', code, `${status}${note ? `: ${note}` : ''}`);
     res.json({ complaint: complaintView(result.complaint), notified: result.complaint.consentToContact && !!result.complaint.source });
     if (status === 'resolved') await deps.afterResolved?.(result.complaint, req.staff!.username).catch(() => undefined);
+  }));
+
+  // Who works on it: a colleague of its department (or of the citizen office), or '' to put it back in the queue.
+  router.post('/complaints/:code/assignee', agent, route(async (req, res) => {
+    const code = codeOf(String(req.params.code), 'complaint');
+    const body = parseBody(AssigneeChange, req, res, 'assignee-required');
+    if (!body) return;
+    if (!code) { res.status(404).json({ error: 'not-found' }); return; }
+    const c = await workable(req, res);
+    if (!c) return;
+    const wanted = body.assignee === 'me' ? req.staff!.username : body.assignee ? staffUsername(body.assignee) : null;
+    if (wanted === undefined) { res.status(400).json({ error: 'unknown-staff' }); return; }
+    if (wanted) {
+      const account = await deps.staff.find(wanted);
+      if (!account || account.disabled) { res.status(400).json({ error: 'unknown-staff' }); return; }
+      if (!mayWorkOn({ role: account.role, department: account.department, departments: account.departments }, c.department)) { res.status(400).json({ error: 'other-department' }); return; }
+    }
+    const result = await deps.complaints.assign(code, wanted, req.staff!.username, body.note);
+    if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
+    await audit(req, wanted ? 'complaint-assigned' : 'complaint-unassigned', code, wanted ?? `was ${c.assignee ?? 'nobody'}`);
+    res.json({ complaint: complaintView(result.complaint) });
   }));
 
   router.post('/complaints/:code/department', agent, route(async (req, res) => {
@@ -248,9 +315,14 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     const q = parseQuery(ApplicationListParams, req, res, 'invalid-filter');
     if (!q) return;
     const today = localDay(now(), deps.content.municipality.timezone);
+    if (q.department && !mayWorkOn(req.staff!, q.department)) { res.status(403).json({ error: 'other-department' }); return; }
+    // A department's staff see the applications of the services their departments handle.
+    const inScope = serviceScope(req.staff!, q.department);
+    if (q.service && inScope && !inScope.includes(q.service)) { res.status(403).json({ error: 'other-department' }); return; }
+    const services = q.service ? [q.service] : inScope;
     const page = await deps.applicationStore.list({
       ...(q.status ? { statuses: [q.status] } : {}),
-      ...(q.service ? { services: [q.service] } : {}),
+      ...(services ? { services } : {}),
       ...(q.overdue === '1' ? { overdueOn: today } : {}),
       sort: q.sort, skip: (q.page - 1) * q.size, limit: q.size,
     });
@@ -264,6 +336,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     const code = codeOf(req.params.code, 'application');
     const a = code && await deps.applications.find(code);
     if (!a) { res.status(404).json({ error: 'not-found' }); return; }
+    if (!mayWorkOnApplication(req.staff!, a)) { res.status(403).json({ error: 'other-department' }); return; }
     res.json({ application: a });
   }));
 
@@ -273,6 +346,8 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     if (!b) return;
     const status = b.status as ApplicationStatus;
     if (!code || !APPLICATION_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: APPLICATION_STATUSES }); return; }
+    const current = await deps.applications.find(code);
+    if (current && !mayWorkOnApplication(req.staff!, current)) { res.status(403).json({ error: 'other-department' }); return; }
     const missing = Array.isArray(b.missingDocuments) ? b.missingDocuments : typeof b.missingDocuments === 'string' ? b.missingDocuments.split(/\n|;/) : [];
     const result = await deps.applications.changeStatus(code, { status, by: req.staff!.username, note: b.note, reason: b.reason, missingDocuments: missing });
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unchanged' ? 409 : 400).json({ error: result.reason }); return; }

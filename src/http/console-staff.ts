@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { generatePassword, hashPassword, newAccount, ROLES, staffUsername, type StaffAccount, type StaffStore } from '../domain/staff.js';
+import { generatePassword, hashPassword, newAccount, ROLES, staffDepartments, staffUsername, type StaffAccount, type StaffStore } from '../domain/staff.js';
 import { requireStaff } from './auth.js';
 import { route, type AuditLog } from './console-api.js';
 import { parseBody } from './input.js';
@@ -16,16 +16,19 @@ export interface StaffAdminDeps {
   departments: string[];
 }
 
-const NewAccount = z.strictObject({ username: z.string().max(64), role: z.enum(ROLES), department: z.string().max(60).optional() });
+const Departments = z.array(z.string().max(60)).max(30);
+const NewAccount = z.strictObject({ username: z.string().max(64), role: z.enum(ROLES), department: z.string().max(60).optional(), departments: Departments.optional() });
 const AccountChange = z.strictObject({
   role: z.enum(ROLES).optional(), disabled: z.boolean().optional(),
   /** '' or null: no department (the counter, the citizen office). */
   department: z.union([z.string().max(60), z.null()]).optional(),
-}).refine((c) => c.role !== undefined || c.disabled !== undefined || c.department !== undefined);
+  /** Every department the account works for (staff of several departments); [] for none. */
+  departments: Departments.optional(),
+}).refine((c) => c.role !== undefined || c.disabled !== undefined || c.department !== undefined || c.departments !== undefined);
 
 /** What the console shows of an account: never its password hash. */
 const shown = (a: StaffAccount) => ({
-  username: a.username, role: a.role, department: a.department ?? null, disabled: a.disabled,
+  username: a.username, role: a.role, department: a.department ?? null, departments: staffDepartments(a), disabled: a.disabled,
   mustChangePassword: a.mustChangePassword, createdAt: a.createdAt, lastSignInAt: a.lastSignInAt ?? null,
 });
 
@@ -44,12 +47,13 @@ export function staffAdminApi(deps: StaffAdminDeps): Router {
     if (!body) return;
     const username = staffUsername(body.username);
     if (!username) { res.status(400).json({ error: 'username-invalid' }); return; }
-    const department = body.department || undefined;
-    if (!knownDepartment(department)) { res.status(400).json({ error: 'unknown-department', departments: deps.departments }); return; }
+    const list = [...new Set([...(body.department ? [body.department] : []), ...(body.departments ?? [])])];
+    if (!list.every(knownDepartment)) { res.status(400).json({ error: 'unknown-department', departments: deps.departments }); return; }
+    const department = list[0];
     const password = generatePassword();
-    const account = await newAccount(username, body.role, password, true, department);
+    const account = { ...await newAccount(username, body.role, password, true, department), ...(list.length > 1 ? { departments: list } : {}) };
     if (await deps.staff.create(account) === 'exists') { res.status(409).json({ error: 'username-taken' }); return; }
-    await audit(req.staff!.username, 'staff-created', username, [body.role, department].filter(Boolean).join(' '));
+    await audit(req.staff!.username, 'staff-created', username, [body.role, ...list].join(' '));
     // The only time this password is ever sent: it must be changed at first sign-in.
     res.json({ account: shown(account), password });
   }));
@@ -63,15 +67,18 @@ export function staffAdminApi(deps: StaffAdminDeps): Router {
     const self = username === req.staff!.username;
     if (self && (change.disabled || (change.role && change.role !== 'admin'))) { res.status(409).json({ error: 'not-your-own-account' }); return; }
     if (change.department !== undefined && !knownDepartment(change.department)) { res.status(400).json({ error: 'unknown-department', departments: deps.departments }); return; }
+    if (change.departments && !change.departments.every(knownDepartment)) { res.status(400).json({ error: 'unknown-department', departments: deps.departments }); return; }
     const set: Partial<StaffAccount> = { ...(change.role ? { role: change.role } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}) };
     let account: StaffAccount | null = current;
     if (Object.keys(set).length) account = await deps.staff.update(username, set);
-    if (change.department !== undefined) account = await deps.staff.setDepartment(username, change.department || undefined);
+    if (change.departments) account = await deps.staff.setDepartments(username, [...new Set(change.departments)]);
+    else if (change.department !== undefined) account = await deps.staff.setDepartment(username, change.department || undefined);
     if (!account) { res.status(404).json({ error: 'not-found' }); return; }
     const who = req.staff!.username;
     if (change.role && change.role !== current.role) await audit(who, 'staff-role', username, change.role);
     if (change.disabled !== undefined && change.disabled !== current.disabled) await audit(who, change.disabled ? 'staff-disabled' : 'staff-enabled', username);
-    if (change.department !== undefined && (change.department || undefined) !== current.department) await audit(who, 'staff-department', username, change.department || 'none');
+    const before = staffDepartments(current).join(','), after = account ? staffDepartments(account).join(',') : before;
+    if (after !== before) await audit(who, 'staff-department', username, after || 'none');
     res.json({ account: shown(account) });
   }));
 

@@ -35,6 +35,8 @@ describe('departments from the CLI', () => {
     expect((await server.console.staff.find('rami'))?.department).toBe('water-sewage');
     await staffCli('department', 'rami', 'sanitation');
     expect((await server.console.staff.find('rami'))?.department).toBe('sanitation');
+    await staffCli('department', 'rami', 'sanitation,water-sewage');
+    expect((await server.console.staff.find('rami'))?.departments).toEqual(['sanitation', 'water-sewage']);
     await staffCli('department', 'rami', 'none');
     expect((await server.console.staff.find('rami'))?.department).toBeUndefined();
     await expect(staffCli('department', 'rami', 'sewers')).rejects.toMatchObject({ stderr: expect.stringContaining('unknown department "sewers"') });

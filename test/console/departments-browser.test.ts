@@ -28,7 +28,7 @@ beforeAll(async () => {
     if (!filed.ok) throw new Error('not filed');
   }
   const day = 24 * 60 * 60_000;
-  await server.db.connection.collection('complaints').insertOne(storedComplaint({ createdAt: new Date(Date.now() - 9 * day), deadline: new Date(Date.now() - day) }));
+  await server.nafidha.stores.complaints.insert(storedComplaint({ createdAt: new Date(Date.now() - 9 * day), deadline: new Date(Date.now() - day) }));
   await server.console.escalate();
   const photo = await new MongoMediaStore(server.db.connection).save('telegram:7701', 'image/png', await QRCode.toBuffer('complaint photo', { width: 240 }));
   const filed = await server.nafidha.complaints.fileComplaint({
@@ -109,7 +109,8 @@ describe("a department member's work in the console", () => {
     const code = made.application.code;
     const changed = await server.nafidha.applications.changeStatus(code, { status: 'rejected', by: 'amal', reason: 'المخطط المقدّم لا يطابق الارتدادات المطلوبة في المنطقة' });
     expect(changed.ok).toBe(true);
-    const p = await signIn('ar');
+    // The citizen office: a building permit is not the water department's (it sees only its services' applications).
+    const p = await signIn('ar', 'boss', adminPassword);
     await p.goto(`${server.url}/console/#/applications`);
     await p.waitForSelector('#registry table.list tbody tr');
     expect(await p.locator('#registry tbody tr').first().textContent()).toContain(code);
@@ -135,7 +136,7 @@ describe("a department member's work in the console", () => {
       await p.waitForSelector('#one-time-password');
       const oneTime = (await p.locator('#one-time-password').textContent())!;
       expect(oneTime).toHaveLength(16);
-      expect(await p.locator(`#staff-list tr[data-username="${name}"] select[name=department]`).inputValue()).toBe('sanitation');
+      expect(await p.locator(`#staff-list tr[data-username="${name}"] select[name=departments]`).inputValue()).toBe('sanitation');
       await p.screenshot({ path: path.join(SHOTS, `staff-admin-create-${locale}.png`), fullPage: true });
       expect((await server.console.staff.find(name))?.department).toBe('sanitation');
       // Shown once: a fresh visit to the page does not show it again.

@@ -83,6 +83,8 @@ describe('the list answered by the database', () => {
     // 620 newer complaints, none overdue.
     const recent = Array.from({ length: 620 }, (_, i) => base(i + 2, new Date(now - i * 60_000), new Date(now + 7 * DAY)));
     await server.db.connection.collection('complaints').insertMany([old, oldClosed, ...recent]);
+    // Put straight into the collection: the queues are built from it as at a first start.
+    await server.nafidha.stores.complaints.queues.rebuild();
 
     const overdue = await sewage.json<Page>('GET', '/console/api/complaints?overdue=1');
     expect(overdue.status).toBe(200);

@@ -24,6 +24,7 @@ describe('overdue complaints escalate', () => {
     const onTime = storedComplaint({ createdAt: new Date(now - DAY), deadline: new Date(now + DAY) });
     const closed = storedComplaint({ createdAt: new Date(now - 10 * DAY), deadline: new Date(now - DAY), status: 'closed' });
     await first.db.connection.collection('complaints').insertMany([...late, onTime, closed]);
+    await first.nafidha.stores.complaints.queues.rebuild();
     // Both instances' periodic jobs run, and both are also made to run at the very same moment.
     await Promise.all([first.console.escalate(), second.console.escalate(), first.console.escalate(), second.console.escalate()]);
     const alerts = first.db.connection.collection('console_alerts');
@@ -52,7 +53,7 @@ describe('overdue complaints escalate', () => {
 
   it('the periodic job picks up a complaint whose deadline passes later', async () => {
     const c = storedComplaint({ createdAt: new Date(Date.now() - DAY), deadline: new Date(Date.now() + 300) });
-    await first.db.connection.collection('complaints').insertOne({ ...c });
+    await first.nafidha.stores.complaints.insert(c);
     const alert = await until(async () => first.db.connection.collection('console_alerts').findOne({ code: c.code }), 10_000);
     expect(alert).toMatchObject({ code: c.code, department: 'water-sewage' });
     await until(async () => (await first.nafidha.complaints.find(c.code))?.flaggedForSupervisor);

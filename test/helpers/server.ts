@@ -33,7 +33,7 @@ export interface TestServer {
 }
 
 /** The app exactly as main.ts builds it (composeNafidha + attachConsole), on a test database, on 127.0.0.1:<free port>. */
-export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; channelRows?: ChannelFactory[]; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number; port?: number; embedOrigins?: string[]; understander?: Understander } = {}): Promise<TestServer> {
+export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; channelRows?: ChannelFactory[]; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number; port?: number; embedOrigins?: string[]; understander?: Understander; digestAt?: string; /** The console's clock (deadlines, alerts, digests). */ now?: () => Date } = {}): Promise<TestServer> {
   // `join`: a second server instance on the first one's database (closing it leaves the database to the first).
   const db = o.join ? await joinDatabase(o.join.db.uri) : await testDatabase(o.dbName ?? 'console');
   const { content } = shippedContent();
@@ -43,7 +43,7 @@ export async function startTestServer(o: { staffClock?: () => Date; signInLimit?
   const nafidha = composeNafidha({ config: { knowledgeDir, open311Keys: o.open311Keys ?? [], webchatEmbedOrigins: o.embedOrigins }, content, db, understander, log, dispatchIntervalMs: 50, senders: o.senders, channels: o.channelRows });
   const staffConsole = attachConsole(nafidha, {
     db, content, config: { knowledgeDir, sessionSecret: 'test-session-secret', publicUrl: undefined }, log,
-    staffClock: o.staffClock ?? (() => IN_HOURS), pollMs: 100, signInLimit: o.signInLimit, channels: o.channels, escalateMs: o.escalateMs,
+    staffClock: o.staffClock ?? (() => IN_HOURS), pollMs: 100, signInLimit: o.signInLimit, channels: o.channels, escalateMs: o.escalateMs, digestAt: o.digestAt, now: o.now,
   });
   const server = http.createServer(nafidha.app([staffConsole.mount]));
   nafidha.webchat.attach(server, '/chat/ws');
