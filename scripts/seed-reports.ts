@@ -40,7 +40,7 @@ export interface SeededHandoff {
   conversation: string; openKey: string; channel: string; user: string; reason: string; lang: string; status: string; heldBy?: string;
   queuedAt: Date; takenAt?: Date; closedAt?: Date; closedBy?: string; outcome?: string; notes: unknown[]; outOfHours: boolean; updatedAt: Date;
 }
-export interface SeededLine { conversation: string; from: string; text: string; at: Date; staff?: string; intent?: string; confidence?: number; confidential?: boolean }
+export interface SeededLine { conversation: string; from: string; text: string; at: Date; staff?: string; intent?: string; confidence?: number; service?: string; confidential?: boolean }
 export interface Activity {
   complaints: SeededComplaint[];
   applications: SeededApplication[];
@@ -117,6 +117,7 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
       a.conversationDays.push({ _id: `${day}|${conversation}`, day, channel, conversation });
       a.messages.push({ conversation, from: 'citizen', text: 'السلام عليكم', at, intent: 'greeting', confidence: 0.9 });
       a.messages.push({ conversation, from: 'bot', text: 'أهلاً بك', at: new Date(at.getTime() + 1000) });
+      if (rnd() < 0.4) a.messages.push({ conversation, from: 'citizen', text: 'شو الأوراق المطلوبة؟', at: new Date(at.getTime() + 2000), intent: 'service-info', confidence: 0.8, service: pick(content.services).id });
     }
     if (rnd() < 0.2) {
       const queuedAt = new Date(a.messages.at(-2)!.at.getTime() + MINUTE);

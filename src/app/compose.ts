@@ -58,14 +58,15 @@ export interface Nafidha {
 export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'open311Keys'>; content: Content; db: Database; understander?: Understander; log?: (l: string) => void; dispatchIntervalMs?: number }): Nafidha {
   const { content, db, config } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
-  const stores = createStores(db.connection);
+  const stores = createStores(db.connection, content.municipality.timezone);
   const texts = content.notifications;
   const { transcripts, outbox, media, complaints: complaintStore } = stores;
   const { complaints, applications, suggestions, bookings, lookup } = createServices(stores, content);
 
   const kernel = createKernel({
     content, understander: opts.understander ?? new Understander(content), states: stores.chatStates, log,
-    transcripts: countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone), log),
+    transcripts: countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone, stores.counters), log,
+      { counters: stores.counters, timeZone: content.municipality.timezone, staffLine: (conversation, at) => stores.handoffs.staffLine(conversation, at) }),
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media, bookings }));
   const webchat = createWebChat(kernel);

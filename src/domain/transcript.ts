@@ -10,6 +10,8 @@ export interface TranscriptEntry {
   staff?: string;
   intent?: string;
   confidence?: number;
+  /** The service a citizen's line was understood to be about. */
+  service?: string;
   attachments?: unknown[];
   /** Said while filing a confidential complaint (or about one): only the citizen office reads it. */
   confidential?: boolean;
