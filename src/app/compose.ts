@@ -14,7 +14,7 @@ import type { BookingService } from '../domain/bookings.js';
 import { countingConversations, MongoConversationDays } from '../db/conversation-days.js';
 import { isDatabaseUnavailable, type Database } from '../db/connection.js';
 import { MAX_MEDIA_BYTES, type MongoMediaStore } from '../db/media.js';
-import type { MongoTranscriptStore } from '../db/transcripts.js';
+import type { TranscriptStore } from '../domain/transcript.js';
 import type { MongoOutboxStore } from '../db/notifications.js';
 import { ApplicationService } from '../domain/applications.js';
 import { ComplaintService } from '../domain/complaints.js';
@@ -45,7 +45,7 @@ export interface Nafidha {
    * messages, which it sends as soon as they are stored.
    */
   dispatcher: NotificationDispatcher;
-  transcripts: MongoTranscriptStore;
+  transcripts: TranscriptStore;
   /** Channel senders by name; channels add theirs before `app()` is called. */
   senders: ChannelSender[];
   mounts: Array<{ path: string; router: Router | RequestHandler }>;
@@ -63,10 +63,12 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const { transcripts, outbox, media, complaints: complaintStore } = stores;
   const { complaints, applications, suggestions, bookings, lookup } = createServices(stores, content);
 
+  // Every line written (the assistant's and staff's) also feeds the dashboard's counters.
+  const counted = countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone, stores.counters), log,
+    { counters: stores.counters, timeZone: content.municipality.timezone, staffLine: (conversation, at) => stores.handoffs.staffLine(conversation, at) });
   const kernel = createKernel({
     content, understander: opts.understander ?? new Understander(content), states: stores.chatStates, log,
-    transcripts: countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone, stores.counters), log,
-      { counters: stores.counters, timeZone: content.municipality.timezone, staffLine: (conversation, at) => stores.handoffs.staffLine(conversation, at) }),
+    transcripts: counted,
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media, bookings }));
   const webchat = createWebChat(kernel);
@@ -83,7 +85,7 @@ export function composeNafidha(opts: { config: Pick<Config, 'knowledgeDir' | 'op
   const reminders = reminderSweep(bookings, log);
 
   return {
-    stores, kernel, webchat, texts, complaints, applications, suggestions, bookings, lookup, media, outbox, dispatcher, transcripts, senders, mounts,
+    stores, kernel, webchat, texts, complaints, applications, suggestions, bookings, lookup, media, outbox, dispatcher, transcripts: counted, senders, mounts,
     app: () => createApp({ webchat, mounts, log, unavailable: isDatabaseUnavailable,
       health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
     start() { dispatcher.start(); reminders.start(); },

@@ -43,7 +43,7 @@ export function sumsOf(deltas: Iterable<Delta>): Map<string, Record<string, numb
 
 export class MongoReportCounters {
   private readonly locks: RecordLocks;
-  private firstKnown = false;
+  private first: string | undefined;
 
   constructor(private readonly connection: Connection, private readonly log: (line: string) => void = () => undefined) {
     this.locks = new RecordLocks(connection);
@@ -56,7 +56,8 @@ export class MongoReportCounters {
   async add(deltas: Delta[]): Promise<void> {
     if (!deltas.length) return;
     try {
-      if (!this.firstKnown) await this.noteFirst(deltas.reduce((m, d) => (d.day < m ? d.day : m), deltas[0]!.day));
+      const earliest = deltas.reduce((m, d) => (d.day < m ? d.day : m), deltas[0]!.day);
+      if (this.first === undefined || earliest < this.first) await this.noteFirst(earliest);
       for (const [id, inc] of sumsOf(deltas)) {
         const $inc = Object.fromEntries(Object.entries(inc).filter(([, n]) => n).map(([f, n]) => [`c.${f}`, n]));
         if (!Object.keys($inc).length) continue;
@@ -67,14 +68,13 @@ export class MongoReportCounters {
     }
   }
 
-  /** The earliest day anything was counted on: where running sums start. Written once. */
+  /** The earliest day anything was counted on: where running sums start (records may be filed with past dates). */
   private async noteFirst(day: string): Promise<void> {
-    try {
-      await retryTransient(() => this.counters.insertOne({ _id: FIRST, day }));
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-    this.firstKnown = true;
+    await this.locks.withLock(`counter:${FIRST}`, async () => {
+      const known = await this.counters.findOne({ _id: FIRST });
+      if (!known?.day || day < known.day) await retryTransient(() => this.counters.updateOne({ _id: FIRST }, { $set: { day } }, { upsert: true }));
+      this.first = !known?.day || day < known.day ? day : known.day;
+    }, 20_000);
   }
 
   /** True the first time `id` is claimed, false ever after (on every server). */

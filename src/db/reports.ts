@@ -63,8 +63,10 @@ export class MongoReports implements ReportSource {
     });
     const dayBefore = new Date(Date.parse(`${p.from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     const lb = levelParts(dayBefore), lt = levelParts(today < p.to ? p.to : today);
+    // Nothing was counted before the first day: those documents are not looked up.
+    const counted = (id: string) => id.slice(2) >= (id.startsWith('m|') ? monthOf(first) : first);
     const ids = [...new Set([...days.map((d) => `d|${d}`), ...lb.months.map((m) => `m|${m}`), ...lb.days.map((d) => `d|${d}`),
-      ...lt.months.map((m) => `m|${m}`), ...lt.days.map((d) => `d|${d}`)])];
+      ...lt.months.map((m) => `m|${m}`), ...lt.days.map((d) => `d|${d}`)])].filter(counted);
     const docs = await this.counters.read(ids);
     const level = (l: { months: string[]; days: string[] }, upTo: string) => {
       const sum: Counts = new Map();
