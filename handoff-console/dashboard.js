@@ -31,6 +31,9 @@ function cellText(table, row, name) {
   if (name === 'reason') return t(`reason.${v}`);
   if (name === 'metric') return t(`dash.m.${v}`);
   if (name === 'department_name' && !v) return t('dash.noDepartment');
+  if (name === 'comment' && row[col(table, 'hidden')]) return t('dash.comment.hidden');
+  if (name === 'at') return new Date(v).toLocaleString(currentLang() === 'ar' ? 'ar-LY' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  if (name === 'kind') return t(`dash.kind.${v}`);
   return num(v);
 }
 
@@ -197,6 +200,13 @@ export async function renderDashboard(view, ctx) {
       data: { labels: csatDay.rows.map((r) => r[0]), datasets: [{ label: label('average'), borderColor: COLOURS[4], backgroundColor: COLOURS[4], data: csatDay.rows.map((r) => r[col(csatDay, 'average')]) }] },
       options: chartOptions('bar-single', rtl, { max: 5 }),
     }]);
+  }
+
+  const comments = T['csat-comments'];
+  if (comments) {
+    sections.push(figureCard('csat-comments', csvUrl, comments.rows.length
+      ? dataTable('csat-comments', comments, ['at', 'kind', 'department_name', 'score', 'comment'])
+      : h('p', { class: 'muted' }, t('dash.none'))));
   }
 
   clear(view, h('h1', {}, t('dash.title')), form, scope, tiles, h('div', { class: 'figures' }, sections));

@@ -4,12 +4,12 @@ import type { Complaint, ComplaintChange } from '../domain/complaints.js';
 import type { Handoff, HandoffChange, HandoffStatus, NewHandoff, StaffNote } from '../domain/handoff.js';
 import { applicationDeltas, bucketOf, complaintDeltas, K, MINUTE_TENTHS } from '../domain/report-counters.js';
 import { dayOf } from '../domain/report-period.js';
-import type { SatisfactionAnswer } from '../domain/satisfaction.js';
+import type { SatisfactionAnswer, SatisfactionComment } from '../domain/satisfaction.js';
 import type { ApplicationStatus, Chat, ComplaintStatus } from '../shared/statuses.js';
 import { MongoApplicationStore } from './applications.js';
 import { MongoComplaintStore } from './complaints.js';
 import { MongoHandoffStore } from './handoffs.js';
-import type { MongoReportCounters } from './report-counters.js';
+import type { DayComment, MongoReportCounters } from './report-counters.js';
 import { MongoSatisfactionStore } from './satisfaction.js';
 
 // The stores as the application uses them: each change that was written is followed by its counter deltas
@@ -87,6 +87,11 @@ export class CountedHandoffStore extends MongoHandoffStore {
   }
 }
 
+/** A comment as the day's document keeps it for the dashboard (no token: it would answer for the citizen). */
+export function commentShown(c: SatisfactionComment): DayComment {
+  return { at: c.at, kind: c.kind, channel: c.channel, department: c.department ?? '', staff: c.staff ?? '', score: c.score ?? null, text: c.text, confidential: c.confidential };
+}
+
 export function ratingDelta(a: Pick<SatisfactionAnswer, 'kind' | 'channel' | 'department' | 'staff' | 'score' | 'day'>) {
   return { day: a.day, key: K.rating(a.kind, a.channel, a.department ?? '', a.staff ?? '', a.score), n: 1 };
 }
@@ -97,6 +102,12 @@ export class CountedSatisfactionStore extends MongoSatisfactionStore {
   override async answer(a: SatisfactionAnswer): Promise<'stored' | 'already'> {
     const result = await super.answer(a);
     if (result === 'stored') await this.counting.counters.add([ratingDelta(a)]);
+    return result;
+  }
+
+  override async comment(c: SatisfactionComment): Promise<'stored' | 'already'> {
+    const result = await super.comment(c);
+    if (result === 'stored') await this.counting.counters.addComment(c.day, commentShown(c));
     return result;
   }
 }

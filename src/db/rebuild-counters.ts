@@ -2,10 +2,11 @@ import type { Connection } from 'mongoose';
 import { applicationDeltas, bucketOf, complaintDeltas, K, MINUTE_TENTHS, type Delta } from '../domain/report-counters.js';
 import { dayOf } from '../domain/report-period.js';
 import { ChatKey } from '../shared/chat.js';
-import { firstReplyClaim, handoffDayClaim, ratingDelta, takeClaim } from './counted-stores.js';
+import { commentShown, firstReplyClaim, handoffDayClaim, ratingDelta, takeClaim } from './counted-stores.js';
 import { CONVERSATION_DAYS, isServiceQuestion } from './conversation-days.js';
 import { MongoReportCounters, sumsOf } from './report-counters.js';
-import { ANSWERS } from './satisfaction.js';
+import { ANSWERS, COMMENTS } from './satisfaction.js';
+import type { DayComment } from './report-counters.js';
 
 // The counters recounted from the records (`npm run counters:rebuild`): every record's deltas, summed in memory
 // and written in place of the old counters. The records are read as cursors of the fields the deltas need.
@@ -62,8 +63,11 @@ export async function rebuildCounters(connection: Connection, timeZone: string):
     }
   }
 
+  const comments = new Map<string, DayComment[]>();
+  await each(COMMENTS, {}, {}, (c) => { const list = comments.get(c.day) ?? []; list.push(commentShown({ ...c, token: '' })); comments.set(c.day, list); });
+  for (const list of comments.values()) list.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   const docs = sumsOf(deltas);
   const first = deltas.reduce<string | undefined>((m, d) => (m === undefined || d.day < m ? d.day : m), undefined);
-  await new MongoReportCounters(connection).replace(docs, first, [...claims]);
+  await new MongoReportCounters(connection).replace(docs, first, [...claims], comments);
   return { documents: docs.size, records };
 }

@@ -23,7 +23,9 @@ export const fieldOf = (key: string) => key.replace(/%/g, '%25').replace(/\./g, 
 export const keyOf = (field: string) => field.replace(/%2E/g, '.').replace(/%24/g, '$').replace(/%25/g, '%');
 
 export type Counts = Map<string, number>;
-interface CounterDoc { _id: string; c?: Record<string, number>; day?: string }
+/** A citizen's comment after a rating, kept in its day's document for the dashboard. */
+export interface DayComment { at: Date; kind: string; channel: string; department: string; staff: string; score: number | null; text: string; confidential: boolean }
+interface CounterDoc { _id: string; c?: Record<string, number>; day?: string; comments?: DayComment[] }
 
 /** Day and month documents holding the sums of `deltas` (what the rebuild writes, what `add` adds). */
 export function sumsOf(deltas: Iterable<Delta>): Map<string, Record<string, number>> {
@@ -68,6 +70,21 @@ export class MongoReportCounters {
     }
   }
 
+  /** Adds a comment to its day's document (under the same lock as the day's counts). */
+  async addComment(day: string, comment: DayComment): Promise<void> {
+    try {
+      await this.locks.withLock(`counter:d|${day}`, () => retryTransient(() => this.counters.updateOne({ _id: `d|${day}` }, { $push: { comments: comment } }, { upsert: true })), 20_000);
+    } catch (err) {
+      this.log(`reports: a comment was not added to the dashboard (${err instanceof Error ? err.message : String(err)}); run npm run counters:rebuild`);
+    }
+  }
+
+  /** The comments of these days' documents. */
+  async comments(days: string[]): Promise<DayComment[]> {
+    const docs = await Promise.all(days.map((d) => this.counters.findOne({ _id: `d|${d}` }, { projection: { comments: 1 } })));
+    return docs.flatMap((d) => d?.comments ?? []);
+  }
+
   /** The earliest day anything was counted on: where running sums start (records may be filed with past dates). */
   private async noteFirst(day: string): Promise<void> {
     await this.locks.withLock(`counter:${FIRST}`, async () => {
@@ -103,10 +120,11 @@ export class MongoReportCounters {
   }
 
   /** Replaces every counter and claim (the rebuild). */
-  async replace(docs: Map<string, Record<string, number>>, first: string | undefined, claims: string[]): Promise<void> {
+  async replace(docs: Map<string, Record<string, number>>, first: string | undefined, claims: string[], comments = new Map<string, DayComment[]>()): Promise<void> {
     await this.counters.deleteMany({});
     await this.claims.deleteMany({});
-    const all: CounterDoc[] = [...docs].map(([_id, c]) => ({ _id, c }));
+    const all: CounterDoc[] = [...new Set([...docs.keys(), ...[...comments.keys()].map((d) => `d|${d}`)])]
+      .map((_id) => ({ _id, c: docs.get(_id) ?? {}, ...(comments.has(_id.slice(2)) ? { comments: comments.get(_id.slice(2))! } : {}) }));
     if (first) all.push({ _id: FIRST, day: first });
     for (let i = 0; i < all.length; i += 500) await retryTransient(() => this.counters.insertMany(all.slice(i, i + 500)));
     const at = new Date();

@@ -8,7 +8,7 @@ import { MongoReportCounters, type Counts } from './report-counters.js';
 // period, and for the overdue backlog (a running sum) the month documents since counting began. A 90-day period
 // is a few hundred lookups by _id whatever the number of records.
 
-import type { ApplicationFigures, AssistantFigures, ComplaintFigures, CsatRow, DepartmentSla, ReportSource } from '../domain/report-figures.js';
+import type { ApplicationFigures, AssistantFigures, ComplaintFigures, CsatRow, DepartmentSla, RatingComment, ReportSource } from '../domain/report-figures.js';
 
 export type { ApplicationFigures, AssistantFigures, ComplaintFigures, DepartmentSla } from '../domain/report-figures.js';
 
@@ -190,6 +190,12 @@ export class MongoReports implements ReportSource {
   /** Citizens' ratings of the period (by the day they answered), per channel, department or staff member. */
   async csat(by: 'channel' | 'department' | 'staff', scope: ReportScope): Promise<CsatRow[]> {
     return csatRows(await this.ratings(scope), (r) => r[by]);
+  }
+
+  async comments(scope: ReportScope, limit: number): Promise<RatingComment[]> {
+    const all = await this.counters.comments(daysBetween(scope.period.from, scope.period.to));
+    return all.filter((c) => !scope.departments || scope.departments.includes(c.department))
+      .sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime()).slice(0, limit);
   }
 
   /** Ratings per day of the period. */

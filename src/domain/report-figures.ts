@@ -43,7 +43,11 @@ export interface ReportSource {
   csatByDay(scope: ReportScope): Promise<CsatRow[]>;
   /** Citizens' questions about a service, per day and service (limited to the scope's services). */
   questionsByDay(scope: ReportScope): Promise<{ day: string; service: string; n: number }[]>;
+  /** Citizens' comments after their ratings, newest first (at most `limit`). */
+  comments(scope: ReportScope, limit: number): Promise<RatingComment[]>;
 }
+
+export interface RatingComment { at: Date; kind: string; channel: string; department: string; staff: string; score: number | null; text: string; confidential: boolean }
 
 export interface MisunderstoodGroup {
   key: string;

@@ -4,7 +4,8 @@ import type { Content } from '../content/load.js';
 import type { ReportSource } from '../domain/report-figures.js';
 import { dayOf, weekOf } from '../domain/report-period.js';
 import { byWeek, reportScope, share, toCsv, type ReportScope, type Table } from '../domain/reports.js';
-import type { StaffStore } from '../domain/staff.js';
+import type { Role, StaffStore } from '../domain/staff.js';
+import { commentsFor } from '../domain/satisfaction.js';
 import type { Lang } from '../text/language.js';
 import { requireStaff } from './auth.js';
 import { route, type AuditLog } from './console-api.js';
@@ -27,7 +28,7 @@ const Query = z.object({
   lang: z.enum(['ar', 'en']).optional(), every: z.enum(['day', 'week']).optional(),
 });
 
-export const FIGURES = ['summary', 'conversations', 'complaints-by-category', 'complaint-sla', 'complaint-backlog', 'complaint-backlog-by-day', 'questions-by-service', 'applications-by-service', 'application-sla', 'handoff-reasons', 'csat-by-channel', 'csat-by-department', 'csat-by-agent', 'csat-by-day'] as const;
+export const FIGURES = ['summary', 'conversations', 'complaints-by-category', 'complaint-sla', 'complaint-backlog', 'complaint-backlog-by-day', 'questions-by-service', 'applications-by-service', 'application-sla', 'handoff-reasons', 'csat-by-channel', 'csat-by-department', 'csat-by-agent', 'csat-by-day', 'csat-comments'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 const HOUR = 3_600_000, MINUTE = 60_000;
@@ -62,16 +63,16 @@ export function reportsApi(deps: ReportsDeps): Router {
     return { scope: result.scope, q: parsed.data };
   }
 
-  async function tables(scope: ReportScope, lang: Lang, every: 'day' | 'week'): Promise<Partial<Record<Figure, Table>>> {
+  async function tables(scope: ReportScope, lang: Lang, every: 'day' | 'week', role: Role): Promise<Partial<Record<Figure, Table>>> {
     const at = now();
-    const [complaints, applications, conversations, assistant, csatChannel, csatDepartment, csatAgent, csatDay, questions] = await Promise.all([
+    const [complaints, applications, conversations, assistant, csatChannel, csatDepartment, csatAgent, csatDay, questions, comments] = await Promise.all([
       deps.reports.complaints(scope, at),
       deps.reports.applications(scope, departmentOf, at),
       scope.wholeOrganisation ? deps.reports.conversationsByDay(scope.period) : undefined,
       scope.wholeOrganisation ? deps.reports.assistant(scope.period) : undefined,
       deps.reports.csat('channel', scope), deps.reports.csat('department', scope),
       scope.office ? deps.reports.csat('staff', scope) : undefined,
-      deps.reports.csatByDay(scope), deps.reports.questionsByDay(scope),
+      deps.reports.csatByDay(scope), deps.reports.questionsByDay(scope), deps.reports.comments(scope, 200),
     ]);
     const dept = (id: string) => nameOf(c.departments, id, lang);
     const slaTable = (rows: typeof complaints.sla): Table => ({
@@ -131,6 +132,9 @@ export function reportsApi(deps: ReportsDeps): Router {
     out['csat-by-channel'] = csat('channel', csatChannel, (k) => k);
     out['csat-by-department'] = csat('department', csatDepartment, (k) => (k ? dept(k) : ''));
     out['csat-by-day'] = { columns: ['day', 'answers', 'average', 'satisfied_pct'], counts: ['answers'], rows: csatDay.map((r) => [r.key, r.answers, r.average, share(r.satisfied, r.answers)]) };
+    // A comment on a confidential complaint is read by the citizen office only (domain/confidentiality.ts).
+    out['csat-comments'] = { columns: ['at', 'kind', 'channel', 'department', 'department_name', 'staff', 'score', 'comment', 'hidden'], counts: [],
+      rows: commentsFor(role, comments).map((m) => [new Date(m.at).toISOString(), m.kind, m.channel, m.department, m.department ? dept(m.department) : '', scope.office ? m.staff : '', m.score, m.text, m.hidden ? 1 : 0]) };
     if (csatAgent) out['csat-by-agent'] = csat('staff', csatAgent, (k) => k);
     if (assistant) out['handoff-reasons'] = { columns: ['reason', 'handoffs'], counts: ['handoffs'], rows: assistant.byReason.map((r) => [r.reason, r.n]) };
     return out;
@@ -142,7 +146,7 @@ export function reportsApi(deps: ReportsDeps): Router {
     const { period, departments, wholeOrganisation } = s.scope;
     const choices = { branches: c.municipality.branches.map((b) => ({ id: b.id, name: b.name })), departments: c.departments.map((d) => ({ id: d.id, name: d.name, branch: d.branch })) };
     res.json({ from: period.from, to: period.to, departments: departments ?? null, wholeOrganisation, choices,
-      every: s.q.every ?? 'day', tables: await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day') });
+      every: s.q.every ?? 'day', tables: await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day', req.staff!.role) });
   }));
 
   router.get('/reports/:figure.csv', requireStaff(deps.staff, 'agent'), route(async (req, res) => {
@@ -150,7 +154,7 @@ export function reportsApi(deps: ReportsDeps): Router {
     if (!FIGURES.includes(figure)) { res.status(404).json({ error: 'no-such-figure', figures: FIGURES }); return; }
     const s = await scopeFor(req, res);
     if (!s) return;
-    const table = (await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day'))[figure];
+    const table = (await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day', req.staff!.role))[figure];
     if (!table) { clientError(req, res, 403, 'figure-for-the-citizen-office'); return; }
     await deps.audit.record({ who: req.staff!.username, what: 'report-exported', target: figure, detail: `${s.scope.period.from}..${s.scope.period.to}` });
     res.type('text/csv; charset=utf-8').attachment(`nafidha-${figure}-${s.scope.period.from}-${s.scope.period.to}.csv`).send(toCsv(table));
