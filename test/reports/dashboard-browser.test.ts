@@ -98,6 +98,11 @@ describe('the dashboard in the browser', () => {
     expect(questions.reduce((a, b) => a + b, 0)).toBe([...e.questions.values()].reduce((a, b) => a + b, 0));
     const ratings = await page.$$eval('#table-csat-by-day tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.dataset.value)));
     expect(new Map(ratings.map(([day, n]) => [day, Number(n)]))).toEqual(new Map([...e.csat.day].map(([k, v]) => [k, v.n])));
+    // Citizens' comments: every one of the period is listed, a confidential complaint's too (a supervisor reads it).
+    const comments = (activity.comments ?? []).filter((c) => c.day >= FROM && c.day <= TO);
+    expect(comments.some((c) => c.confidential)).toBe(true);
+    expect(await page.locator('#table-csat-comments tbody tr').count()).toBe(Math.min(200, comments.length));
+    expect(await page.textContent('#figure-csat-comments')).toContain('تأخر الإصلاح كثيراً');
     // In Arabic the legend reads right to left and the first day is on the right.
     const rtl = await page.evaluate(() => {
       const chart = (window as unknown as { Chart: { getChart(id: string): { options: { plugins: { legend: { rtl: boolean } }; scales: { x: { reverse: boolean } } } } } }).Chart.getChart('chart-conversations');
