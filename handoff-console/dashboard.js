@@ -31,6 +31,9 @@ function cellText(table, row, name) {
   if (name === 'reason') return t(`reason.${v}`);
   if (name === 'metric') return t(`dash.m.${v}`);
   if (name === 'department_name' && !v) return t('dash.noDepartment');
+  if (name === 'comment' && row[col(table, 'hidden')]) return t('dash.comment.hidden');
+  if (name === 'at') return new Date(v).toLocaleString(currentLang() === 'ar' ? 'ar-LY' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  if (name === 'kind') return t(`dash.kind.${v}`);
   return num(v);
 }
 
@@ -143,6 +146,23 @@ export async function renderDashboard(view, ctx) {
   }
   const backlog = T['complaint-backlog'];
   sections.push(figureCard('complaint-backlog', csvUrl, dataTable('complaint-backlog', backlog, ['department_name', 'overdue_open'])));
+  // Series by day or week, one line per department or service.
+  const series = (id, keyCol, nameCol, valueCol, type) => {
+    const tb = T[id];
+    if (!tb) return;
+    const when = tb.columns[0];
+    const periods = [...new Set(tb.rows.map((r) => r[0]))];
+    const keys = [...new Set(tb.rows.map((r) => r[col(tb, keyCol)]))];
+    sections.push(figureCard(id, csvUrl, canvas(id), dataTable(id, tb, [when, nameCol, valueCol])));
+    draw.push([id, {
+      type,
+      data: { labels: periods, datasets: keys.map((k, i) => ({ label: tb.rows.find((r) => r[col(tb, keyCol)] === k)[col(tb, nameCol)], borderColor: COLOURS[i % COLOURS.length], backgroundColor: COLOURS[i % COLOURS.length],
+        data: periods.map((p) => tb.rows.find((r) => r[0] === p && r[col(tb, keyCol)] === k)?.[col(tb, valueCol)] ?? 0) })) },
+      options: chartOptions(type, rtl, { stacked: type === 'bar' }),
+    }]);
+  };
+  series('complaint-backlog-by-day', 'department', 'department_name', 'overdue_open', 'line');
+  series('questions-by-service', 'service', 'service_name', 'questions', 'bar');
   const services = T['applications-by-service'];
   sections.push(figureCard('applications-by-service', csvUrl, canvas('applications-by-service'), dataTable('applications-by-service', services, ['service_name', 'applications'])));
   draw.push(['applications-by-service', {
@@ -170,6 +190,23 @@ export async function renderDashboard(view, ctx) {
       data: { labels, datasets: [{ label: label('average'), backgroundColor: COLOURS[4], data: tb.rows.map((r) => r[col(tb, 'average')]) }] },
       options: chartOptions('bar-single', rtl, { max: 5 }),
     }]);
+  }
+
+  const csatDay = T['csat-by-day'];
+  if (csatDay) {
+    sections.push(figureCard('csat-by-day', csvUrl, canvas('csat-by-day'), dataTable('csat-by-day', csatDay, ['day', 'answers', 'average', 'satisfied_pct'])));
+    draw.push(['csat-by-day', {
+      type: 'line',
+      data: { labels: csatDay.rows.map((r) => r[0]), datasets: [{ label: label('average'), borderColor: COLOURS[4], backgroundColor: COLOURS[4], data: csatDay.rows.map((r) => r[col(csatDay, 'average')]) }] },
+      options: chartOptions('bar-single', rtl, { max: 5 }),
+    }]);
+  }
+
+  const comments = T['csat-comments'];
+  if (comments) {
+    sections.push(figureCard('csat-comments', csvUrl, comments.rows.length
+      ? dataTable('csat-comments', comments, ['at', 'kind', 'department_name', 'score', 'comment'])
+      : h('p', { class: 'muted' }, t('dash.none'))));
   }
 
   clear(view, h('h1', {}, t('dash.title')), form, scope, tiles, h('div', { class: 'figures' }, sections));

@@ -116,6 +116,10 @@ const words = {
     'dash.m.applications_on_time_pct': '٪ المعاملات في موعدها', 'dash.m.conversations': 'محادثات', 'dash.m.conversations_with_handoff': 'محادثات حُوّلت إلى موظف',
     'dash.m.containment_pct': '٪ أنهاها المساعد وحده', 'dash.m.handoff_rate_pct': '٪ التحويل إلى موظف', 'dash.m.handoffs': 'تحويلات',
     'dash.m.median_minutes_to_take': 'وسيط الانتظار حتى الاستلام (دقائق)', 'dash.m.median_minutes_to_first_staff_reply': 'وسيط زمن أول رد من موظف (دقائق)',
+    'dash.fig.complaint-backlog-by-day': 'الشكاوى المتأخرة المفتوحة في نهاية كل يوم', 'dash.fig.questions-by-service': 'أسئلة المواطنين عن الخدمات', 'dash.fig.csat-by-day': 'رضا المواطنين عبر الزمن (١–٥)',
+    'dash.col.questions': 'أسئلة', 'dash.m.service_questions': 'أسئلة عن الخدمات',
+    'dash.fig.csat-comments': 'تعليقات المواطنين بعد التقييم', 'dash.col.at': 'الوقت', 'dash.col.kind': 'بعد', 'dash.col.score': 'التقييم', 'dash.col.comment': 'التعليق',
+    'dash.kind.handoff': 'محادثة مع موظف', 'dash.kind.complaint': 'حل شكوى', 'dash.comment.hidden': 'تعليق على شكوى سرية — يطّلع عليه مكتب المواطنين فقط',
   },
   en: {
     'app.title': 'Municipality staff console', 'nav.queue': 'Queue', 'nav.complaints': 'Complaints', 'nav.file': 'File for a caller',
@@ -231,6 +235,10 @@ const words = {
     'dash.m.applications_on_time_pct': '% applications on time', 'dash.m.conversations': 'Conversations', 'dash.m.conversations_with_handoff': 'Conversations handed to staff',
     'dash.m.containment_pct': '% handled by the assistant alone', 'dash.m.handoff_rate_pct': '% handed to staff', 'dash.m.handoffs': 'Handoffs',
     'dash.m.median_minutes_to_take': 'Median wait until taken (minutes)', 'dash.m.median_minutes_to_first_staff_reply': 'Median time to first staff reply (minutes)',
+    'dash.fig.complaint-backlog-by-day': 'Overdue complaints still open at the end of each day', 'dash.fig.questions-by-service': 'Citizens\' questions about services', 'dash.fig.csat-by-day': 'Citizen satisfaction over time (1–5)',
+    'dash.col.questions': 'Questions', 'dash.m.service_questions': 'Questions about services',
+    'dash.fig.csat-comments': 'Citizens\' comments after rating', 'dash.col.at': 'When', 'dash.col.kind': 'After', 'dash.col.score': 'Rating', 'dash.col.comment': 'Comment',
+    'dash.kind.handoff': 'a conversation with staff', 'dash.kind.complaint': 'a resolved complaint', 'dash.comment.hidden': 'A comment on a confidential complaint: the citizen office only',
   },
 };
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mongoose';
 import type { Content } from '../src/content/load.js';
 import { CONVERSATION_DAYS } from '../src/db/conversation-days.js';
-import { ANSWERS } from '../src/db/satisfaction.js';
+import { ANSWERS, COMMENTS } from '../src/db/satisfaction.js';
 import { daysBetween, dayOf, dayStart } from '../src/domain/report-period.js';
 import { CHANNELS } from '../src/shared/chat.js';
 
@@ -40,7 +40,7 @@ export interface SeededHandoff {
   conversation: string; openKey: string; channel: string; user: string; reason: string; lang: string; status: string; heldBy?: string;
   queuedAt: Date; takenAt?: Date; closedAt?: Date; closedBy?: string; outcome?: string; notes: unknown[]; outOfHours: boolean; updatedAt: Date;
 }
-export interface SeededLine { conversation: string; from: string; text: string; at: Date; staff?: string; intent?: string; confidence?: number; confidential?: boolean }
+export interface SeededLine { conversation: string; from: string; text: string; at: Date; staff?: string; intent?: string; confidence?: number; service?: string; confidential?: boolean }
 export interface Activity {
   complaints: SeededComplaint[];
   applications: SeededApplication[];
@@ -48,6 +48,8 @@ export interface Activity {
   messages: SeededLine[];
   conversationDays: { _id: string; day: string; channel: string; conversation: string }[];
   ratings: { _id: string; kind: string; channel: string; department?: string; staff?: string; score: number; answeredAt: Date; day: string }[];
+  /** Comments after some of the ratings (a confidential complaint's among them). */
+  comments?: { _id: string; kind: string; channel: string; department?: string; staff?: string; score: number; text: string; at: Date; day: string; confidential: boolean }[];
 }
 
 const REASONS = ['requested', 'legal-question', 'form-help', 'misunderstood'];
@@ -85,7 +87,10 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
     const resolvedBy = history.find((h) => h.status === 'resolved');
     if (resolvedBy && privacy !== 'anonymous' && rnd() < 0.5) {
       const answeredAt = new Date(resolvedBy.at.getTime() + 2 * 3_600_000);
-      a.ratings.push({ _id: `rate-${tag}-c${i}`, kind: 'complaint', channel: 'telegram', department: category.department, staff: resolvedBy.by, score: 1 + Math.floor(rnd() * 5), answeredAt, day: dayOf(answeredAt, tz) });
+      const rating = { _id: `rate-${tag}-c${i}`, kind: 'complaint', channel: 'telegram', department: category.department, staff: resolvedBy.by, score: 1 + Math.floor(rnd() * 5), answeredAt, day: dayOf(answeredAt, tz) };
+      a.ratings.push(rating);
+      if (rnd() < 0.15) (a.comments ??= []).push({ _id: rating._id, kind: 'complaint', channel: 'telegram', department: category.department, staff: resolvedBy.by, score: rating.score,
+        text: rating.score >= 4 ? 'شكراً، تم الإصلاح بسرعة' : 'تأخر الإصلاح كثيراً', at: new Date(answeredAt.getTime() + 60_000), day: dayOf(new Date(answeredAt.getTime() + 60_000), tz), confidential: privacy === 'confidential' });
     }
     a.complaints.push({
       code: `C-${tag}${String(i).padStart(6, '0')}`, category: category.id, department: category.department, description: `seeded complaint ${i}`, photos: [],
@@ -117,6 +122,7 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
       a.conversationDays.push({ _id: `${day}|${conversation}`, day, channel, conversation });
       a.messages.push({ conversation, from: 'citizen', text: 'السلام عليكم', at, intent: 'greeting', confidence: 0.9 });
       a.messages.push({ conversation, from: 'bot', text: 'أهلاً بك', at: new Date(at.getTime() + 1000) });
+      if (rnd() < 0.4) a.messages.push({ conversation, from: 'citizen', text: 'شو الأوراق المطلوبة؟', at: new Date(at.getTime() + 2000), intent: 'service-info', confidence: 0.8, service: pick(content.services).id });
     }
     if (rnd() < 0.2) {
       const queuedAt = new Date(a.messages.at(-2)!.at.getTime() + MINUTE);
@@ -149,6 +155,7 @@ export async function insertActivity(connection: Connection, a: Activity): Promi
   await insertAll(connection, 'messages', a.messages);
   await insertAll(connection, CONVERSATION_DAYS, a.conversationDays);
   await insertAll(connection, ANSWERS, a.ratings);
+  if (a.comments?.length) await insertAll(connection, COMMENTS, a.comments);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -15,7 +15,7 @@ import type { BookingService } from '../domain/bookings.js';
 import { countingConversations, MongoConversationDays } from '../db/conversation-days.js';
 import { isDatabaseUnavailable, type Database } from '../db/connection.js';
 import { MAX_MEDIA_BYTES, type MongoMediaStore } from '../db/media.js';
-import type { MongoTranscriptStore } from '../db/transcripts.js';
+import type { TranscriptStore } from '../domain/transcript.js';
 import type { MongoOutboxStore } from '../db/notifications.js';
 import { ApplicationService } from '../domain/applications.js';
 import { ComplaintService } from '../domain/complaints.js';
@@ -47,7 +47,7 @@ export interface Nafidha {
    * messages, which it sends as soon as they are stored.
    */
   dispatcher: NotificationDispatcher;
-  transcripts: MongoTranscriptStore;
+  transcripts: TranscriptStore;
   /** The citizen channels that are on besides the web chat (src/app/channels.ts); started once the server listens. */
   channels: ChannelSet;
   /** Every channel's sender, the web chat's first. */
@@ -78,14 +78,17 @@ export interface ComposeOptions {
 export function composeNafidha(opts: ComposeOptions): Nafidha {
   const { content, db, config } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
-  const stores = createStores(db.connection);
+  const stores = createStores(db.connection, content.municipality.timezone);
   const texts = content.notifications;
   const { transcripts, outbox, media, complaints: complaintStore } = stores;
   const { complaints, applications, suggestions, bookings, lookup } = createServices(stores, content);
 
+  // Every line written (the assistant's and staff's) also feeds the dashboard's counters.
+  const counted = countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone, stores.counters), log,
+    { counters: stores.counters, timeZone: content.municipality.timezone, staffLine: (conversation, at) => stores.handoffs.staffLine(conversation, at) });
   const kernel = createKernel({
     content, understander: opts.understander ?? new Understander(content), states: stores.chatStates, log,
-    transcripts: countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone), log),
+    transcripts: counted,
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media, bookings }));
   const webchat = createWebChat(kernel, { staged: media });
@@ -106,7 +109,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
   const reminders = reminderSweep(bookings, log);
 
   return {
-    stores, kernel, webchat, texts, complaints, applications, suggestions, bookings, lookup, media, outbox, dispatcher, transcripts, senders, mounts, channels,
+    stores, kernel, webchat, texts, complaints, applications, suggestions, bookings, lookup, media, outbox, dispatcher, transcripts: counted, senders, mounts, channels,
     app: (more = []) => createApp({ webchat, mounts: [...mounts, ...more], log, unavailable: isDatabaseUnavailable, embedOrigins: config.webchatEmbedOrigins,
       health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
     start() { dispatcher.start(); reminders.start(); },

@@ -42,7 +42,6 @@ import { misunderstood, MongoLabels } from '../db/misunderstood.js';
 import { reportsApi } from '../http/console-reports.js';
 import { misunderstoodApi } from '../http/console-misunderstood.js';
 import { createRequire } from 'node:module';
-import { MongoSatisfactionStore } from '../db/satisfaction.js';
 import { SatisfactionService } from '../domain/satisfaction.js';
 import { satisfactionFlows } from '../conversation/flows/satisfaction.js';
 
@@ -139,7 +138,7 @@ export function createConsole(deps: ConsoleDeps): Console {
     statusNames: records.texts.statuses, bounds: content.municipality.bounds,
   });
   const templates = deps.stores.templates;
-  const satisfaction = new SatisfactionService({ store: new MongoSatisfactionStore(connection), outbox: deps.outbox, texts: deps.phrases, timeZone: content.municipality.timezone, now: deps.now });
+  const satisfaction = new SatisfactionService({ store: deps.stores.satisfaction, outbox: deps.outbox, texts: deps.phrases, timeZone: content.municipality.timezone, now: deps.now });
   const rec = recordsApi({ ...records, content, phrases: deps.phrases, staff, audit, media: deps.stores.media, now: deps.now, afterResolved: (c, by) => satisfaction.afterComplaint(c, by) });
 
   const api = express.Router();
@@ -160,7 +159,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   const digest = () => sendDailyDigests({ complaints: records.complaintStore, digests, departments: departmentIds, calendar, sendAt: deps.digestAt ?? '07:00', now: deps.now });
   api.use(staffAdminApi({ staff, audit, departments: content.departments.map((d) => d.id) }));
   const escalate = () => escalateOverdue({ complaints: records.complaintStore, alerts, departments: content.departments.map((d) => d.id), now: deps.now });
-  api.use(reportsApi({ staff, reports: new MongoReports(connection), content, audit, now: deps.now }));
+  api.use(reportsApi({ staff, reports: new MongoReports(connection, deps.now), content, audit, now: deps.now }));
   api.use(misunderstoodApi({ source: { groups: (p, o) => misunderstood(connection, p, o), labels: new MongoLabels(connection) }, staff, content, audit, now: deps.now }));
   if (deps.bookings) api.use(bookingsApi({ bookings: deps.bookings, content, staff, audit }));
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });

@@ -1,14 +1,11 @@
 import type { Connection } from 'mongoose';
-import { MongoApplicationStore } from '../db/applications.js';
 import { MongoAuditLog } from '../db/audit.js';
 import { MongoBookingStore } from '../db/bookings.js';
 import { MongoCannedReplies } from '../db/canned-replies.js';
 import { MongoChannelWindows } from '../db/channel-windows.js';
 import { MongoChatStates } from '../db/chat-states.js';
 import { MongoCloudIdentities } from '../db/channel-windows.js';
-import { MongoComplaintStore } from '../db/complaints.js';
 import { MongoConsoleFeed } from '../db/console-feed.js';
-import { MongoHandoffStore } from '../db/handoffs.js';
 import { MongoLookupThrottleStore } from '../db/lookup-throttle.js';
 import { MongoMediaStore } from '../db/media.js';
 import { MongoOutboxStore } from '../db/notifications.js';
@@ -18,13 +15,22 @@ import { MongoSuggestionStore } from '../db/suggestions.js';
 import { MongoTemplateDeliveries } from '../db/template-deliveries.js';
 import { MongoTranscriptStore } from '../db/transcripts.js';
 import { MongoWebChatKeys } from '../db/webchat-keys.js';
+import { CountedApplicationStore, CountedComplaintStore, CountedHandoffStore, CountedSatisfactionStore } from '../db/counted-stores.js';
+import { MongoReportCounters } from '../db/report-counters.js';
 
-/** Every repository, made once per database connection; the rest of the wiring takes them from here. */
-export function createStores(connection: Connection) {
+/**
+ * Every repository, made once per database connection; the rest of the wiring takes them from here. Records the
+ * dashboard counts are kept in stores that also update its counters, by days of `timeZone` (the municipality's).
+ */
+export function createStores(connection: Connection, timeZone = 'UTC') {
+  const counters = new MongoReportCounters(connection, (line) => console.log(line));
+  const counting = { counters, timeZone };
   return {
     connection,
-    complaints: new MongoComplaintStore(connection),
-    applications: new MongoApplicationStore(connection),
+    counters,
+    complaints: new CountedComplaintStore(connection, counting),
+    applications: new CountedApplicationStore(connection, counting),
+    satisfaction: new CountedSatisfactionStore(connection, counting),
     suggestions: new MongoSuggestionStore(connection),
     bookings: new MongoBookingStore(connection),
     transcripts: new MongoTranscriptStore(connection),
@@ -35,7 +41,7 @@ export function createStores(connection: Connection) {
     staff: new MongoStaffStore(connection),
     audit: new MongoAuditLog(connection),
     canned: new MongoCannedReplies(connection),
-    handoffs: new MongoHandoffStore(connection),
+    handoffs: new CountedHandoffStore(connection, counting),
     consoleFeed: new MongoConsoleFeed(connection),
     templates: new MongoTemplateDeliveries(connection),
     windows: new MongoChannelWindows(connection),

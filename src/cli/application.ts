@@ -46,7 +46,7 @@ const { services } = content;
 
 const db = await connectDatabase(config.mongodbUri);
 try {
-  const stores = createStores(db.connection);
+  const stores = createStores(db.connection, content.municipality.timezone);
   const { applications } = createServices(stores, content);
   const by = values.by ?? process.env.USER ?? 'counter';
 

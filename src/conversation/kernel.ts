@@ -125,7 +125,7 @@ export function createKernel(deps: KernelDeps): Kernel {
         if (id) state.answered = [...(state.answered ?? []).slice(-(ANSWERS_KEPT - 1)), { id, replies: result.replies }];
         const u = result.understanding;
         const citizen: TranscriptEntry = {
-          conversation: key, from: 'citizen', text: (message.text ?? '').slice(0, 10_000), at: new Date(), intent: u?.intent, confidence: u?.confidence, ...(tapped ? { tapped } : {}),
+          conversation: key, from: 'citizen', text: (message.text ?? '').slice(0, 10_000), at: new Date(), intent: u?.intent, confidence: u?.confidence, service: u?.service ?? undefined, ...(tapped ? { tapped } : {}),
           attachments: message.location ? [{ kind: 'location', ...message.location }] : undefined,
         };
         return { kind: 'done', result, citizen };

@@ -41,6 +41,8 @@ export interface ChatState {
   pendingMedia?: string[];
   /** Waiting for the comment after "no, it is not fixed". */
   notFixed?: string;
+  /** Waiting (until `until`, ms) for the optional comment after a satisfaction rating. */
+  ratingComment?: { token: string; until: number; score: number };
   /** An appointment being booked (or moved), step by step. */
   booking?: BookingDraft;
 }

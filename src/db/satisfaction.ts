@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { SatisfactionAnswer, SatisfactionQuestion, SatisfactionStore } from '../domain/satisfaction.js';
+import type { SatisfactionAnswer, SatisfactionComment, SatisfactionQuestion, SatisfactionStore } from '../domain/satisfaction.js';
 import { isDuplicateKey } from './duplicate-key.js';
 
 // Questions and answers live apart, each written once by a unique _id (the question's key, the answer's token):
@@ -7,6 +7,7 @@ import { isDuplicateKey } from './duplicate-key.js';
 
 const QUESTIONS = 'satisfaction_questions';
 export const ANSWERS = 'satisfaction_answers';
+export const COMMENTS = 'satisfaction_comments';
 
 type QuestionDoc = Omit<SatisfactionQuestion, 'key'> & { _id: string };
 type AnswerDoc = Omit<SatisfactionAnswer, 'token'> & { _id: string };
@@ -42,6 +43,17 @@ export class MongoSatisfactionStore implements SatisfactionStore {
     if (!doc) return null;
     const { _id, ...rest } = doc;
     return { key: _id, ...rest };
+  }
+
+  async comment(c: SatisfactionComment): Promise<'stored' | 'already'> {
+    const { token, ...rest } = c;
+    try {
+      await this.connection.collection<Omit<SatisfactionComment, 'token'> & { _id: string }>(COMMENTS).insertOne({ _id: token, ...rest });
+      return 'stored';
+    } catch (err) {
+      if (isDuplicateKey(err)) return 'already';
+      throw err;
+    }
   }
 
   async answer(a: SatisfactionAnswer): Promise<'stored' | 'already'> {

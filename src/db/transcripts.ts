@@ -11,6 +11,7 @@ const schema = new Schema<TranscriptEntry>({
   staff: String,
   intent: String,
   confidence: Number,
+  service: String,
   attachments: [Schema.Types.Mixed],
   confidential: Boolean,
   tapped: String,

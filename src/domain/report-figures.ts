@@ -10,6 +10,8 @@ export interface ComplaintFigures {
   sla: DepartmentSla[];
   /** Open complaints past their deadline now, whenever filed. */
   backlog: { department: string; n: number }[];
+  /** Open complaints whose deadline's day was over, at the end of each day of the period. */
+  backlogByDay: { day: string; department: string; n: number }[];
   medianResolveMs?: number;
   /** Complaints resolved at least once, and of those the ones the citizen reopened ("was it fixed? — no"). */
   resolved: number;
@@ -37,7 +39,15 @@ export interface ReportSource {
   applications(scope: ReportScope, departmentOf: (service: string) => string, now: Date): Promise<ApplicationFigures>;
   assistant(p: Period): Promise<AssistantFigures>;
   csat(by: 'channel' | 'department' | 'staff', scope: ReportScope): Promise<CsatRow[]>;
+  /** Ratings per day (the row's key is the day). */
+  csatByDay(scope: ReportScope): Promise<CsatRow[]>;
+  /** Citizens' questions about a service, per day and service (limited to the scope's services). */
+  questionsByDay(scope: ReportScope): Promise<{ day: string; service: string; n: number }[]>;
+  /** Citizens' comments after their ratings, newest first (at most `limit`). */
+  comments(scope: ReportScope, limit: number): Promise<RatingComment[]>;
 }
+
+export interface RatingComment { at: Date; kind: string; channel: string; department: string; staff: string; score: number | null; text: string; confidential: boolean }
 
 export interface MisunderstoodGroup {
   key: string;

@@ -6,6 +6,8 @@ import { sameChat, type Chat } from '../shared/statuses.js';
 import type { Complaint } from './complaints.js';
 import type { CitizenOutbox, Handoff } from './handoff.js';
 import { dayOf } from './report-period.js';
+import { maySeeIdentity } from './confidentiality.js';
+import type { Role } from './staff.js';
 
 // One question after a handoff is closed or a complaint resolved: "how was it, 1 to 5?". Asked once per handoff or
 // complaint, answered once, from the chat that was asked; never of an anonymous complainant.
@@ -23,6 +25,32 @@ export interface SatisfactionQuestion {
   department?: string;
   staff?: string;
   askedAt: Date;
+  /** Asked about a confidential complaint: its comment is for the citizen office only. */
+  confidential?: boolean;
+}
+
+/** What a citizen wrote after their rating. */
+export interface SatisfactionComment {
+  token: string;
+  kind: SatisfactionQuestion['kind'];
+  channel: Chat['channel'];
+  department?: string;
+  staff?: string;
+  score?: number;
+  text: string;
+  at: Date;
+  day: string;
+  confidential: boolean;
+}
+
+export const MAX_COMMENT = 1000;
+/** How long after the rating the next message is taken as its comment. */
+export const COMMENT_WINDOW_MS = 15 * 60_000;
+export const NO_COMMENT = '/rate-no-comment';
+
+/** Comments as a viewer may read them: one of a confidential complaint only for the citizen office (confidentiality.ts). */
+export function commentsFor<C extends Pick<SatisfactionComment, 'confidential' | 'text'>>(role: Role, comments: C[]): (C & { hidden?: boolean })[] {
+  return comments.map((c) => (c.confidential && !maySeeIdentity(role) ? { ...c, text: '', hidden: true } : c));
 }
 
 export interface SatisfactionAnswer {
@@ -41,6 +69,8 @@ export interface SatisfactionStore {
   ask(q: SatisfactionQuestion): Promise<'asked' | 'already'>;
   question(token: string): Promise<SatisfactionQuestion | null>;
   answer(a: SatisfactionAnswer): Promise<'stored' | 'already'>;
+  /** Stores the comment once per question; 'already' for a second one. */
+  comment(c: SatisfactionComment): Promise<'stored' | 'already'>;
 }
 
 export interface SatisfactionTexts {
@@ -74,7 +104,7 @@ export class SatisfactionService {
   /** After a complaint was resolved: only a named or confidential filer who agreed to be contacted is asked. */
   async afterComplaint(c: Complaint, by: string): Promise<boolean> {
     if (c.status !== 'resolved' || c.privacy === 'anonymous' || !c.consentToContact || !c.source) return false;
-    return this.ask({ key: `complaint:${c.code}`, kind: 'complaint', chat: c.source, lang: c.lang, department: c.department, staff: by },
+    return this.ask({ key: `complaint:${c.code}`, kind: 'complaint', chat: c.source, lang: c.lang, department: c.department, staff: by, confidential: c.privacy === 'confidential' },
       'satisfaction.ask.complaint', { code: c.code });
   }
 
@@ -84,6 +114,16 @@ export class SatisfactionService {
     const reply = this.deps.texts.reply(q.lang, key, vars);
     await this.deps.outbox.deliver(q.chat, { ...reply, choices: SCORES.map((n) => ({ label: String(n), value: ratingValue(question.token, n) })) });
     return true;
+  }
+
+  /** The comment after a rating, from the chat that was asked; kept once, cut to MAX_COMMENT characters. */
+  async comment(token: string, text: string, chat: Chat, score?: number): Promise<'stored' | 'already' | 'closed'> {
+    const clean = text.trim().slice(0, MAX_COMMENT);
+    const q = await this.deps.store.question(token);
+    if (!q || !sameChat(q.chat, chat) || !clean) return 'closed';
+    const at = this.now();
+    return this.deps.store.comment({ token, kind: q.kind, channel: q.chat.channel, department: q.department, staff: q.staff, score, text: clean, at,
+      day: dayOf(at, this.deps.timeZone), confidential: !!q.confidential });
   }
 
   /** The citizen's answer; only the chat that was asked may give it, once. */

@@ -10,6 +10,8 @@ export interface TranscriptEntry {
   staff?: string;
   intent?: string;
   confidence?: number;
+  /** The service a citizen's line was understood to be about. */
+  service?: string;
   attachments?: unknown[];
   /** The label of the button the citizen tapped (the text is its payload, such as `/yes`). */
   tapped?: string;

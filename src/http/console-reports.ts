@@ -2,9 +2,10 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Content } from '../content/load.js';
 import type { ReportSource } from '../domain/report-figures.js';
-import { dayOf } from '../domain/report-period.js';
+import { dayOf, weekOf } from '../domain/report-period.js';
 import { byWeek, reportScope, share, toCsv, type ReportScope, type Table } from '../domain/reports.js';
-import type { StaffStore } from '../domain/staff.js';
+import type { Role, StaffStore } from '../domain/staff.js';
+import { commentsFor } from '../domain/satisfaction.js';
 import type { Lang } from '../text/language.js';
 import { requireStaff } from './auth.js';
 import { route, type AuditLog } from './console-api.js';
@@ -27,11 +28,22 @@ const Query = z.object({
   lang: z.enum(['ar', 'en']).optional(), every: z.enum(['day', 'week']).optional(),
 });
 
-export const FIGURES = ['summary', 'conversations', 'complaints-by-category', 'complaint-sla', 'complaint-backlog', 'applications-by-service', 'application-sla', 'handoff-reasons', 'csat-by-channel', 'csat-by-department', 'csat-by-agent'] as const;
+export const FIGURES = ['summary', 'conversations', 'complaints-by-category', 'complaint-sla', 'complaint-backlog', 'complaint-backlog-by-day', 'questions-by-service', 'applications-by-service', 'application-sla', 'handoff-reasons', 'csat-by-channel', 'csat-by-department', 'csat-by-agent', 'csat-by-day', 'csat-comments'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 const HOUR = 3_600_000, MINUTE = 60_000;
 const round1 = (v: number | undefined, unit: number) => (v === undefined ? null : Math.round((v / unit) * 10) / 10);
+
+/** The last day of each week of a level (the backlog), per department. */
+function lastOfWeek(rows: { day: string; department: string; n: number }[]): { week: string; department: string; n: number }[] {
+  const last = new Map<string, { week: string; department: string; n: number; day: string }>();
+  for (const r of rows) {
+    const week = weekOf(r.day), k = `${week}|${r.department}`;
+    const seen = last.get(k);
+    if (!seen || seen.day < r.day) last.set(k, { week, department: r.department, n: r.n, day: r.day });
+  }
+  return [...last.values()].map(({ day: _day, ...r }) => r).sort((a, b) => a.week.localeCompare(b.week) || a.department.localeCompare(b.department));
+}
 
 export function reportsApi(deps: ReportsDeps): Router {
   const router = express.Router();
@@ -51,15 +63,16 @@ export function reportsApi(deps: ReportsDeps): Router {
     return { scope: result.scope, q: parsed.data };
   }
 
-  async function tables(scope: ReportScope, lang: Lang, every: 'day' | 'week'): Promise<Partial<Record<Figure, Table>>> {
+  async function tables(scope: ReportScope, lang: Lang, every: 'day' | 'week', role: Role): Promise<Partial<Record<Figure, Table>>> {
     const at = now();
-    const [complaints, applications, conversations, assistant, csatChannel, csatDepartment, csatAgent] = await Promise.all([
+    const [complaints, applications, conversations, assistant, csatChannel, csatDepartment, csatAgent, csatDay, questions, comments] = await Promise.all([
       deps.reports.complaints(scope, at),
       deps.reports.applications(scope, departmentOf, at),
       scope.wholeOrganisation ? deps.reports.conversationsByDay(scope.period) : undefined,
       scope.wholeOrganisation ? deps.reports.assistant(scope.period) : undefined,
       deps.reports.csat('channel', scope), deps.reports.csat('department', scope),
       scope.office ? deps.reports.csat('staff', scope) : undefined,
+      deps.reports.csatByDay(scope), deps.reports.questionsByDay(scope), deps.reports.comments(scope, 200),
     ]);
     const dept = (id: string) => nameOf(c.departments, id, lang);
     const slaTable = (rows: typeof complaints.sla): Table => ({
@@ -74,6 +87,7 @@ export function reportsApi(deps: ReportsDeps): Router {
       ['complaints_median_hours_to_resolve', round1(complaints.medianResolveMs, HOUR)],
       ['complaints_resolved', complaints.resolved], ['complaints_reopened', complaints.reopened], ['reopen_rate_pct', share(complaints.reopened, complaints.resolved)],
       ['complaints_overdue_now', complaints.backlog.reduce((s, r) => s + r.n, 0)],
+      ['service_questions', questions.reduce((s, r) => s + r.n, 0)],
       ['applications_filed', as.filed], ['applications_on_time_pct', share(as.onTime, as.finished)],
     ];
     if (assistant) {
@@ -92,6 +106,14 @@ export function reportsApi(deps: ReportsDeps): Router {
       },
       'complaint-sla': slaTable(complaints.sla),
       'complaint-backlog': { columns: ['department', 'department_name', 'overdue_open'], counts: ['overdue_open'], rows: complaints.backlog.map((r) => [r.department, dept(r.department), r.n]) },
+      'complaint-backlog-by-day': every === 'week'
+        // A backlog is a level, not a sum: a week shows its last day's.
+        ? { columns: ['week', 'department', 'department_name', 'overdue_open'], counts: ['overdue_open'],
+          rows: lastOfWeek(complaints.backlogByDay).map((r) => [r.week, r.department, dept(r.department), r.n]) }
+        : { columns: ['day', 'department', 'department_name', 'overdue_open'], counts: ['overdue_open'], rows: complaints.backlogByDay.map((r) => [r.day, r.department, dept(r.department), r.n]) },
+      'questions-by-service': every === 'week'
+        ? { columns: ['week', 'service', 'service_name', 'questions'], counts: ['questions'], rows: byWeek(questions, (r) => r.service).map((r) => [r.week, r.key, nameOf(c.services, r.key, lang), r.n]) }
+        : { columns: ['day', 'service', 'service_name', 'questions'], counts: ['questions'], rows: questions.map((r) => [r.day, r.service, nameOf(c.services, r.service, lang), r.n]) },
       'applications-by-service': {
         columns: ['service', 'service_name', 'department', 'applications'], counts: ['applications'],
         rows: applications.byService.map((r) => [r.service, nameOf(c.services, r.service, lang), departmentOf(r.service), r.n]),
@@ -109,6 +131,10 @@ export function reportsApi(deps: ReportsDeps): Router {
     });
     out['csat-by-channel'] = csat('channel', csatChannel, (k) => k);
     out['csat-by-department'] = csat('department', csatDepartment, (k) => (k ? dept(k) : ''));
+    out['csat-by-day'] = { columns: ['day', 'answers', 'average', 'satisfied_pct'], counts: ['answers'], rows: csatDay.map((r) => [r.key, r.answers, r.average, share(r.satisfied, r.answers)]) };
+    // A comment on a confidential complaint is read by the citizen office only (domain/confidentiality.ts).
+    out['csat-comments'] = { columns: ['at', 'kind', 'channel', 'department', 'department_name', 'staff', 'score', 'comment', 'hidden'], counts: [],
+      rows: commentsFor(role, comments).map((m) => [new Date(m.at).toISOString(), m.kind, m.channel, m.department, m.department ? dept(m.department) : '', scope.office ? m.staff : '', m.score, m.text, m.hidden ? 1 : 0]) };
     if (csatAgent) out['csat-by-agent'] = csat('staff', csatAgent, (k) => k);
     if (assistant) out['handoff-reasons'] = { columns: ['reason', 'handoffs'], counts: ['handoffs'], rows: assistant.byReason.map((r) => [r.reason, r.n]) };
     return out;
@@ -120,7 +146,7 @@ export function reportsApi(deps: ReportsDeps): Router {
     const { period, departments, wholeOrganisation } = s.scope;
     const choices = { branches: c.municipality.branches.map((b) => ({ id: b.id, name: b.name })), departments: c.departments.map((d) => ({ id: d.id, name: d.name, branch: d.branch })) };
     res.json({ from: period.from, to: period.to, departments: departments ?? null, wholeOrganisation, choices,
-      every: s.q.every ?? 'day', tables: await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day') });
+      every: s.q.every ?? 'day', tables: await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day', req.staff!.role) });
   }));
 
   router.get('/reports/:figure.csv', requireStaff(deps.staff, 'agent'), route(async (req, res) => {
@@ -128,7 +154,7 @@ export function reportsApi(deps: ReportsDeps): Router {
     if (!FIGURES.includes(figure)) { res.status(404).json({ error: 'no-such-figure', figures: FIGURES }); return; }
     const s = await scopeFor(req, res);
     if (!s) return;
-    const table = (await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day'))[figure];
+    const table = (await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day', req.staff!.role))[figure];
     if (!table) { clientError(req, res, 403, 'figure-for-the-citizen-office'); return; }
     await deps.audit.record({ who: req.staff!.username, what: 'report-exported', target: figure, detail: `${s.scope.period.from}..${s.scope.period.to}` });
     res.type('text/csv; charset=utf-8').attachment(`nafidha-${figure}-${s.scope.period.from}-${s.scope.period.to}.csv`).send(toCsv(table));

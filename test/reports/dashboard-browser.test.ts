@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertActivity, monthOfActivity, type Activity } from '../../scripts/seed-reports.js';
+import { rebuildCounters } from '../../src/db/rebuild-counters.js';
 import { dayStart, nextDay } from '../../src/domain/report-period.js';
 import { shippedContent } from '../helpers/assistant.js';
 import { MongoTranscriptStore } from '../../src/db/transcripts.js';
@@ -27,6 +28,7 @@ beforeAll(async () => {
   server = await startTestServer({ dbName: 'dashboard_browser' });
   activity = monthOfActivity(content, { from: FROM, to: TO, conversations: 500, complaints: 300, applications: 100, seed: 3, tag: 'B' });
   await insertActivity(server.db.connection, activity);
+  await rebuildCounters(server.db.connection, TZ);
   password = await server.addStaff('noura', 'supervisor');
   const lines = new MongoTranscriptStore(server.db.connection);
   for (const [i, text] of ['كيف بجدد رخصة السواقة', 'كيف بجدد رخصة السواقه؟', 'وين محطة الباص'].entries()) {
@@ -71,7 +73,8 @@ describe('the dashboard in the browser', () => {
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
     expect(await page.textContent('#figure-conversations h2')).toBe('المحادثات حسب القناة');
 
-    for (const id of ['conversations', 'complaints-by-category', 'complaint-sla', 'application-sla', 'applications-by-service', 'handoff-reasons', 'csat-by-channel', 'csat-by-department', 'csat-by-agent']) {
+    for (const id of ['conversations', 'complaints-by-category', 'complaint-sla', 'application-sla', 'applications-by-service', 'handoff-reasons', 'csat-by-channel', 'csat-by-department', 'csat-by-agent',
+      'complaint-backlog-by-day', 'questions-by-service', 'csat-by-day']) {
       expect(await drawn(page, id), id).toBeGreaterThan(1000);
     }
     const e = expectedFigures(activity, { from: FROM, to: TO, start: dayStart(FROM, TZ), end: dayStart(nextDay(TO), TZ) }, new Date(), content);
@@ -87,6 +90,19 @@ describe('the dashboard in the browser', () => {
     expect(total).toBe(300);
     const agents = await page.$$eval('#table-csat-by-agent tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.dataset.value)));
     expect(new Map(agents.map(([staff, n]) => [staff, Number(n)]))).toEqual(new Map([...e.csat.staff].map(([k, v]) => [k, v.n])));
+    // The overdue backlog at the end of each day, the questions per service and the ratings per day, as counted here.
+    const backlog = await page.$$eval('#table-complaint-backlog-by-day tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.dataset.value)));
+    expect(new Map(backlog.filter(([, , n]) => n !== '0').map(([day, dept, n]) => [`${day}|${dept}`, Number(n)]))).toEqual(
+      new Map([...e.backlogByDay].map(([k, n]) => [k.replace(/\|(.*)$/, (_m, d: string) => `|${content.departments.find((x) => x.id === d)!.name.ar}`), n])));
+    const questions = await page.$$eval('#table-questions-by-service tbody tr', (rows) => rows.map((r) => Number(r.querySelectorAll('td')[2]!.dataset.value)));
+    expect(questions.reduce((a, b) => a + b, 0)).toBe([...e.questions.values()].reduce((a, b) => a + b, 0));
+    const ratings = await page.$$eval('#table-csat-by-day tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.dataset.value)));
+    expect(new Map(ratings.map(([day, n]) => [day, Number(n)]))).toEqual(new Map([...e.csat.day].map(([k, v]) => [k, v.n])));
+    // Citizens' comments: every one of the period is listed, a confidential complaint's too (a supervisor reads it).
+    const comments = (activity.comments ?? []).filter((c) => c.day >= FROM && c.day <= TO);
+    expect(comments.some((c) => c.confidential)).toBe(true);
+    expect(await page.locator('#table-csat-comments tbody tr').count()).toBe(Math.min(200, comments.length));
+    expect(await page.textContent('#figure-csat-comments')).toContain('تأخر الإصلاح كثيراً');
     // In Arabic the legend reads right to left and the first day is on the right.
     const rtl = await page.evaluate(() => {
       const chart = (window as unknown as { Chart: { getChart(id: string): { options: { plugins: { legend: { rtl: boolean } }; scales: { x: { reverse: boolean } } } } } }).Chart.getChart('chart-conversations');

@@ -47,8 +47,14 @@ describe('citizen satisfaction', () => {
     const stranger = chat('someone-else');
     expect(await stranger.say(asked.reply.choices![0]!.value)).toBe('هذا التقييم لم يعد متاحاً.');
     const me = chat('rate-en');
-    expect(await me.say(asked.reply.choices![3]!.value)).toBe('Thank you for your rating; it helps us improve our services.');
+    const thanked = await me.say(asked.reply.choices![3]!.value);
+    expect(thanked).toContain('Thank you for your rating; it helps us improve our services.');
+    expect(thanked).toContain('Would you like to add a comment?');
     expect(await me.say(asked.reply.choices![0]!.value)).toBe('We already have your rating, thank you.');
+    // The next message is the comment, kept once.
+    expect(await me.say('Amal explained everything clearly')).toBe('We have your comment; the municipality\'s staff will read it. Thank you.');
+    expect(await server.db.connection.collection('satisfaction_comments').find({}).toArray()).toEqual([
+      expect.objectContaining({ kind: 'handoff', channel: 'telegram', staff: 'amal', score: 4, text: 'Amal explained everything clearly', confidential: false })]);
     const stored = await answers().find({}).toArray();
     expect(stored).toEqual([expect.objectContaining({ kind: 'handoff', channel: 'telegram', staff: 'amal', score: 4 })]);
     // A second close (or anything) does not ask again.
@@ -77,7 +83,9 @@ describe('citizen satisfaction', () => {
     }
     const asked = await until(() => question('rate-complaint'));
     expect(asked.reply.text).toContain(`شكواك ${named.body.code}`);
-    expect(await chat('rate-complaint').say(asked.reply.choices![1]!.value)).toBe('شكراً لتقييمك، فهو يساعدنا على تحسين خدماتنا.');
+    expect(await chat('rate-complaint').say(asked.reply.choices![1]!.value)).toContain('شكراً لتقييمك، فهو يساعدنا على تحسين خدماتنا.');
+    // "No comment" is an answer too: nothing is stored.
+    expect(await chat('rate-complaint').say('/rate-no-comment')).toBe('لا بأس، شكراً لك.');
     const questions = await server.db.connection.collection('satisfaction_questions').find({}, { projection: { _id: 1 } }).toArray();
     // The handoff closed above and this complaint: not the handed-back conversation, not the anonymous complaint.
     expect(questions.map((q) => String(q._id))).toHaveLength(2);
@@ -90,5 +98,28 @@ describe('citizen satisfaction', () => {
     expect(table('csat-by-channel')).toEqual([['telegram', 'telegram', 2, 3]]);
     expect(table('csat-by-agent')).toEqual([['amal', 'amal', 2, 3]]);
     expect(table('csat-by-department')).toEqual([['', '', 1, 4], ['electrical-maintenance', 'Electricity and Street Lighting Department', 1, 2]]);
+  });
+
+  it('shows comments on the dashboard; one on a confidential complaint only to the citizen office', async () => {
+    const filed = await agent.json<{ code: string }>('POST', '/console/api/complaints', {
+      privacy: 'confidential', category: 'street-lighting', description: 'العمود مطفأ أمام بيتي منذ شهر كامل', lang: 'ar', name: 'سالم', phone: '0912345678',
+      channel: 'telegram', user: 'rate-secret', consentToContact: true, requestId: 'rate-secret-1',
+    });
+    expect((await agent.json('POST', `/console/api/complaints/${filed.body.code}/status`, { status: 'resolved' })).status).toBe(200);
+    const asked = await until(() => question('rate-secret'));
+    await chat('rate-secret').say(asked.reply.choices![4]!.value);
+    expect(await chat('rate-secret').say('جاري أحمد هو من كسر العمود')).toBe('وصلنا تعليقك، سيقرؤه موظفو البلدية. شكراً لك.');
+
+    type Tables = { tables: Record<string, { columns: string[]; rows: unknown[][] }> };
+    const shown = (b: Tables) => b.tables['csat-comments']!.rows.map((r) => Object.fromEntries(b.tables['csat-comments']!.columns.map((c, i) => [c, r[i]])));
+    const office = shown((await supervisor.json<Tables>('GET', '/console/api/reports/dashboard?lang=ar')).body);
+    expect(office.map((c) => c.comment)).toEqual(['جاري أحمد هو من كسر العمود', 'Amal explained everything clearly']);
+    // Staff of the department see that there is a comment, not what it says.
+    const lighting = new StaffClient(server.url);
+    expect((await lighting.signIn('hadi', await server.addStaff('hadi', 'agent', 'electrical-maintenance'))).status).toBe(200);
+    const dept = shown((await lighting.json<Tables>('GET', '/console/api/reports/dashboard?lang=ar')).body);
+    expect(dept).toEqual([expect.objectContaining({ department: 'electrical-maintenance', score: 5, comment: '', hidden: 1, staff: '' })]);
+    const csv = await (await lighting.call('GET', '/console/api/reports/csat-comments.csv')).text();
+    expect(csv).not.toContain('أحمد');
   });
 });

@@ -1,17 +1,32 @@
 import type { ReplyKey } from '../../content/reply-keys.js';
-import { parseRating, type SatisfactionService, type SatisfactionTexts } from '../../domain/satisfaction.js';
+import { COMMENT_WINDOW_MS, NO_COMMENT, parseRating, type SatisfactionService, type SatisfactionTexts } from '../../domain/satisfaction.js';
 import type { Flows } from '../respond.js';
 
 const SAID: Record<'stored' | 'already' | 'closed', ReplyKey> = { stored: 'satisfaction.thanks', already: 'satisfaction.already', closed: 'satisfaction.closed' };
 
-/** The citizen pressed a rating button: stored once, thanked in their language. */
+/**
+ * The citizen pressed a rating button: stored once, thanked in their language, and offered to add a comment; the
+ * next message within a quarter of an hour is that comment (or "no comment").
+ */
 export function satisfactionFlows(service: SatisfactionService, texts: SatisfactionTexts): Flows {
   return {
     async resume(turn) {
+      const chat = { channel: turn.inbound.channel, user: turn.inbound.user };
       const rating = parseRating(turn.text);
-      if (!rating) return undefined;
-      const result = await service.answer(rating.token, rating.score, { channel: turn.inbound.channel, user: turn.inbound.user });
-      return [texts.reply(turn.lang, SAID[result])];
+      if (rating) {
+        const result = await service.answer(rating.token, rating.score, chat);
+        if (result !== 'stored') return [texts.reply(turn.lang, SAID[result])];
+        turn.state.ratingComment = { token: rating.token, until: Date.now() + COMMENT_WINDOW_MS, score: rating.score };
+        const ask = texts.reply(turn.lang, 'satisfaction.comment.ask');
+        return [texts.reply(turn.lang, SAID[result]), { ...ask, choices: [{ label: texts.reply(turn.lang, 'satisfaction.comment.none').text, value: NO_COMMENT }] }];
+      }
+      const waiting = turn.state.ratingComment;
+      if (!waiting) return undefined;
+      turn.state.ratingComment = undefined;
+      if (waiting.until < Date.now() || !turn.text.trim()) return undefined;
+      if (turn.text.trim() === NO_COMMENT) return [texts.reply(turn.lang, 'satisfaction.comment.skipped')];
+      const result = await service.comment(waiting.token, turn.text, chat, waiting.score);
+      return result === 'closed' ? undefined : [texts.reply(turn.lang, 'satisfaction.comment.thanks')];
     },
   };
 }
