@@ -77,7 +77,7 @@ export async function assignmentForm(complaint, ctx, reload) {
       h('button', { type: 'submit' }, tx('assign')),
       complaint.assignee === ctx.me.username ? null : h('button', { type: 'button', id: 'take', class: 'primary', onclick: () => save('me') }, tx('take'))));
   async function save(assignee) {
-    try { await post(`/complaints/${encodeURIComponent(complaint.code)}/assignee`, { assignee }); ctx.toast(tx('assigned')); reload(); } catch (err) { ctx.fail(err); }
+    try { await post(`/complaints/${encodeURIComponent(complaint.code)}/assignee`, { assignee, from: complaint.assignee ?? null }); ctx.toast(tx('assigned')); reload(); } catch (err) { ctx.fail(err); }
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); save(choice.value); });
   return form;

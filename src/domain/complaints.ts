@@ -306,14 +306,19 @@ export class ComplaintService {
    * Gives a complaint to a staff member (null: back to the department's queue). Only while it is open; the caller
    * has checked that the person works for its department. Recorded in its history.
    */
-  async assign(code: string, assignee: string | null, by: string, note?: string): Promise<ChangeResult> {
+  /**
+   * `seen`: who held it when the clerk looked (null: nobody). The change is made only if that is still so, so two
+   * clerks taking one complaint at once cannot both get it, however late their requests are read.
+   */
+  async assign(code: string, assignee: string | null, by: string, note?: string, seen?: string | null): Promise<ChangeResult> {
     const current = await this.deps.store.findByCode(code);
     if (!current) return { ok: false, reason: 'not-found' };
     if ((current.assignee ?? null) === assignee) return { ok: false, reason: 'unchanged' };
     const now = this.now();
     const what = assignee ? `assigned to ${assignee}${current.assignee ? ` (was ${current.assignee})` : ''}` : `unassigned (was ${current.assignee})`;
     // Only if nobody changed who holds it or closed it in between: the one who looked decides.
-    const updated = await this.deps.store.update(code, { statuses: OPEN_STATUSES, assignee: current.assignee ?? null }, {
+    if (seen !== undefined && (current.assignee ?? null) !== seen) return { ok: false, reason: 'unchanged' };
+    const updated = await this.deps.store.update(code, { statuses: OPEN_STATUSES, assignee: seen !== undefined ? seen : current.assignee ?? null }, {
       set: { assignee, updatedAt: now },
       push: { at: now, by, note: [what, note?.trim()].filter(Boolean).join(': ') },
     });

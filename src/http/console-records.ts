@@ -91,7 +91,8 @@ const langOf = (v: unknown): Lang => (v === 'en' ? 'en' : 'ar');
 const field = (max: number) => z.string().max(max * 2).transform(cleanInput).pipe(z.string().max(max)).optional().default('');
 const ChatFields = { channel: z.union([z.enum(CHANNELS), z.literal('')]).optional(), user: optionalTyped(100) };
 const StatusChange = z.object({ status: z.string().max(40), note: optionalTyped(2000) });
-const AssigneeChange = z.object({ assignee: z.union([z.string().max(40), z.null()]).transform((v) => (v ? cleanInput(v).trim() : '')), note: optionalTyped(2000) });
+// `from`: who held it as the clerk saw it; "me" without it takes a complaint nobody holds.
+const AssigneeChange = z.object({ assignee: z.union([z.string().max(40), z.null()]).transform((v) => (v ? cleanInput(v).trim() : '')), from: z.union([z.string().max(40), z.null()]).optional(), note: optionalTyped(2000) });
 const DepartmentChange = z.object({ department: optionalTyped(60), note: optionalTyped(2000) });
 const CallerComplaint = z.object({
   privacy: z.string().max(20), category: field(60), description: field(4000), lang: z.string().max(5).optional(),
@@ -254,7 +255,8 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
       if (!account || account.disabled) { res.status(400).json({ error: 'unknown-staff' }); return; }
       if (!mayWorkOn({ role: account.role, department: account.department, departments: account.departments }, c.department)) { res.status(400).json({ error: 'other-department' }); return; }
     }
-    const result = await deps.complaints.assign(code, wanted, req.staff!.username, body.note);
+    const seen = body.from !== undefined ? (body.from ? cleanInput(body.from).trim() : null) : body.assignee === 'me' ? null : undefined;
+    const result = await deps.complaints.assign(code, wanted, req.staff!.username, body.note, seen);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
     await audit(req, wanted ? 'complaint-assigned' : 'complaint-unassigned', code, wanted ?? `was ${c.assignee ?? 'nobody'}`);
     res.json({ complaint: complaintView(result.complaint) });

@@ -11,6 +11,9 @@ import type { Nafidha } from '../../src/app/compose.js';
 import type { ChannelSender, InboundMessage } from '../../src/shared/message.js';
 import { StaffClient, startTestServer, type TestServer } from '../helpers/server.js';
 import { shippedContent } from '../helpers/assistant.js';
+import { withoutIsolates } from '../../src/text/numbers.js';
+
+const asRead = (text: string) => withoutIsolates(text).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
 
 const { Client } = wwebjs;
 // The library's real Message class (its typings declare Message only as an interface).
@@ -306,8 +309,9 @@ describe('WhatsApp Web', () => {
     expect(stored).toMatchObject({ branch: 'east-centre', service: 'health-certificate', time, citizen: { name: 'ليلى عمر', phone: '+96178888888', chat: { channel: 'whatsapp', user: citizen } } });
     expect(receipt).toContain(time!);
     expect(receipt).toContain(branch.name.ar);
-    expect(receipt).toContain(nafidha.bookings.window('east-centre', 'health-certificate')!.ar);
-    expect(receipt).toContain(new Intl.DateTimeFormat('ar-LY', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${stored.day}T12:00:00Z`)));
+    // (Digits as the municipality writes them, numbers isolated: compared as the citizen reads them.)
+    expect(asRead(receipt)).toContain(asRead(nafidha.bookings.window('east-centre', 'health-certificate')!.ar));
+    expect(asRead(receipt)).toContain(asRead(new Intl.DateTimeFormat('ar-LY', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${stored.day}T12:00:00Z`))));
     for (const d of service.documents) expect(receipt).toContain(d.name.ar);
 
     const list = await say('مواعيدي');

@@ -99,6 +99,11 @@ describe('my work', () => {
     const lists = await Promise.all([rami, nour].map((s) => s.json<Page>('GET', '/console/api/complaints?assignee=me')));
     expect(lists.filter((l) => codes(l).includes(c.code))).toHaveLength(1);
     expect(['rami', 'nour']).toContain(holder);
+    // However late a request is read: taking one somebody holds, or moving it from whom the clerk no longer sees, is refused.
+    const other = holder === 'rami' ? nour : rami;
+    expect((await other.json('POST', `/console/api/complaints/${c.code}/assignee`, { assignee: 'me' })).status).toBe(409);
+    expect((await other.json('POST', `/console/api/complaints/${c.code}/assignee`, { assignee: holder, from: null })).status).toBe(409);
+    expect((await server.nafidha.complaints.find(c.code))!.assignee).toBe(holder);
   });
 
   it('"due soon" lists open complaints due within the window, apart from overdue ones', async () => {
