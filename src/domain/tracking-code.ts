@@ -128,10 +128,17 @@ export function findTrackingCode(text: string): ParsedTrackingCode {
 // ordinary word of that length ("application").
 const CODE_SHAPED = /\b[CASBcasb]\s?-?\s?[0-9A-Za-z]{5}[\s-]?[0-9A-Za-z]{5}\b/g;
 
-/** The parts of a message typed as tracking codes, valid or mistyped. */
+/**
+ * The parts of a message typed as tracking codes, valid or mistyped. A message that is nothing but a code with no
+ * digit, typed with spaces ("c wgcqh zsrkn"), is one too when its check character holds (one ordinary phrase of that
+ * shape in 31 would pass).
+ */
 export function codeShaped(text: string): string[] {
-  return (asciiDigits(text).match(CODE_SHAPED) ?? []).filter((m) => /[-\d]/.test(m));
+  const found = (asciiDigits(text).match(CODE_SHAPED) ?? []).filter((m) => /[-\d]/.test(m));
+  if (!found.length && WHOLE_CODE.test(text.trim()) && parseTrackingCode(text).ok) return [text.trim()];
+  return found;
 }
+const WHOLE_CODE = /^[CASBcasb][\s-]*[0-9A-Za-z]{5}[\s-]*[0-9A-Za-z]{5}$/;
 
 // Something shaped like a tracking code (C-7KQ2X-M4PR9, A-…, S-…, B-…, or the older NF-…): a kind prefix, a dash and
 // letters mixed with digits, or the same in capitals with spaces. Codes with a typo still say "I am following

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CODE_ALPHABET, findTrackingCode, newTrackingCode, parseTrackingCode } from '../../src/domain/tracking-code.js';
+import { CODE_ALPHABET, codeShaped, findTrackingCode, newTrackingCode, parseTrackingCode } from '../../src/domain/tracking-code.js';
 
 const ARABIC_DIGITS = '٠١٢٣٤٥٦٧٨٩';
 const arabicDigits = (s: string) => s.replace(/[0-9]/g, (d) => ARABIC_DIGITS[Number(d)]);
@@ -90,5 +90,13 @@ describe('tracking codes', () => {
     const sentence = `السلام عليكم وين وصلت شكوتي رقم ${arabicDigits(code.toLowerCase())} ؟`;
     expect(findTrackingCode(sentence)).toEqual({ ok: true, code, kind: 'complaint' });
     expect(findTrackingCode('what is the status of my complaint please')).toEqual({ ok: false, problem: 'empty' });
+  });
+
+  it('a code with no digit, typed alone in lower case with spaces, is still a code (CI met one: "c wgcqh zsrkn")', () => {
+    expect(codeShaped('c tbqkr ertxc')).toEqual(['c tbqkr ertxc']);
+    expect(parseTrackingCode('c tbqkr ertxc')).toEqual({ ok: true, code: 'C-TBQKR-ERTXC', kind: 'complaint' });
+    // Ordinary words of that shape are not, unless the check character happens to hold.
+    expect(codeShaped('c hello world')).toEqual([]);
+    expect(codeShaped('please check c tbqkr ertxc')).toEqual([]);
   });
 });
