@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { Service } from '../src/content/schema.js';
 import { newTrackingCode } from '../src/domain/tracking-code.js';
 
-export type ConversationKind = 'service' | 'complaint' | 'status' | 'handoff';
+export type ConversationKind = 'service' | 'complaint' | 'status' | 'booking' | 'handoff';
 export interface BotReply { text: string; quick_replies?: Array<{ title: string; payload: string }> }
 
 /** A small seeded generator, so two runs send the same conversations. */
@@ -33,13 +33,15 @@ const DESCRIPTIONS = ['في حفرة كبيرة بنص الشارع من أسب�
   'water leaking from a broken pipe on the pavement', 'مجاري طايفة قدام العمارة وريحة قوية'];
 const LOCATIONS = ['شارع الجامعة قرب الدوار', 'حي النصر، خلف الجامع الكبير', 'near the central market, main road', 'طريق المطار بعد الإشارة'];
 const STATUS_TEXT = ['وين صارت شكواي {c}', 'status of {c}', 'شن صار في الشكوى {c}؟', '{c}'];
+const BOOKING_START = ['/book', 'بدي احجز موعد', 'I want to book an appointment', 'ممكن آخد دور للشهادة الصحية', 'can I get a slot for a building permit'];
 const HANDOFF = ['/agent', 'بدي احكي مع موظف', 'can I talk to a person', 'نبي نكلم موظف'];
 const CODE = /\b[CAS]-[0-9A-Z]{5}-[0-9A-Z]{5}\b/;
+const BOOKING_CODE = /\bB-[0-9A-Z]{5}-[0-9A-Z]{5}\b/;
 
-/** What a conversation is about, about 60 / 20 / 15 / 5 per cent. */
+/** What a conversation is about, about 57 / 20 / 15 / 5 / 3 per cent (booking an appointment: issue 12). */
 export function chooseKind(rnd: () => number): ConversationKind {
   const x = rnd();
-  return x < 0.6 ? 'service' : x < 0.8 ? 'complaint' : x < 0.95 ? 'status' : 'handoff';
+  return x < 0.57 ? 'service' : x < 0.77 ? 'complaint' : x < 0.92 ? 'status' : x < 0.97 ? 'booking' : 'handoff';
 }
 
 /** Sends one message and returns the replies with the time the citizen waited. */
@@ -137,6 +139,22 @@ export async function converse(send: Send, user: string, kind: ConversationKind,
     if (rnd() < 0.5) {
       if (await say('/status')) await say(code);
     } else await say(pick(rnd, STATUS_TEXT).replace('{c}', code));
+    return { sent };
+  }
+
+  if (kind === 'booking') {
+    let replies = await say(pick(rnd, BOOKING_START));
+    while (replies) {
+      if (replies.some((r) => BOOKING_CODE.test(r.text))) return { sent };
+      const v = values(replies);
+      const last = replies.at(-1)?.text ?? '';
+      // The first offered service, branch, day and time; a name and a phone when asked; then confirm.
+      const next = v.includes('/book-confirm') ? '/book-confirm'
+        : v.find((x) => /^\/book-(service|branch|day|time) /.test(x))
+          ?? (/هاتفك|phone number/.test(last) ? '091 234 5678' : /اسمك|your full name/.test(last) ? 'ليلى عمر' : /موضوع|discuss/.test(last) ? 'طلب ترخيص' : undefined);
+      if (!next) return { sent };
+      replies = await say(next);
+    }
     return { sent };
   }
 

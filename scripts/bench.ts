@@ -112,6 +112,7 @@ interface PhaseFigures {
   name: string; citizens: number; thinkMs: number; seconds: number; messages: number; errors: number;
   conversations: Record<ConversationKind, number>; complaintsFiled: number;
   messagesPerSecond: number; latencyMs: { p50: number; p95: number; p99: number; max: number };
+  latencyMsByKind: Record<string, { messages: number; p50: number; p95: number }>;
   dbCommandsPerMessage: number; dbCommandsByKind: Record<string, number>; cpuMsPerMessage: number; serverCpuCores: number;
   peakRssMb: number; rssAtEndMb: number;
   /** The database process's CPU, when the benchmark started it (FerretDB). */
@@ -129,14 +130,15 @@ async function runPhase(server: BenchServer, world: CitizenWorld, name: string, 
   const latencies: number[] = [];
   let errors = 0;
   let filed = 0;
-  const conversations: Record<ConversationKind, number> = { service: 0, complaint: 0, status: 0, handoff: 0 };
+  const conversations: Record<ConversationKind, number> = { service: 0, complaint: 0, status: 0, booking: 0, handoff: 0 };
   const before = await server.stats();
   const dbCpu0 = dbCpuSeconds?.() ?? NaN;
   const t0 = performance.now();
   const deadline = t0 + o.seconds * 1000;
   let started = 0;
   const stop = () => performance.now() >= deadline || (o.messages > 0 && started >= o.messages) || server.exited() !== undefined;
-  const record = (e: Exchange) => { latencies.push(e.ms); if (!e.ok) errors++; };
+  const perKind: Record<string, number[]> = {};
+  const record = (e: Exchange) => { latencies.push(e.ms); (perKind[e.kind] ??= []).push(e.ms); if (!e.ok) errors++; };
   const think = o.thinkMs > 0 ? () => new Promise<void>((r) => setTimeout(r, o.thinkMs * (0.5 + world.rnd()))) : undefined;
   const answeredByUser: Record<string, number> = {};
   const counting: typeof send = async (user, text) => {
@@ -176,6 +178,8 @@ async function runPhase(server: BenchServer, world: CitizenWorld, name: string, 
     name, citizens: o.citizens, thinkMs: o.thinkMs, seconds: elapsed, messages: latencies.length, errors, conversations, complaintsFiled: filed,
     messagesPerSecond: latencies.length / elapsed,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? NaN },
+    // Per kind of conversation (a booking's messages search free places; a complaint's confirm files one).
+    latencyMsByKind: Object.fromEntries(Object.entries(perKind).map(([k, v]) => { v.sort((a, b) => a - b); return [k, { messages: v.length, p50: percentile(v, 50), p95: percentile(v, 95) }]; })),
     dbCommandsPerMessage: (after.commands - before.commands) / n, dbCommandsByKind: Object.fromEntries(Object.entries(byKind).sort((a, b) => b[1] - a[1])),
     cpuMsPerMessage: (after.cpuMicros - before.cpuMicros) / 1000 / n, serverCpuCores: (after.cpuMicros - before.cpuMicros) / 1e6 / elapsed,
     peakRssMb: mb(after.peakRssSinceLast), rssAtEndMb: mb(after.rss),
@@ -421,6 +425,7 @@ async function serverBench(): Promise<void> {
         console.log(`${p.name}: conversations ${Object.entries(p.conversations).map(([k, v]) => `${k} ${v}`).join(', ')}; complaints filed ${p.complaintsFiled}`
           + (p.storedAtEnd ? `; stored at the end: ${p.storedAtEnd.chats} chats, ${p.storedAtEnd.transcriptLines} transcript lines, ${p.storedAtEnd.complaints} complaints` : ''));
         console.log(`  db commands per message: ${Object.entries(p.dbCommandsByKind).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        console.log(`  latency by conversation: ${Object.entries(p.latencyMsByKind).map(([k, v]) => `${k} ${v.messages} msgs p50 ${fixed(v.p50)} p95 ${fixed(v.p95)} ms`).join(", ")}`);
       }
     };
     const phases = await runPhases(server, world);
