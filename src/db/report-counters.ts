@@ -54,17 +54,53 @@ export class MongoReportCounters {
   private get counters() { return this.connection.collection<CounterDoc>(COUNTERS); }
   private get claims() { return this.connection.collection<{ _id: string; at: Date }>(CLAIMS); }
 
-  /** Adds the deltas; a failure is logged, never thrown: the record change they follow has happened. */
+  /**
+   * Adds the deltas; a failure is logged, never thrown: the record change they follow has happened. Resolves once
+   * they are written. Deltas arriving while a write is under way are summed and written together, one lock per
+   * document: every message of every citizen counts into today's document, and one lock a message made them queue
+   * behind each other (the bench's 100 citizens waited up to 10 s).
+   */
   async add(deltas: Delta[]): Promise<void> {
     if (!deltas.length) return;
     try {
       const earliest = deltas.reduce((m, d) => (d.day < m ? d.day : m), deltas[0]!.day);
       if (this.first === undefined || earliest < this.first) await this.noteFirst(earliest);
-      for (const [id, inc] of sumsOf(deltas)) {
-        const $inc = Object.fromEntries(Object.entries(inc).filter(([, n]) => n).map(([f, n]) => [`c.${f}`, n]));
-        if (!Object.keys($inc).length) continue;
-        await this.locks.withLock(`counter:${id}`, () => retryTransient(() => this.counters.updateOne({ _id: id }, { $inc }, { upsert: true })), 20_000);
-      }
+    } catch (err) {
+      this.log(`reports: counters not updated (${err instanceof Error ? err.message : String(err)}); run npm run counters:rebuild`);
+      return;
+    }
+    for (const [id, inc] of sumsOf(deltas)) {
+      const sum = this.pending.get(id) ?? {};
+      for (const [f, n] of Object.entries(inc)) if (n) sum[f] = (sum[f] ?? 0) + n;
+      this.pending.set(id, sum);
+    }
+    await new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.draining ??= this.drain();
+    });
+  }
+
+  private readonly pending = new Map<string, Record<string, number>>();
+  private waiting: Array<() => void> = [];
+  private draining: Promise<void> | undefined;
+
+  private async drain(): Promise<void> {
+    while (this.pending.size || this.waiting.length) {
+      const batch = [...this.pending];
+      this.pending.clear();
+      const done = this.waiting;
+      this.waiting = [];
+      await Promise.all(batch.map(([id, inc]) => this.write(id, inc)));
+      for (const resolve of done) resolve();
+    }
+    this.draining = undefined;
+  }
+
+  private async write(id: string, inc: Record<string, number>): Promise<void> {
+    const $inc = Object.fromEntries(Object.entries(inc).filter(([, n]) => n).map(([f, n]) => [`c.${f}`, n]));
+    if (!Object.keys($inc).length) return;
+    try {
+      await this.locks.withLock(`counter:${id}`, () => retryTransient(() => this.counters.updateOne({ _id: id }, { $inc }, { upsert: true })), 20_000);
     } catch (err) {
       this.log(`reports: counters not updated (${err instanceof Error ? err.message : String(err)}); run npm run counters:rebuild`);
     }
