@@ -309,13 +309,8 @@ export class BookingService {
   }
 
   /** The booking stored under a retry key, waiting a moment for a confirm of the same draft still being stored. */
-  private async settled(idempotencyKey: string): Promise<Booking | null> {
-    const until = Date.now() + 2_000;
-    for (;;) {
-      const found = await this.deps.store.findByIdempotencyKey(idempotencyKey);
-      if (found || Date.now() > until) return found;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  private settled(idempotencyKey: string): Promise<Booking | null> {
+    return settle(() => this.deps.store.findByIdempotencyKey(idempotencyKey));
   }
 
   private check(input: Pick<BookInput, 'service' | 'branch' | 'day' | 'time' | 'name' | 'phone'>): BookingProblem | undefined {
@@ -553,13 +548,8 @@ export class BookingService {
     return undefined;
   }
 
-  private async settledCode(code: string): Promise<Booking | null> {
-    const until = Date.now() + 2_000;
-    for (;;) {
-      const found = await this.deps.store.findByCode(code);
-      if (found || Date.now() > until) return found;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  private settledCode(code: string): Promise<Booking | null> {
+    return settle(() => this.deps.store.findByCode(code));
   }
 
   /** Tells the citizen of a displaced booking, once, and offers the next free times at the same branch. */
@@ -635,5 +625,15 @@ export class BookingService {
       code: b.code, date: formatDate(b.day, lang, r.municipality.timezone), time: b.time, branch,
       window: this.window(b.branch, b.service)?.[lang] ?? '', documents: listOf(documents, lang),
     });
+  }
+}
+
+/** What `find` returns once it returns something, asking again for up to 2 s (a write of another request still landing). */
+async function settle<T>(find: () => Promise<T | null>): Promise<T | null> {
+  const until = Date.now() + 2_000;
+  for (;;) {
+    const found = await find();
+    if (found || Date.now() > until) return found;
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

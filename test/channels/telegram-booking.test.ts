@@ -1,37 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TelegramChannel } from '../../src/channels/telegram/index.js';
 import type { Nafidha } from '../../src/app/compose.js';
 import type { Database } from '../../src/db/connection.js';
 import { MongoBookingStore } from '../../src/db/bookings.js';
 import { BookingService } from '../../src/domain/bookings.js';
 import { nextDay, zonedInstant } from '../../src/domain/working-days.js';
 import { shippedContent } from '../helpers/assistant.js';
-import { testDatabase } from '../helpers/db.js';
-import { testNafidha } from '../helpers/nafidha.js';
-import { emulatedTelegram, startTelegramEmulator, type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { testNafidhaOnTelegram } from '../helpers/nafidha.js';
+import { type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // A citizen books, moves and is reminded of an appointment on Telegram, through telegraf and a Bot API emulator.
 let db: Database;
 let nafidha: Nafidha;
 let emulator: TelegramEmulator;
-let channel: TelegramChannel;
 const codeIn = (text: string) => /B-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(text)?.[0];
 
-beforeAll(async () => {
-  db = await testDatabase('telegram_booking');
-  emulator = await startTelegramEmulator();
-  const telegram = emulatedTelegram(emulator);
-  nafidha = testNafidha(db, { channels: [telegram.row] });
-  nafidha.start();
-  await nafidha.channels.start();
-  channel = telegram.channel();
-});
-afterAll(async () => {
-  await channel.stop();
-  await nafidha.stop();
-  await emulator.close();
-  await db.close();
-});
+let product: Awaited<ReturnType<typeof testNafidhaOnTelegram>>;
+beforeAll(async () => { product = await testNafidhaOnTelegram('telegram_booking'); ({ db, nafidha, emulator } = product); });
+afterAll(async () => { await product?.close(); });
 
 async function send(citizen: Citizen, act: () => Promise<void>): Promise<BotMessage> {
   const count = emulator.botMessages(citizen.chatId).length;

@@ -1,34 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelegramChannel } from '../../src/channels/telegram/index.js';
 import type { Nafidha } from '../../src/app/compose.js';
-import type { Database } from '../../src/db/connection.js';
-import { testDatabase } from '../helpers/db.js';
-import { testNafidha } from '../helpers/nafidha.js';
-import { emulatedTelegram, startTelegramEmulator, type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { testNafidhaOnTelegram } from '../helpers/nafidha.js';
+import { type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // A citizen on Telegram talking to the whole product, through the real telegraf client and a Bot API emulator.
-let db: Database;
 let nafidha: Nafidha;
 let emulator: TelegramEmulator;
 let channel: TelegramChannel;
 const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
 const codeIn = (text: string) => /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(text)?.[0];
 
-beforeAll(async () => {
-  db = await testDatabase('telegram_story');
-  emulator = await startTelegramEmulator();
-  const telegram = emulatedTelegram(emulator);
-  nafidha = testNafidha(db, { channels: [telegram.row] });
-  nafidha.start();
-  await nafidha.channels.start();
-  channel = telegram.channel();
-});
-afterAll(async () => {
-  await channel.stop();
-  await nafidha.stop();
-  await emulator.close();
-  await db.close();
-});
+let product: Awaited<ReturnType<typeof testNafidhaOnTelegram>>;
+beforeAll(async () => { product = await testNafidhaOnTelegram('telegram_story'); ({ nafidha, emulator, channel } = product); });
+afterAll(async () => { await product?.close(); });
 
 /** Presses the button carrying `value` on the chat's latest message and waits for the answer. */
 async function press(citizen: Citizen, value: string): Promise<BotMessage> {

@@ -1,36 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TelegramChannel } from '../../src/channels/telegram/index.js';
 import type { Nafidha } from '../../src/app/compose.js';
-import type { Database } from '../../src/db/connection.js';
-import { testDatabase } from '../helpers/db.js';
-import { testNafidha } from '../helpers/nafidha.js';
+import { testNafidhaOnTelegram } from '../helpers/nafidha.js';
 import { shippedContent } from '../helpers/assistant.js';
-import { emulatedTelegram, startTelegramEmulator, type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
+import { type BotMessage, type Citizen, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 
 // Issue 15's words on a real channel: what a Telegram citizen reads (isolated numbers, areas of services, the
 // chat's language) and the name Telegram knows offered when filing with a name.
-let db: Database;
 let nafidha: Nafidha;
 let emulator: TelegramEmulator;
-let channel: TelegramChannel;
 const LRI = '\u2066', PDI = '\u2069';
 const codeIn = (text: string) => /C-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(text)?.[0];
 
-beforeAll(async () => {
-  db = await testDatabase('telegram_words');
-  emulator = await startTelegramEmulator();
-  const telegram = emulatedTelegram(emulator);
-  nafidha = testNafidha(db, { channels: [telegram.row] });
-  nafidha.start();
-  await nafidha.channels.start();
-  channel = telegram.channel();
-});
-afterAll(async () => {
-  await channel.stop();
-  await nafidha.stop();
-  await emulator.close();
-  await db.close();
-});
+let product: Awaited<ReturnType<typeof testNafidhaOnTelegram>>;
+beforeAll(async () => { product = await testNafidhaOnTelegram('telegram_words'); ({ nafidha, emulator } = product); });
+afterAll(async () => { await product?.close(); });
 
 /** Does `act` and returns every message the bot sent for it (a long reply comes in parts). */
 async function answer(citizen: Citizen, act: () => Promise<void>): Promise<BotMessage[]> {
