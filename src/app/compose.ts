@@ -8,6 +8,7 @@ import { citizenFlows } from '../conversation/flows/index.js';
 import { ChatKey } from '../shared/chat.js';
 import type { ChannelSender } from '../shared/message.js';
 import type { MongoChatStates } from '../db/chat-states.js';
+import { complaintDraft, upgradeState } from '../conversation/state.js';
 import { ChannelSet, type ChannelFactory, type Mount } from './channels.js';
 import { createStores, type Stores } from './stores.js';
 import { createServices } from './services.js';
@@ -122,7 +123,8 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
  * web chat mode, websocket or webhook).
  */
 async function webComplaintSince(states: MongoChatStates, user: string): Promise<Date | undefined> {
-  const draft = (await states.read(ChatKey.of('web', user)))?.complaint;
+  const stored = await states.read(ChatKey.of('web', user));
+  const draft = stored && complaintDraft(upgradeState(stored));
   return draft ? new Date(draft.startedAt ?? 0) : undefined;
 }
 

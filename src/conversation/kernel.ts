@@ -10,7 +10,7 @@ import { composeFlows } from './compose-flows.js';
 import { KeyedLock } from './keyed-lock.js';
 import { Phrasebook } from './replies.js';
 import { Responder, type Flows, type Result } from './respond.js';
-import { freshState, type ChatState } from './state.js';
+import { complaintDraft, freshState, upgradeState, type ChatState } from './state.js';
 import type { InboundMessage, Reply } from '../shared/message.js';
 
 /** Replies kept per chat so a redelivered message is answered as the first time. */
@@ -53,7 +53,8 @@ export function createKernel(deps: KernelDeps): Kernel {
       let lang = langHint();
       let kept: Kept | undefined;
       try {
-        const state = (await deps.states.read(key)) ?? freshState(DEFAULT_LANG);
+        const stored = await deps.states.read(key);
+        const state = stored ? upgradeState(stored) : freshState(DEFAULT_LANG);
         lang = state.lang;
         const done = await run(state, (k) => { kept = k; });
         if (done.kind === 'nothing') return [];
@@ -114,7 +115,7 @@ export function createKernel(deps: KernelDeps): Kernel {
       const key = ChatKey.of(message.channel, message.user);
       return turn(key, () => detectLanguage(message.text ?? '') ?? DEFAULT_LANG, async (state, keep) => {
         const id = message.messageId;
-        keep({ privacy: state.complaint?.privacy, line: { conversation: key, from: 'citizen', text: (message.text ?? '').slice(0, 10_000), at: new Date() } });
+        keep({ privacy: complaintDraft(state)?.privacy, line: { conversation: key, from: 'citizen', text: (message.text ?? '').slice(0, 10_000), at: new Date() } });
         // A redelivered message gets the replies it got the first time, and changes nothing.
         if (id && state.seen.includes(id)) return { kind: 'repeat', replies: state.answered?.find((a) => a.id === id)?.replies ?? [] };
         if (id) state.seen = [...state.seen.slice(-49), id];

@@ -5,7 +5,7 @@ import { codeShaped, parseTrackingCode } from '../domain/tracking-code.js';
 import { asciiDigits, cleanInput, normalize } from '../text/normalize.js';
 import type { Understander, Understanding } from '../understanding/understand.js';
 import type { Phrasebook } from './replies.js';
-import type { ChatState } from './state.js';
+import { complaintDraft, type ChatState } from './state.js';
 import type { InboundMessage, Reply } from '../shared/message.js';
 
 export const MAX_TEXT = 2000;
@@ -133,7 +133,8 @@ export class Responder {
     const established = state.lastAt !== undefined || state.langSet;
     if (!established) return written;
     // A name or a phone typed while filing is not a change of language.
-    if (state.complaint?.step === 'name' || state.complaint?.step === 'phone') return state.lang;
+    const step = complaintDraft(state)?.step;
+    if (step === 'name' || step === 'phone') return state.lang;
     return clearSentence(withoutCodes, written) && !this.keyword(text) ? written : state.lang;
   }
 
@@ -193,7 +194,7 @@ export class Responder {
       return this.marked(turn, { replies: [...replies, ...(await this.command(turn, text))] });
     }
     // "I want to talk to staff" in the middle of a complaint is offered staff rather than asked the step again.
-    if (state.complaint && !command && flows.handoff) {
+    if (complaintDraft(state) && !command && flows.handoff) {
       const u = this.understander.understand(text, { service: null });
       if (u.intent === 'human-agent' && u.confidence >= this.understander.tuning.respond.staffInFlow) {
         return this.marked(turn, { replies: [...replies, p.reply(lang, 'flow.staff.offer', {}, [

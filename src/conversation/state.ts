@@ -29,22 +29,62 @@ export interface ChatState {
   recent: number[];
   floodWarned?: boolean;
   welcomed?: boolean;
-  /** A complaint being filed, step by step. */
-  complaint?: ComplaintDraft;
-  /** Waiting for the text of a suggestion. */
-  suggesting?: boolean;
-  /** Waiting for a tracking code. */
-  awaitingCode?: boolean;
   /** Handed over to staff (queued or held) as far as this chat knows; staff may have handed it back since. */
   withStaff?: boolean;
   /** Media stored while the citizen decides whether to pass it to staff; removed unless they accept. */
   pendingMedia?: string[];
-  /** Waiting for the comment after "no, it is not fixed". */
-  notFixed?: string;
+  /** What the chat is in the middle of, if anything: the next message answers it. */
+  flow?: CurrentFlow;
+}
+
+/**
+ * The one flow a chat can be in. Starting another replaces it, and "cancel", "menu" or a menu button ends it, so
+ * a chat is never half in two flows.
+ */
+export type CurrentFlow =
+  | { kind: 'complaint'; draft: ComplaintDraft }
+  | { kind: 'booking'; draft: BookingDraft }
+  /** Waiting for the text of a suggestion. */
+  | { kind: 'suggestion' }
+  /** Waiting for a tracking code. */
+  | { kind: 'awaiting-code' }
+  /** Waiting for the comment after "no, it is not fixed" about complaint `code`. */
+  | { kind: 'not-fixed'; code: string }
   /** Waiting (until `until`, ms) for the optional comment after a satisfaction rating. */
-  ratingComment?: { token: string; until: number; score: number };
-  /** An appointment being booked (or moved), step by step. */
-  booking?: BookingDraft;
+  | { kind: 'rating-comment'; token: string; until: number; score: number };
+
+export type FlowKind = CurrentFlow['kind'];
+type FlowOf<K extends FlowKind> = Extract<CurrentFlow, { kind: K }>;
+
+/** The chat's current flow if it is of this kind. */
+export function inFlow<K extends FlowKind>(state: ChatState, kind: K): FlowOf<K> | undefined {
+  return state.flow?.kind === kind ? state.flow as FlowOf<K> : undefined;
+}
+
+/** The draft of the complaint being filed, if that is what the chat is doing. */
+export const complaintDraft = (state: ChatState): ComplaintDraft | undefined => inFlow(state, 'complaint')?.draft;
+export const bookingDraft = (state: ChatState): BookingDraft | undefined => inFlow(state, 'booking')?.draft;
+
+/** Ends the current flow; with a kind, only if it is of that kind. True when one ended. */
+export function leaveFlow(state: ChatState, kind?: FlowKind): boolean {
+  if (!state.flow || (kind && state.flow.kind !== kind)) return false;
+  state.flow = undefined;
+  return true;
+}
+
+/** Old states kept a flag or draft per flow; read them as the one flow they stood for (the first one set wins). */
+export function upgradeState(state: ChatState): ChatState {
+  const old = state as ChatState & { complaint?: ComplaintDraft; booking?: BookingDraft; suggesting?: boolean; awaitingCode?: boolean; notFixed?: string; ratingComment?: { token: string; until: number; score: number } };
+  if (!('complaint' in old || 'booking' in old || 'suggesting' in old || 'awaitingCode' in old || 'notFixed' in old || 'ratingComment' in old)) return state;
+  const { complaint, booking, suggesting, awaitingCode, notFixed, ratingComment, ...rest } = old;
+  const flow: CurrentFlow | undefined = rest.flow
+    ?? (booking ? { kind: 'booking', draft: booking }
+      : complaint ? { kind: 'complaint', draft: complaint }
+        : notFixed ? { kind: 'not-fixed', code: notFixed }
+          : ratingComment ? { kind: 'rating-comment', ...ratingComment }
+            : suggesting ? { kind: 'suggestion' }
+              : awaitingCode ? { kind: 'awaiting-code' } : undefined);
+  return { ...rest, ...(flow ? { flow } : {}) };
 }
 
 export type BookingStep = 'service' | 'branch' | 'day' | 'time' | 'name' | 'phone' | 'subject' | 'confirm';

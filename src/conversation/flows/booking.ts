@@ -7,7 +7,7 @@ import type { Lang } from '../../text/language.js';
 import { normalize } from '../../text/normalize.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
-import type { BookingDraft } from '../state.js';
+import { bookingDraft, leaveFlow, type BookingDraft } from '../state.js';
 import type { Choice, Reply } from '../../shared/message.js';
 import { rememberReceipt } from './complaint.js';
 
@@ -39,14 +39,14 @@ export class BookingFlow {
   async start(turn: Turn): Promise<Reply[]> {
     const draft: BookingDraft = { step: 'service', id: randomBytes(9).toString('base64url'), lang: turn.lang };
     const service = turn.understanding?.service ?? turn.state.service ?? undefined;
-    turn.state.booking = draft;
+    turn.state.flow = { kind: 'booking', draft };
     if (service) return this.chooseService(turn, draft, service);
     return [this.askService(turn.lang)];
   }
 
   /** A confirmed draft whose receipt was lost (a crash in between) gets its receipt instead of a second booking. */
   async recover(turn: Turn): Promise<Reply[] | undefined> {
-    const draft = turn.state.booking;
+    const draft = bookingDraft(turn.state);
     if (draft?.step !== 'confirm' || draft.moving) return undefined;
     const found = await this.deps.bookings.findFiled(this.retryKey(turn, draft.id));
     return found ? this.booked(turn, found) : undefined;
@@ -56,14 +56,13 @@ export class BookingFlow {
     const text = turn.text.trim();
     if (this.mine.has(normalize(text))) return this.listMine(turn);
     if (text.startsWith('/book') || text === '/bookings') return this.command(turn, text);
-    const draft = turn.state.booking;
+    const draft = bookingDraft(turn.state);
     if (!draft || text.startsWith('/')) return undefined;
     return this.typed(turn, draft, text);
   }
 
   cancel(turn: Turn): boolean {
-    const had = !!turn.state.booking;
-    turn.state.booking = undefined;
+    const had = leaveFlow(turn.state, 'booking');
     return had;
   }
 
@@ -76,13 +75,18 @@ export class BookingFlow {
     const arg = rest.join(' ');
     const { state, lang } = turn;
     if (name === '/bookings') return this.listMine(turn);
-    if (name === '/book') return arg ? (state.booking = { step: 'service', id: randomBytes(9).toString('base64url'), lang }, this.chooseService(turn, state.booking, arg)) : this.start(turn);
+    if (name === '/book' && arg) {
+      const draft: BookingDraft = { step: 'service', id: randomBytes(9).toString('base64url'), lang };
+      state.flow = { kind: 'booking', draft };
+      return this.chooseService(turn, draft, arg);
+    }
+    if (name === '/book') return this.start(turn);
     if (name === '/book-cancel') return this.askCancel(turn, arg);
     if (name === '/book-cancel-yes') return this.doCancel(turn, arg);
     if (name === '/book-keep') return [this.deps.phrases.reply(lang, 'booking.kept', {}, this.deps.phrases.menuChoices(lang))];
     if (name === '/book-move') return this.startMove(turn, arg);
     if (name === '/book-move-to') return this.moveTo(turn, rest);
-    const draft = state.booking;
+    const draft = bookingDraft(state);
     if (!draft) return this.start(turn);
     switch (name) {
       case '/book-service': return this.chooseService(turn, draft, arg);
@@ -156,7 +160,7 @@ export class BookingFlow {
     if (!service) return [this.askService(lang)];
     const offers = this.deps.bookings.offers(id);
     if (!offers.length) {
-      turn.state.booking = undefined;
+      leaveFlow(turn.state, 'booking');
       return [p.reply(lang, 'booking.not-bookable', { service: service.name[lang], phone: this.deps.content.municipality.phone }, this.bookChoices(lang))];
     }
     turn.state.service = id;
@@ -201,7 +205,7 @@ export class BookingFlow {
       case 'day': {
         const days = await b.nextDays(draft.branch!, draft.service!, DAYS_SHOWN);
         if (!days.length) {
-          turn.state.booking = undefined;
+          leaveFlow(turn.state, 'booking');
           return p.reply(lang, 'booking.none', { phone: this.deps.content.municipality.phone }, p.menuChoices(lang));
         }
         return p.reply(lang, 'booking.day.ask', { service, branch: this.branchName(lang, draft.branch!) },
@@ -277,13 +281,13 @@ export class BookingFlow {
         draft.step = 'phone';
         return [p.reply(lang, 'booking.phone.invalid')];
       case 'too-many':
-        turn.state.booking = undefined;
+        leaveFlow(turn.state, 'booking');
         return [p.reply(lang, 'booking.too-many', { max: this.deps.content.booking.maxOpenPerChat }, [{ label: p.t(lang, 'menu.status'), value: '/bookings' }])];
       case 'same-day':
-        turn.state.booking = undefined;
+        leaveFlow(turn.state, 'booking');
         return [p.reply(lang, 'booking.same-day', {}, [{ label: p.t(lang, 'menu.status'), value: '/bookings' }])];
       default:
-        turn.state.booking = undefined;
+        leaveFlow(turn.state, 'booking');
         return [p.reply(lang, 'booking.not-found', {}, p.menuChoices(lang))];
     }
   }
@@ -292,7 +296,7 @@ export class BookingFlow {
   private booked(turn: Turn, b: Booking): Reply[] {
     const { lang } = turn;
     const p = this.deps.phrases;
-    turn.state.booking = undefined;
+    leaveFlow(turn.state, 'booking');
     rememberReceipt(turn.state, b.code);
     const where = { branch: this.branchName(lang, b.branch), date: this.dayLabel(lang, b.day), time: b.time };
     if (b.status === 'requested') return [p.reply(lang, 'booking.requested', { code: b.code, ...where }, p.menuChoices(lang))];
@@ -306,7 +310,7 @@ export class BookingFlow {
   private moved(turn: Turn, b: Booking): Reply[] {
     const { lang } = turn;
     const p = this.deps.phrases;
-    turn.state.booking = undefined;
+    leaveFlow(turn.state, 'booking');
     return [p.reply(lang, 'booking.moved', {
       code: b.code, date: this.dayLabel(lang, b.day), time: b.time, branch: this.branchName(lang, b.branch), window: this.deps.bookings.window(b.branch, b.service)?.[lang] ?? '',
     }, p.menuChoices(lang))];
@@ -358,7 +362,7 @@ export class BookingFlow {
     const b = await this.own(turn, arg);
     if (!b) return [this.deps.phrases.reply(lang, 'booking.not-found', {}, this.bookChoices(lang))];
     const draft: BookingDraft = { step: 'day', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang, name: b.citizen.name, phone: b.citizen.phone };
-    turn.state.booking = draft;
+    turn.state.flow = { kind: 'booking', draft };
     return [await this.ask(turn, draft)];
   }
 
@@ -368,7 +372,7 @@ export class BookingFlow {
     const b = await this.own(turn, code ?? '');
     if (!b || !/^\d{4}-\d{2}-\d{2}$/.test(day ?? '') || !/^\d{2}:\d{2}$/.test(time ?? '')) return [this.deps.phrases.reply(lang, 'booking.not-found', {}, this.bookChoices(lang))];
     const draft: BookingDraft = { step: 'confirm', id: randomBytes(9).toString('base64url'), service: b.service, branch: b.branch, moving: b.code, lang, day, time, name: b.citizen.name, phone: b.citizen.phone };
-    turn.state.booking = draft;
+    turn.state.flow = { kind: 'booking', draft };
     return this.confirm(turn, draft);
   }
 

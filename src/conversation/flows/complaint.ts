@@ -8,7 +8,7 @@ import { IMAGE_TYPES, MAX_MEDIA_BYTES, type MediaStore } from '../../domain/medi
 import type { Lang } from '../../text/language.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
-import type { ChatState, ComplaintDraft, ComplaintStep } from '../state.js';
+import { complaintDraft, leaveFlow, type ChatState, type ComplaintDraft, type ComplaintStep } from '../state.js';
 import type { Choice, Reply } from '../../shared/message.js';
 
 export interface ComplaintFlowDeps {
@@ -52,13 +52,13 @@ export class ComplaintFlow {
       if (words >= 4 && !turn.text.startsWith('/')) draft.description = turn.text.trim().slice(0, MAX_DESCRIPTION);
     }
     if (turn.inbound.location) draft.location = turn.inbound.location;
-    turn.state.complaint = draft;
+    turn.state.flow = { kind: 'complaint', draft };
     return [this.ask(turn.lang, draft)];
   }
 
   /** Continues the complaint this chat is filing; undefined when there is none. */
   async resume(turn: Turn): Promise<Reply[] | undefined> {
-    const draft = turn.state.complaint;
+    const draft = complaintDraft(turn.state);
     if (!draft) return undefined;
     const replies = await this.step(turn, draft);
     // Once the citizen chose confidential, everything said while filing is for the citizen office only.
@@ -71,7 +71,7 @@ export class ComplaintFlow {
    * own retry key finds it, and the citizen gets the receipt instead of a second complaint.
    */
   async recover(turn: Turn): Promise<Reply[] | undefined> {
-    const draft = turn.state.complaint;
+    const draft = complaintDraft(turn.state);
     if (draft?.step !== 'confirm' || !draft.id) return undefined;
     const receipt = await this.deps.complaints.findFiled(this.retryKey(turn, draft.id));
     if (!receipt) return undefined;
@@ -218,7 +218,7 @@ export class ComplaintFlow {
   private filed(turn: Turn, draft: ComplaintDraft, receipt: Receipt): Reply[] {
     const { lang } = turn;
     const state = turn.state;
-    state.complaint = undefined;
+    leaveFlow(state, 'complaint');
     rememberReceipt(state, receipt.code);
     // Anonymous means nothing links the chat to the complaint: not even its transcript.
     if (receipt.privacy === 'anonymous') turn.forgetSince = draft.startedAt ?? Date.now();

@@ -12,6 +12,7 @@ import { ComplaintFlow } from './complaint.js';
 import { mediaFlow } from './media.js';
 import { StatusFlow } from './status.js';
 import { SuggestionFlow } from './suggestion.js';
+import { leaveFlow } from '../state.js';
 
 export interface CitizenFlowDeps {
   content: Content;
@@ -42,14 +43,9 @@ export function citizenFlows(deps: CitizenFlowDeps): Flows {
       return (await booking?.resume(turn)) ?? (await status.resume(turn)) ?? (await complaint.resume(turn)) ?? (await suggestion.resume(turn));
     },
     async cancel(turn) {
-      const s = turn.state;
-      const had = !!(s.complaint || s.suggesting || s.awaitingCode || s.notFixed || s.booking);
-      s.booking = undefined;
-      s.complaint = undefined;
-      s.suggesting = false;
-      s.awaitingCode = false;
-      s.notFixed = undefined;
-      return had;
+      // A rating's comment is optional: cancelling it is not cancelling anything.
+      if (turn.state.flow?.kind === 'rating-comment') { leaveFlow(turn.state); return false; }
+      return leaveFlow(turn.state);
     },
   };
 }

@@ -8,6 +8,7 @@ import { codeShaped } from '../../domain/tracking-code.js';
 import type { Phrasebook } from '../replies.js';
 import { recentReceipts } from './complaint.js';
 import type { Turn } from '../respond.js';
+import { inFlow, leaveFlow } from '../state.js';
 import type { Reply } from '../../shared/message.js';
 
 export interface StatusFlowDeps {
@@ -35,7 +36,7 @@ export class StatusFlow {
     // Codes this chat holds but cannot be found by (anonymous ones): the chat proves it was told them.
     const listed = new Set(mine.map((m) => m.summary.code));
     const held = await this.deps.lookup.summaries(recentReceipts(turn.state).filter((c) => !listed.has(c)));
-    turn.state.awaitingCode = true;
+    turn.state.flow = { kind: 'awaiting-code' };
     const summaries = [...held, ...mine.map((m) => m.summary)];
     // Codes not linked to the chat are anonymous complaints: this turn's lines must not link them to it either.
     if (held.length) turn.forgetSince ??= Date.now();
@@ -54,16 +55,15 @@ export class StatusFlow {
     const fixed = parseFixedChoice(text);
     if (fixed) {
       if (fixed.yes) return this.answerFixed(turn, fixed.code, true, undefined);
-      state.notFixed = fixed.code;
+      state.flow = { kind: 'not-fixed', code: fixed.code };
       return [this.deps.phrases.reply(lang, 'status.notfixed.ask')];
     }
-    if (state.notFixed && !text.startsWith('/')) {
-      const code = state.notFixed;
-      state.notFixed = undefined;
-      return this.answerFixed(turn, code, false, text);
+    const notFixed = inFlow(state, 'not-fixed');
+    if (notFixed && !text.startsWith('/')) {
+      leaveFlow(state);
+      return this.answerFixed(turn, notFixed.code, false, text);
     }
-    if (state.awaitingCode) {
-      state.awaitingCode = false;
+    if (leaveFlow(state, 'awaiting-code')) {
       const code = findCode(text);
       if (code) return this.lookup(turn, code);
     }

@@ -3,6 +3,7 @@ import type { SuggestionService } from '../../domain/suggestions.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
 import type { Reply } from '../../shared/message.js';
+import { leaveFlow } from '../state.js';
 
 /** Ideas for the municipality: stored, then acknowledged with a reference. */
 export class SuggestionFlow {
@@ -11,13 +12,13 @@ export class SuggestionFlow {
   /** A message that already carries the idea ("اقترح تزرعوا شجر على الطريق العام") is stored at once. */
   async start(turn: Turn): Promise<Reply[]> {
     if (!turn.text.startsWith('/') && turn.text.trim().split(/\s+/).length >= 6) return this.submit(turn);
-    turn.state.suggesting = true;
+    turn.state.flow = { kind: 'suggestion' };
     return [this.deps.phrases.reply(turn.lang, 'suggestion.ask')];
   }
 
   async resume(turn: Turn): Promise<Reply[] | undefined> {
-    if (!turn.state.suggesting || turn.text.startsWith('/')) return undefined;
-    turn.state.suggesting = false;
+    if (turn.state.flow?.kind !== 'suggestion' || turn.text.startsWith('/')) return undefined;
+    leaveFlow(turn.state);
     return this.submit(turn);
   }
 
