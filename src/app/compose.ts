@@ -13,7 +13,7 @@ import { ChannelSet, type ChannelFactory, type Mount } from './channels.js';
 import { createStores, type Stores } from './stores.js';
 import { createServices } from './services.js';
 import type { BookingService } from '../domain/bookings.js';
-import { countingConversations, MongoConversationDays } from '../db/conversation-days.js';
+import { countingConversations } from '../db/conversation-days.js';
 import { isDatabaseUnavailable, type Database } from '../db/connection.js';
 import { MAX_MEDIA_BYTES, type MongoMediaStore } from '../db/media.js';
 import type { TranscriptStore } from '../domain/transcript.js';
@@ -85,7 +85,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
   const { complaints, applications, suggestions, bookings, lookup } = createServices(stores, content);
 
   // Every line written (the assistant's and staff's) also feeds the dashboard's counters.
-  const counted = countingConversations(transcripts, new MongoConversationDays(db.connection, content.municipality.timezone, stores.counters), log,
+  const counted = countingConversations(transcripts, stores.conversationDays, log,
     { counters: stores.counters, timeZone: content.municipality.timezone, staffLine: (conversation, at) => stores.handoffs.staffLine(conversation, at) });
   const kernel = createKernel({
     content, understander: opts.understander ?? new Understander(content), states: stores.chatStates, log,
@@ -114,7 +114,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
     app: (more = []) => createApp({ webchat, mounts: [...mounts, ...more], log, unavailable: isDatabaseUnavailable, embedOrigins: config.webchatEmbedOrigins,
       health: async () => ((await db.ping(1_500)) ? { ok: true, database: 'up' } : { ok: false, database: 'down' }) }),
     start() { dispatcher.start(); reminders.start(); },
-    async stop() { await channels.stop(); webchat.close(); reminders.stop(); await dispatcher.stop(); },
+    async stop() { await channels.stop(); webchat.close(); reminders.stop(); await dispatcher.stop(); await stores.settled(); },
   };
 }
 

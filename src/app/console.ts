@@ -159,7 +159,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   const digest = () => sendDailyDigests({ complaints: records.complaintStore, digests, departments: departmentIds, calendar, sendAt: deps.digestAt ?? '07:00', now: deps.now });
   api.use(staffAdminApi({ staff, audit, departments: content.departments.map((d) => d.id) }));
   const escalate = () => escalateOverdue({ complaints: records.complaintStore, alerts, departments: content.departments.map((d) => d.id), now: deps.now });
-  api.use(reportsApi({ staff, reports: new MongoReports(connection, deps.now), content, audit, now: deps.now }));
+  api.use(reportsApi({ staff, reports: new MongoReports(connection, deps.now, deps.stores), content, audit, now: deps.now }));
   api.use(misunderstoodApi({ source: { groups: (p, o) => misunderstood(connection, p, o), labels: new MongoLabels(connection) }, staff, content, audit, now: deps.now }));
   if (deps.bookings) api.use(bookingsApi({ bookings: deps.bookings, content, staff, audit }));
   api.use((_req, res) => { res.status(404).json({ error: 'no such console API route' }); });

@@ -17,6 +17,7 @@ import { MongoTranscriptStore } from '../db/transcripts.js';
 import { MongoWebChatKeys } from '../db/webchat-keys.js';
 import { CountedApplicationStore, CountedComplaintStore, CountedHandoffStore, CountedSatisfactionStore } from '../db/counted-stores.js';
 import { MongoReportCounters } from '../db/report-counters.js';
+import { MongoConversationDays } from '../db/conversation-days.js';
 
 /**
  * Every repository, made once per database connection; the rest of the wiring takes them from here. Records the
@@ -25,9 +26,13 @@ import { MongoReportCounters } from '../db/report-counters.js';
 export function createStores(connection: Connection, timeZone = 'UTC') {
   const counters = new MongoReportCounters(connection, (line) => console.log(line));
   const counting = { counters, timeZone };
+  const conversationDays = new MongoConversationDays(connection, timeZone, counters, (line) => console.log(line));
   return {
     connection,
     counters,
+    conversationDays,
+    /** Resolves when the dashboard counts this process wrote behind are stored (its own reads, shutdown, tests). */
+    async settled() { await conversationDays.settled(); await counters.settled(); },
     complaints: new CountedComplaintStore(connection, counting),
     applications: new CountedApplicationStore(connection, counting),
     satisfaction: new CountedSatisfactionStore(connection, counting),

@@ -45,8 +45,8 @@ const content = loadContent(config.knowledgeDir, config.intentsDir);
 const { services } = content;
 
 const db = await connectDatabase(config.mongodbUri);
+const stores = createStores(db.connection, content.municipality.timezone);
 try {
-  const stores = createStores(db.connection, content.municipality.timezone);
   const { applications } = createServices(stores, content);
   const by = values.by ?? process.env.USER ?? 'counter';
 
@@ -86,5 +86,6 @@ try {
     fail(USAGE);
   }
 } finally {
+  await stores.counters.settled();
   await db.close();
 }

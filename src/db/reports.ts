@@ -38,8 +38,12 @@ export class MongoReports implements ReportSource {
   // The dashboard asks for every figure at once: concurrent calls for the same period share one read.
   private readonly loading = new Map<string, Promise<Loaded>>();
 
-  constructor(connection: Connection, private readonly now: () => Date = () => new Date()) {
-    this.counters = new MongoReportCounters(connection);
+  private readonly settle: () => Promise<void>;
+
+  /** `writer`: this process's counters, so the dashboard first waits for the counts it still has queued. */
+  constructor(connection: Connection, private readonly now: () => Date = () => new Date(), writer?: { counters: MongoReportCounters; settled(): Promise<void> }) {
+    this.counters = writer?.counters ?? new MongoReportCounters(connection);
+    this.settle = writer ? () => writer.settled() : () => this.counters.settled();
   }
 
   private load(p: Period): Promise<Loaded> {
@@ -54,6 +58,7 @@ export class MongoReports implements ReportSource {
   }
 
   private async read(p: Period, today: string): Promise<Loaded> {
+    await this.settle();
     const first = await this.counters.firstDay() ?? p.from;
     const days = daysBetween(p.from, p.to);
     // A running sum at the end of `day`: whole months before its month, then its month's days up to it.

@@ -69,7 +69,11 @@ describe('maintained counters', () => {
 
     // Citizens talking to both servers (a conversation counts once a day) and asking about services.
     await Promise.all(Array.from({ length: 8 }, (_, i) => servers[i % 2]!.nafidha.kernel.handle({ channel: 'web', user: `talk-${i % 4}`, text: i < 4 ? 'شو الأوراق المطلوبة لرخصة البناء' : 'مرحبا', messageId: `m${i}` })));
+    // The same conversations on both servers at the same moment: each noted by both, counted once.
+    await Promise.all(['both-0', 'both-1'].flatMap((user) => servers.map((s, i) => s.nafidha.kernel.handle({ channel: 'telegram', user, text: 'مرحبا', messageId: `${user}-${i}` }))));
 
+    // Each server writes its counts behind; both have written what they queued.
+    await Promise.all([a, b].map((s) => s.nafidha.stores.settled()));
     const live = await counters();
     await rebuildCounters(a.db.connection, TZ);
     const recount = await counters();
