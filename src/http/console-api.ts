@@ -7,6 +7,7 @@ import type { TranscriptStore } from '../domain/transcript.js';
 import type { ConsoleEvents } from './console-events.js';
 import { handoffSummary, shownLine } from './console-events.js';
 import { requireStaff } from './auth.js';
+import { refuse, SENT, staffRoutes, type Refusal } from './staff-route.js';
 import { transcriptFor } from '../domain/confidentiality.js';
 import { optionalTyped, parseBody, typed } from './input.js';
 import type { Content } from '../content/load.js';
@@ -61,135 +62,149 @@ const Close = z.object({ outcome: z.enum(OUTCOMES) });
 const Bilingual = z.object({ ar: typed(2000), en: typed(2000) });
 const CannedReply = z.object({ title: Bilingual, text: Bilingual });
 
+const At = z.union([z.date(), z.string()]);
+const Id = z.object({ id: z.string().min(1).max(100) });
+/** A handoff as staff see it; `assistantGuess` only for supervisors and admins (withoutDebug). */
+const HandoffView = z.object({
+  id: z.string(), conversation: z.string(), channel: z.string(), reason: z.string(), lang: z.string(), status: z.string(),
+  heldBy: z.string().optional(), department: z.string().optional(), queuedAt: At, takenAt: At.optional(), closedAt: At.optional(),
+  outcome: z.string().optional(), outOfHours: z.boolean(), updatedAt: At,
+  assistantGuess: z.object({ intent: z.string(), confidence: z.number() }).optional(),
+});
+const Note = z.object({ by: z.string(), text: z.string(), at: At });
+const WithNotes = z.object({ handoff: HandoffView.extend({ notes: z.array(Note) }) });
+const QueueRow = HandoffView.extend({ contact: z.string().optional(), last: z.object({ text: z.string(), at: At }).optional() });
+// Other fields a line may carry (intent, attachments, a system line's `say`) are not part of the contract.
+const Line = z.object({ conversation: z.string(), from: z.string(), text: z.string(), at: At, staff: z.string().optional(), payload: z.string().optional() });
+const CannedView = z.object({ id: z.string(), title: z.object({ ar: z.string(), en: z.string() }), text: z.object({ ar: z.string(), en: z.string() }) });
+const AuditQuery = z.object({ who: z.string().max(100).optional(), what: z.string().max(100).optional(), target: z.string().max(100).optional() });
+
 export function consoleApi(deps: ConsoleApiDeps): Router {
   const router = express.Router();
+  const staffRoute = staffRoutes(deps.staff);
   const as = (role: Role) => requireStaff(deps.staff, role);
-  const audit = (req: Request, what: string, target?: string, detail?: string) => deps.audit.record({ who: req.staff!.username, what, target, detail });
+  const audit = (who: Actor, what: string, target?: string, detail?: string) => deps.audit.record({ who: who.username, what, target, detail });
 
   /** Answers a handoff action: the handoff, or a refusal that says why (and who holds it). */
-  async function answer(req: Request, res: Response, what: string, result: HandoffResult, detail?: string): Promise<void> {
-    if (!result.ok) {
-      res.status(STATUS_FOR[result.reason] ?? 400).json({ error: result.reason, heldBy: result.heldBy });
-      return;
-    }
-    await audit(req, what, result.handoff.id, detail);
-    res.json({ handoff: { ...withoutDebug(req.staff!.role, handoffSummary(result.handoff)), notes: result.handoff.notes } });
+  async function answer(staff: Actor, what: string, result: HandoffResult, detail?: string): Promise<z.input<typeof WithNotes> | Refusal> {
+    if (!result.ok) return refuse(STATUS_FOR[result.reason] ?? 400, result.reason, { heldBy: result.heldBy });
+    await audit(staff, what, result.handoff.id, detail);
+    return { handoff: { ...withoutDebug(staff.role, handoffSummary(result.handoff)), notes: result.handoff.notes } };
   }
 
   router.get('/events', as('agent'), deps.events.handler);
 
-  router.get('/queue', as('agent'), route(async (req, res) => {
+  router.get('/queue', ...staffRoute('agent', { output: z.object({ now: At, waiting: z.array(QueueRow), held: z.array(QueueRow) }) }, async ({ staff }) => {
     const { waiting, held } = await deps.handoffs.queue();
     // Each row says who waits (subject to confidentiality) and what they last wrote.
     const row = async (h: Handoff) => ({
-      ...withoutDebug(req.staff!.role, handoffSummary(h)),
-      ...queuePreview(deps.labels, req.staff!, h, await deps.transcripts.list(h.conversation, 200)),
+      ...withoutDebug(staff.role, handoffSummary(h)),
+      ...queuePreview(deps.labels, staff, h, await deps.transcripts.list(h.conversation, 200)),
     });
-    res.json({ now: new Date(), waiting: await Promise.all(waiting.map(row)), held: await Promise.all(held.map(row)) });
+    return { now: new Date(), waiting: await Promise.all(waiting.map(row)), held: await Promise.all(held.map(row)) };
   }));
 
-  router.get('/conversations/:id', as('agent'), route(async (req, res) => {
-    const handoff = await deps.handoffs.get(req.params.id);
-    if (!handoff) { res.status(404).json({ error: 'not-found' }); return; }
+  const ConversationView = z.object({
+    handoff: WithNotes.shape.handoff, transcript: z.array(Line), complaints: z.array(z.unknown()), applications: z.array(z.unknown()),
+    templates: z.array(z.object({ at: At, template: z.string() })),
+  });
+  router.get('/conversations/:id', ...staffRoute('agent', { params: Id, output: ConversationView }, async ({ staff, params }) => {
+    const handoff = await deps.handoffs.get(params.id);
+    if (!handoff) return refuse(404, 'not-found');
     const [lines, earlier, templates] = await Promise.all([
       deps.transcripts.list(handoff.conversation, 500),
-      deps.earlier?.({ channel: handoff.channel, user: handoff.user }, req.staff!) ?? { complaints: [], applications: [] },
+      deps.earlier?.({ channel: handoff.channel, user: handoff.user }, staff) ?? { complaints: [], applications: [] },
       handoff.channel === 'whatsapp-cloud' && deps.templates ? deps.templates(handoff.user, handoff.queuedAt) : [],
     ]);
-    const view = transcriptFor(req.staff!, lines);
-    if (view.revealed) await audit(req, 'view-confidential-transcript', handoff.id, `${view.revealed} lines`);
-    res.json({
-      handoff: { ...withoutDebug(req.staff!.role, handoffSummary(handoff)), notes: handoff.notes },
+    const view = transcriptFor(staff, lines);
+    if (view.revealed) await audit(staff, 'view-confidential-transcript', handoff.id, `${view.revealed} lines`);
+    return {
+      handoff: { ...withoutDebug(staff.role, handoffSummary(handoff)), notes: handoff.notes },
       transcript: view.lines.map((l) => readableLine(deps.labels, shownLine(l), handoff.lang)), ...earlier,
       templates: templates.map((t) => ({ at: t.at, template: t.template })),
-    });
+    };
   }));
 
-  router.post('/conversations/:id/take', as('agent'), route(async (req, res) => {
-    if (!parseBody(NoBody, req, res, 'expected-empty-body')) return;
-    await answer(req, res, 'take', await deps.handoffs.take(req.params.id, req.staff!));
-  }));
+  const action = { params: Id, output: WithNotes };
+  router.post('/conversations/:id/take', ...staffRoute('agent', { ...action, body: NoBody, invalid: 'expected-empty-body' },
+    async ({ staff, params }) => answer(staff, 'take', await deps.handoffs.take(params.id, staff))));
 
-  router.post('/conversations/:id/reply', as('agent'), route(async (req, res) => {
-    const body = parseBody(Text, req, res, 'text-required');
-    if (!body) return;
-    await answer(req, res, 'reply', await deps.handoffs.reply(req.params.id, req.staff!, body.text));
-  }));
+  router.post('/conversations/:id/reply', ...staffRoute('agent', { ...action, body: Text, invalid: 'text-required' },
+    async ({ staff, params, body }) => answer(staff, 'reply', await deps.handoffs.reply(params.id, staff, body.text))));
 
-  router.post('/conversations/:id/notes', as('agent'), route(async (req, res) => {
-    const body = parseBody(Text, req, res, 'text-required');
-    if (!body) return;
-    await answer(req, res, 'note', await deps.handoffs.note(req.params.id, req.staff!, body.text));
-  }));
+  router.post('/conversations/:id/notes', ...staffRoute('agent', { ...action, body: Text, invalid: 'text-required' },
+    async ({ staff, params, body }) => answer(staff, 'note', await deps.handoffs.note(params.id, staff, body.text))));
 
-  router.post('/conversations/:id/transfer', as('agent'), route(async (req, res) => {
-    const body = parseBody(Transfer, req, res, 'staff-or-department-required');
-    if (!body) return;
+  router.post('/conversations/:id/transfer', ...staffRoute('agent', { ...action, body: Transfer, invalid: 'staff-or-department-required' }, async ({ staff: me, params, body }) => {
     const { staff, department } = body;
-    if (!staff && !department) { res.status(400).json({ error: 'staff-or-department-required' }); return; }
+    if (!staff && !department) return refuse(400, 'staff-or-department-required');
     const to = staff ? { staff } : { department };
-    await answer(req, res, 'transfer', await deps.handoffs.transfer(req.params.id, req.staff!, to), staff ? `to staff ${staff}` : `to department ${department}`);
+    return answer(me, 'transfer', await deps.handoffs.transfer(params.id, me, to), staff ? `to staff ${staff}` : `to department ${department}`);
   }));
 
-  router.post('/conversations/:id/hand-back', as('agent'), route(async (req, res) => {
-    if (!parseBody(NoBody, req, res, 'expected-empty-body')) return;
-    await answer(req, res, 'hand-back', await deps.handoffs.handBack(req.params.id, req.staff!));
-  }));
+  router.post('/conversations/:id/hand-back', ...staffRoute('agent', { ...action, body: NoBody, invalid: 'expected-empty-body' },
+    async ({ staff, params }) => answer(staff, 'hand-back', await deps.handoffs.handBack(params.id, staff))));
 
-  router.post('/conversations/:id/close', as('agent'), route(async (req, res) => {
+  router.post('/conversations/:id/close', ...staffRoute('agent', action, async ({ staff, params, req }) => {
     const outcome: Outcome | undefined = Close.safeParse(req.body).data?.outcome;
-    if (!outcome || outcome === 'citizen-left') { res.status(400).json({ error: 'outcome-required', outcomes: OUTCOMES.slice(0, 4), requestId: req.requestId }); return; }
-    const result = await deps.handoffs.close(req.params.id, req.staff!, outcome);
-    await answer(req, res, 'close', result, outcome);
+    if (!outcome || outcome === 'citizen-left') return refuse(400, 'outcome-required', { outcomes: OUTCOMES.slice(0, 4), requestId: req.requestId });
+    const result = await deps.handoffs.close(params.id, staff, outcome);
+    const answered = await answer(staff, 'close', result, outcome);
     if (result.ok) await deps.afterClose?.(result.handoff).catch(() => undefined);
+    return answered;
   }));
 
-  router.get('/canned', as('agent'), route(async (_req, res) => { res.json({ replies: await deps.canned.list() }); }));
+  router.get('/canned', ...staffRoute('agent', { output: z.object({ replies: z.array(CannedView) }) }, async () => ({ replies: await deps.canned.list() })));
 
-  router.put('/canned/:id', as('admin'), route(async (req, res) => {
-    const error = 'expected {title:{ar,en}, text:{ar,en}} and an id of a-z, 0-9 and -';
-    if (!/^[a-z0-9-]{1,60}$/.test(req.params.id)) { res.status(400).json({ error, requestId: req.requestId }); return; }
-    const b = parseBody(CannedReply, req, res, error);
-    if (!b) return;
-    const reply = { id: req.params.id, title: b.title, text: b.text };
-    await deps.canned.save(reply, req.staff!.username);
-    await audit(req, 'canned-reply-saved', reply.id);
-    res.json({ reply });
+  const cannedError = 'expected {title:{ar,en}, text:{ar,en}} and an id of a-z, 0-9 and -';
+  router.put('/canned/:id', ...staffRoute('admin', { output: z.object({ reply: CannedView }) }, async ({ staff, req, res }) => {
+    if (!/^[a-z0-9-]{1,60}$/.test(String(req.params.id))) return refuse(400, cannedError, { requestId: req.requestId });
+    const b = parseBody(CannedReply, req, res, cannedError);
+    if (!b) return SENT;
+    const reply = { id: String(req.params.id), title: b.title, text: b.text };
+    await deps.canned.save(reply, staff.username);
+    await audit(staff, 'canned-reply-saved', reply.id);
+    return { reply };
   }));
 
-  router.delete('/canned/:id', as('admin'), route(async (req, res) => {
-    if (!(await deps.canned.remove(req.params.id))) { res.status(404).json({ error: 'not-found' }); return; }
-    await audit(req, 'canned-reply-deleted', req.params.id);
-    res.json({ ok: true });
+  router.delete('/canned/:id', ...staffRoute('admin', { params: Id, output: z.object({ ok: z.literal(true) }) }, async ({ staff, params }) => {
+    if (!(await deps.canned.remove(params.id))) return refuse(404, 'not-found');
+    await audit(staff, 'canned-reply-deleted', params.id);
+    return { ok: true as const };
   }));
 
-  router.get('/staff', as('agent'), route(async (_req, res) => {
+  const StaffView = z.object({ username: z.string(), role: z.enum(ROLES), department: z.string().optional(), departments: z.array(z.string()) });
+  router.get('/staff', ...staffRoute('agent', { output: z.object({ staff: z.array(StaffView) }) }, async () => {
     const accounts = await deps.staff.list();
-    res.json({ staff: accounts.filter((a) => !a.disabled).map((a) => ({ username: a.username, role: a.role, department: a.department, departments: staffDepartments(a) })) });
+    return { staff: accounts.filter((a) => !a.disabled).map((a) => ({ username: a.username, role: a.role, department: a.department, departments: staffDepartments(a) })) };
   }));
 
   // Admins disable an account or change its role; the account's open streams close on the live feed's next check.
   const StaffChange = z.strictObject({ disabled: z.boolean().optional(), role: z.enum(ROLES).optional() })
     .refine((c) => c.disabled !== undefined || c.role !== undefined);
-  router.post('/staff/:username', as('admin'), route(async (req, res) => {
-    const change = parseBody(StaffChange, req, res, 'expected {disabled?: boolean, role?: agent|supervisor|admin}');
-    if (!change) return;
-    const username = staffUsername(req.params.username);
-    if (!username) { res.status(404).json({ error: 'not-found' }); return; }
-    if (username === req.staff!.username) { res.status(409).json({ error: 'not-your-own-account' }); return; }
+  const Username = z.object({ username: z.string().max(100) });
+  router.post('/staff/:username', ...staffRoute('admin', {
+    params: Username, body: StaffChange, invalid: 'expected {disabled?: boolean, role?: agent|supervisor|admin}',
+    output: z.object({ staff: z.object({ username: z.string(), role: z.enum(ROLES), disabled: z.boolean().optional() }) }),
+  }, async ({ staff: me, params, body: change }) => {
+    const username = staffUsername(params.username);
+    if (!username) return refuse(404, 'not-found');
+    if (username === me.username) return refuse(409, 'not-your-own-account');
     const account = await deps.staff.update(username, change);
-    if (!account) { res.status(404).json({ error: 'not-found' }); return; }
-    if (change.disabled !== undefined) await audit(req, change.disabled ? 'staff-disabled' : 'staff-enabled', username);
-    if (change.role) await audit(req, 'staff-role', username, change.role);
-    res.json({ staff: { username: account.username, role: account.role, disabled: account.disabled } });
+    if (!account) return refuse(404, 'not-found');
+    if (change.disabled !== undefined) await audit(me, change.disabled ? 'staff-disabled' : 'staff-enabled', username);
+    if (change.role) await audit(me, 'staff-role', username, change.role);
+    return { staff: { username: account.username, role: account.role, disabled: account.disabled } };
   }));
 
-  router.get('/catalog', as('agent'), (_req, res) => { res.json(deps.catalog()); });
+  router.get('/catalog', ...staffRoute('agent', {}, async () => deps.catalog()));
 
-  router.get('/audit', as('supervisor'), route(async (req, res) => {
+  // Repeated or non-string filters are dropped rather than refused: the audit list is read, never changed.
+  const pick = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  router.get('/audit', ...staffRoute('supervisor', { output: z.object({ entries: z.array(z.unknown()) }) }, async ({ req }) => {
     const q = req.query as Record<string, unknown>;
-    const pick = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
-    res.json({ entries: await deps.audit.list({ who: pick('who'), what: pick('what'), target: pick('target') }, 200) });
+    const filter = AuditQuery.safeParse({ who: pick(q.who), what: pick(q.what), target: pick(q.target) });
+    return { entries: await deps.audit.list(filter.success ? filter.data : {}, 200) };
   }));
 
   return router;
