@@ -1,13 +1,13 @@
-import express, { type Request, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Content } from '../content/load.js';
 import type { Booking, BookingService } from '../domain/bookings.js';
-import { atLeast, type StaffStore } from '../domain/staff.js';
+import { atLeast, type Actor, type StaffStore } from '../domain/staff.js';
 import { parseTrackingCode } from '../domain/tracking-code.js';
 import { cleanInput } from '../text/normalize.js';
-import { requireStaff } from './auth.js';
-import { optionalTyped, parseBody } from './input.js';
-import { route, type AuditLog } from './console-api.js';
+import { optionalTyped } from './input.js';
+import type { AuditLog } from './console-api.js';
+import { refuse, staffRoutes } from './staff-route.js';
 
 // Appointments in the console: a branch's day, booking for a caller or a walk-in, cancelling and marking arrivals.
 // The rules are the bookings domain's; this file parses, checks the role, audits and answers.
@@ -44,95 +44,96 @@ function view(b: Booking) {
   return { ...rest, citizen: { name: citizen.name, phone: citizen.phone, channel: citizen.chat?.channel ?? null } };
 }
 
+const At = z.union([z.date(), z.string()]);
+const Name = z.object({ ar: z.string(), en: z.string() });
+/** A booking as a clerk sees it: no retry key, no chat id. */
+const BookingView = z.object({
+  code: z.string(), service: z.string(), branch: z.string(), day: z.string(), time: z.string(), status: z.string(),
+  citizen: z.object({ name: z.string(), phone: z.string(), channel: z.string().nullable() }), createdAt: At,
+});
+const OneBooking = z.object({ booking: BookingView });
+const CodeParam = z.object({ code: z.string().max(40) });
+const Refused = (problem: string) => refuse(HTTP[problem] ?? 400, problem);
+
 export function bookingsApi(deps: BookingsApiDeps): Router {
   const router = express.Router();
-  const agent = requireStaff(deps.staff, 'agent');
-  const audit = (req: Request, what: string, target: string, detail?: string) => deps.audit.record({ who: req.staff!.username, what, target, detail });
+  const staffRoute = staffRoutes(deps.staff);
+  const audit = (who: Actor, what: string, target: string, detail?: string) => deps.audit.record({ who: who.username, what, target, detail });
   const codeOf = (raw: string) => { const p = parseTrackingCode(raw); return p.ok && p.kind === 'booking' ? p.code : undefined; };
 
-  router.get('/bookings/catalog', agent, route(async (_req, res) => {
+  const Catalog = z.object({ branches: z.array(z.object({ id: z.string(), name: Name, services: z.array(z.object({ id: z.string(), name: Name, request: z.boolean().optional() })) })) });
+  router.get('/bookings/catalog', ...staffRoute('agent', { output: Catalog }, async () => {
     const m = deps.content.municipality;
-    res.json({
+    return {
       branches: deps.content.booking.branches.map((b) => ({
         id: b.branch, name: m.branches.find((x) => x.id === b.branch)?.name ?? { ar: b.branch, en: b.branch },
         services: b.services.map((s) => ({ id: s.service, name: deps.content.services.find((x) => x.id === s.service)?.name ?? { ar: s.service, en: s.service }, request: s.request })),
       })),
-    });
+    };
   }));
 
-  router.get('/bookings', agent, route(async (req, res) => {
-    const q = DayQuery.safeParse(req.query);
-    if (!q.success) { res.status(400).json({ error: 'branch-and-day-required' }); return; }
-    const [bookings, blocks] = await Promise.all([deps.bookings.day(q.data.branch, q.data.day), deps.bookings.blocksOn(q.data.branch, q.data.day)]);
-    res.json({ bookings: bookings.map(view), open: deps.bookings.openOn(q.data.branch, q.data.day), blocks });
+  router.get('/bookings', ...staffRoute('agent', {
+    query: DayQuery, invalid: 'branch-and-day-required',
+    output: z.object({ bookings: z.array(BookingView), open: z.unknown(), blocks: z.array(z.unknown()) }),
+  }, async ({ query }) => {
+    const [bookings, blocks] = await Promise.all([deps.bookings.day(query.branch, query.day), deps.bookings.blocksOn(query.branch, query.day)]);
+    return { bookings: bookings.map(view), open: deps.bookings.openOn(query.branch, query.day), blocks };
   }));
 
-  router.get('/bookings/slots', agent, route(async (req, res) => {
-    const q = SlotQuery.safeParse(req.query);
-    if (!q.success) { res.status(400).json({ error: 'branch-service-and-day-required' }); return; }
-    res.json({ slots: await deps.bookings.freeSlots(q.data.branch, q.data.service, q.data.day) });
-  }));
+  router.get('/bookings/slots', ...staffRoute('agent', { query: SlotQuery, invalid: 'branch-service-and-day-required', output: z.object({ slots: z.array(z.unknown()) }) },
+    async ({ query }) => ({ slots: await deps.bookings.freeSlots(query.branch, query.service, query.day) })));
 
   // Booked for a citizen who phoned or walked in: the clerk reads the code back to them.
-  router.post('/bookings', agent, route(async (req, res) => {
-    const b = parseBody(NewBooking, req, res, 'invalid');
-    if (!b) return;
+  router.post('/bookings', ...staffRoute('agent', { body: NewBooking, invalid: 'invalid', output: OneBooking }, async ({ staff, body: b }) => {
     const result = await deps.bookings.book({
       service: b.service, branch: b.branch, day: b.day, time: b.time, name: b.name, phone: b.phone, lang: b.lang ?? 'ar', subject: b.subject,
-      by: req.staff!.username, via: 'counter', idempotencyKey: `console:${req.staff!.username}:${b.requestId ?? `${Date.now()}:${Math.random()}`}`,
+      by: staff.username, via: 'counter', idempotencyKey: `console:${staff.username}:${b.requestId ?? `${Date.now()}:${Math.random()}`}`,
     });
-    if (!result.ok) { res.status(HTTP[result.problem] ?? 400).json({ error: result.problem }); return; }
-    if (!result.repeated) await audit(req, 'booking-made-for-caller', result.booking.code, `${b.branch} ${b.day} ${b.time}`);
-    res.json({ booking: view(result.booking) });
+    if (!result.ok) return Refused(result.problem);
+    if (!result.repeated) await audit(staff, 'booking-made-for-caller', result.booking.code, `${b.branch} ${b.day} ${b.time}`);
+    return { booking: view(result.booking) };
   }));
 
-  router.post('/bookings/:code/cancel', agent, route(async (req, res) => {
-    const code = codeOf(req.params.code);
-    const result = code ? await deps.bookings.cancel(code, req.staff!.username) : undefined;
-    if (!result?.ok) { res.status(result ? HTTP[result.problem] ?? 400 : 404).json({ error: result?.problem ?? 'not-found' }); return; }
-    await audit(req, 'booking-cancelled', result.booking.code);
-    res.json({ booking: view(result.booking) });
+  router.post('/bookings/:code/cancel', ...staffRoute('agent', { params: CodeParam, output: OneBooking }, async ({ staff, params }) => {
+    const code = codeOf(params.code);
+    const result = code ? await deps.bookings.cancel(code, staff.username) : undefined;
+    if (!result?.ok) return result ? Refused(result.problem) : refuse(404, 'not-found');
+    await audit(staff, 'booking-cancelled', result.booking.code);
+    return { booking: view(result.booking) };
   }));
 
-  router.post('/bookings/:code/status', agent, route(async (req, res) => {
-    const code = codeOf(req.params.code);
-    const body = parseBody(Mark, req, res, 'status-required');
-    if (!body) return;
-    const result = code ? await deps.bookings.mark(code, body.status, req.staff!.username) : undefined;
-    if (!result?.ok) { res.status(result ? HTTP[result.problem] ?? 400 : 404).json({ error: result?.problem ?? 'not-found' }); return; }
-    await audit(req, 'booking-status', result.booking.code, body.status);
-    res.json({ booking: view(result.booking) });
+  router.post('/bookings/:code/status', ...staffRoute('agent', { params: CodeParam, body: Mark, invalid: 'status-required', output: OneBooking }, async ({ staff, params, body }) => {
+    const code = codeOf(params.code);
+    const result = code ? await deps.bookings.mark(code, body.status, staff.username) : undefined;
+    if (!result?.ok) return result ? Refused(result.problem) : refuse(404, 'not-found');
+    await audit(staff, 'booking-status', result.booking.code, body.status);
+    return { booking: view(result.booking) };
   }));
 
   // Meeting requests: the citizen office (supervisors and admins) approves or declines them.
-  router.post('/bookings/:code/decision', requireStaff(deps.staff, 'supervisor'), route(async (req, res) => {
-    const code = codeOf(req.params.code);
-    const body = parseBody(Decision, req, res, 'decision-required');
-    if (!body) return;
-    const result = code ? await deps.bookings.decide(code, body.approve, req.staff!.username, body.reason) : undefined;
-    if (!result?.ok) { res.status(result ? HTTP[result.problem] ?? 400 : 404).json({ error: result?.problem ?? 'not-found' }); return; }
-    await audit(req, body.approve ? 'meeting-approved' : 'meeting-declined', result.booking.code, body.reason);
-    res.json({ booking: view(result.booking) });
+  router.post('/bookings/:code/decision', ...staffRoute('supervisor', { params: CodeParam, body: Decision, invalid: 'decision-required', output: OneBooking }, async ({ staff, params, body }) => {
+    const code = codeOf(params.code);
+    const result = code ? await deps.bookings.decide(code, body.approve, staff.username, body.reason) : undefined;
+    if (!result?.ok) return result ? Refused(result.problem) : refuse(404, 'not-found');
+    await audit(staff, body.approve ? 'meeting-approved' : 'meeting-declined', result.booking.code, body.reason);
+    return { booking: view(result.booking) };
   }));
 
   // Closing counters for a period (a clerk is absent): a clerk may close counters; closing the whole branch is a
   // supervisor's decision. The citizens on closed places are told on their channel and offered other times.
-  router.post('/bookings/blocks', agent, route(async (req, res) => {
-    const b = parseBody(NewBlock, req, res, 'invalid');
-    if (!b) return;
-    if (!b.counters && !atLeast(req.staff!.role, 'supervisor')) { res.status(403).json({ error: 'supervisor-only' }); return; }
-    const result = await deps.bookings.block({ ...b, by: req.staff!.username });
-    if (!result.ok) { res.status(HTTP[result.problem] ?? 400).json({ error: result.problem }); return; }
-    await audit(req, 'booking-slots-blocked', result.block.id,
+  router.post('/bookings/blocks', ...staffRoute('agent', { body: NewBlock, invalid: 'invalid', output: z.object({ block: z.object({ id: z.string(), displaced: z.array(z.unknown()) }) }) }, async ({ staff, body: b }) => {
+    if (!b.counters && !atLeast(staff.role, 'supervisor')) return refuse(403, 'supervisor-only');
+    const result = await deps.bookings.block({ ...b, by: staff.username });
+    if (!result.ok) return Refused(result.problem);
+    await audit(staff, 'booking-slots-blocked', result.block.id,
       `${b.fromDay}${b.toDay ? `..${b.toDay}` : ''} ${b.from ?? ''}-${b.to ?? ''} ${b.service ?? 'all'} ${b.counters ?? 'all'} counters; ${result.block.displaced.length} displaced`);
-    res.json({ block: result.block });
+    return { block: result.block };
   }));
 
-  router.delete('/bookings/blocks/:id', requireStaff(deps.staff, 'supervisor'), route(async (req, res) => {
-    const id = z.string().regex(/^block:[\w:.-]{1,160}$/).safeParse(req.params.id);
-    if (!id.success || !(await deps.bookings.unblock(id.data))) { res.status(404).json({ error: 'not-found' }); return; }
-    await audit(req, 'booking-slots-unblocked', id.data);
-    res.json({ ok: true });
+  router.delete('/bookings/blocks/:id', ...staffRoute('supervisor', { params: z.object({ id: z.string().regex(/^block:[\w:.-]{1,160}$/) }), output: z.object({ ok: z.literal(true) }) }, async ({ staff, params }) => {
+    if (!(await deps.bookings.unblock(params.id))) return refuse(404, 'not-found');
+    await audit(staff, 'booking-slots-unblocked', params.id);
+    return { ok: true as const };
   }));
 
   return router;
