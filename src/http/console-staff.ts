@@ -1,9 +1,8 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { generatePassword, hashPassword, newAccount, ROLES, staffDepartments, staffUsername, type StaffAccount, type StaffStore } from '../domain/staff.js';
-import { requireStaff } from './auth.js';
-import { route, type AuditLog } from './console-api.js';
-import { parseBody } from './input.js';
+import type { AuditLog } from './console-api.js';
+import { refuse, staffRoutes } from './staff-route.js';
 
 // Staff accounts managed by admins in the console, as `npm run staff` does: create (a one-time password shown
 // once, never stored in the clear), disable or enable, reset a password, set the role and the department. Every
@@ -32,64 +31,72 @@ const shown = (a: StaffAccount) => ({
   mustChangePassword: a.mustChangePassword, createdAt: a.createdAt, lastSignInAt: a.lastSignInAt ?? null,
 });
 
+const At = z.union([z.date(), z.string()]);
+/** The shape of `shown`: what may leave the server about an account (no hash, ever). */
+const AccountView = z.strictObject({
+  username: z.string(), role: z.enum(ROLES), department: z.string().nullable(), departments: z.array(z.string()), disabled: z.boolean(),
+  mustChangePassword: z.boolean(), createdAt: At, lastSignInAt: At.nullable(),
+});
+const WithPassword = z.object({ account: AccountView, password: z.string() });
+const UsernameParam = z.object({ username: z.string().max(100) });
+
 export function staffAdminApi(deps: StaffAdminDeps): Router {
   const router = express.Router();
-  const admin = requireStaff(deps.staff, 'admin');
+  const staffRoute = staffRoutes(deps.staff);
   const audit = (who: string, what: string, target: string, detail?: string) => deps.audit.record({ who, what, target, ...(detail ? { detail } : {}) });
   const knownDepartment = (d: string | null | undefined) => !d || deps.departments.includes(d);
+  const unknownDepartment = () => refuse(400, 'unknown-department', { departments: deps.departments });
 
-  router.get('/staff-accounts', admin, route(async (_req, res) => {
-    res.json({ accounts: (await deps.staff.list()).map(shown), departments: deps.departments });
-  }));
+  router.get('/staff-accounts', ...staffRoute('admin', { output: z.object({ accounts: z.array(AccountView), departments: z.array(z.string()) }) },
+    async () => ({ accounts: (await deps.staff.list()).map(shown), departments: deps.departments })));
 
-  router.post('/staff-accounts', admin, route(async (req, res) => {
-    const body = parseBody(NewAccount, req, res, 'username-and-role-required');
-    if (!body) return;
+  router.post('/staff-accounts', ...staffRoute('admin', { body: NewAccount, invalid: 'username-and-role-required', output: WithPassword }, async ({ staff, body }) => {
     const username = staffUsername(body.username);
-    if (!username) { res.status(400).json({ error: 'username-invalid' }); return; }
+    if (!username) return refuse(400, 'username-invalid');
     const list = [...new Set([...(body.department ? [body.department] : []), ...(body.departments ?? [])])];
-    if (!list.every(knownDepartment)) { res.status(400).json({ error: 'unknown-department', departments: deps.departments }); return; }
+    if (!list.every(knownDepartment)) return unknownDepartment();
     const department = list[0];
     const password = generatePassword();
     const account = { ...await newAccount(username, body.role, password, true, department), ...(list.length > 1 ? { departments: list } : {}) };
-    if (await deps.staff.create(account) === 'exists') { res.status(409).json({ error: 'username-taken' }); return; }
-    await audit(req.staff!.username, 'staff-created', username, [body.role, ...list].join(' '));
+    if (await deps.staff.create(account) === 'exists') return refuse(409, 'username-taken');
+    await audit(staff.username, 'staff-created', username, [body.role, ...list].join(' '));
     // The only time this password is ever sent: it must be changed at first sign-in.
-    res.json({ account: shown(account), password });
+    return { account: shown(account), password };
   }));
 
-  router.post('/staff-accounts/:username', admin, route(async (req, res) => {
-    const change = parseBody(AccountChange, req, res, 'expected {role?, disabled?, department?}');
-    if (!change) return;
-    const username = staffUsername(String(req.params.username));
+  router.post('/staff-accounts/:username', ...staffRoute('admin', {
+    params: UsernameParam, body: AccountChange, invalid: 'expected {role?, disabled?, department?}', output: z.object({ account: AccountView }),
+  }, async ({ staff, params, body: change }) => {
+    const username = staffUsername(params.username);
     const current = username ? await deps.staff.find(username) : null;
-    if (!username || !current) { res.status(404).json({ error: 'not-found' }); return; }
-    const self = username === req.staff!.username;
-    if (self && (change.disabled || (change.role && change.role !== 'admin'))) { res.status(409).json({ error: 'not-your-own-account' }); return; }
-    if (change.department !== undefined && !knownDepartment(change.department)) { res.status(400).json({ error: 'unknown-department', departments: deps.departments }); return; }
-    if (change.departments && !change.departments.every(knownDepartment)) { res.status(400).json({ error: 'unknown-department', departments: deps.departments }); return; }
+    if (!username || !current) return refuse(404, 'not-found');
+    const self = username === staff.username;
+    if (self && (change.disabled || (change.role && change.role !== 'admin'))) return refuse(409, 'not-your-own-account');
+    if (change.department !== undefined && !knownDepartment(change.department)) return unknownDepartment();
+    if (change.departments && !change.departments.every(knownDepartment)) return unknownDepartment();
     const set: Partial<StaffAccount> = { ...(change.role ? { role: change.role } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}) };
     let account: StaffAccount | null = current;
     if (Object.keys(set).length) account = await deps.staff.update(username, set);
     if (change.departments) account = await deps.staff.setDepartments(username, [...new Set(change.departments)]);
     else if (change.department !== undefined) account = await deps.staff.setDepartment(username, change.department || undefined);
-    if (!account) { res.status(404).json({ error: 'not-found' }); return; }
-    const who = req.staff!.username;
+    if (!account) return refuse(404, 'not-found');
+    const who = staff.username;
     if (change.role && change.role !== current.role) await audit(who, 'staff-role', username, change.role);
     if (change.disabled !== undefined && change.disabled !== current.disabled) await audit(who, change.disabled ? 'staff-disabled' : 'staff-enabled', username);
-    const before = staffDepartments(current).join(','), after = account ? staffDepartments(account).join(',') : before;
+    const before = staffDepartments(current).join(','), after = staffDepartments(account).join(',');
     if (after !== before) await audit(who, 'staff-department', username, after || 'none');
-    res.json({ account: shown(account) });
+    return { account: shown(account) };
   }));
 
-  router.post('/staff-accounts/:username/reset-password', admin, route(async (req, res) => {
-    const username = staffUsername(String(req.params.username));
-    if (!username || username === req.staff!.username) { res.status(username ? 409 : 404).json({ error: username ? 'not-your-own-account' : 'not-found' }); return; }
+  router.post('/staff-accounts/:username/reset-password', ...staffRoute('admin', { params: UsernameParam, output: WithPassword }, async ({ staff, params }) => {
+    const username = staffUsername(params.username);
+    if (!username) return refuse(404, 'not-found');
+    if (username === staff.username) return refuse(409, 'not-your-own-account');
     const password = generatePassword();
     const account = await deps.staff.update(username, { passwordHash: await hashPassword(password), mustChangePassword: true });
-    if (!account) { res.status(404).json({ error: 'not-found' }); return; }
-    await audit(req.staff!.username, 'staff-password-reset', username);
-    res.json({ account: shown(account), password });
+    if (!account) return refuse(404, 'not-found');
+    await audit(staff.username, 'staff-password-reset', username);
+    return { account: shown(account), password };
   }));
 
   return router;
