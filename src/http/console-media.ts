@@ -1,8 +1,8 @@
 import express, { type Router } from 'express';
 import type { Handoff } from '../domain/handoff.js';
 import type { StaffStore } from '../domain/staff.js';
-import { requireStaff } from './auth.js';
-import { route } from './console-api.js';
+import { z } from 'zod';
+import { refuse, SENT, staffRoutes } from './staff-route.js';
 
 export interface ConversationMedia {
   listFor(conversation: string): Promise<Array<{ _id: string; mimeType: string; size: number; createdAt: Date }>>;
@@ -26,27 +26,30 @@ const INLINE = /^(audio|video)\/[a-z0-9.+-]+(;[ a-z0-9=.+-]*)?$/i;
  */
 export function consoleMediaApi(deps: ConsoleMediaDeps): Router {
   const router = express.Router();
-  const agent = requireStaff(deps.staff, 'agent');
+  const staffRoute = staffRoutes(deps.staff);
+  const Id = z.object({ id: z.string().min(1).max(100) });
 
-  router.get('/conversations/:id/media', agent, route(async (req, res) => {
-    const handoff = await deps.handoffs.get(req.params.id);
-    if (!handoff) { res.status(404).json({ error: 'not-found' }); return; }
+  const MediaList = z.object({ media: z.array(z.object({ id: z.string(), mimeType: z.string(), size: z.number(), at: z.union([z.date(), z.string()]) })) });
+  router.get('/conversations/:id/media', ...staffRoute('agent', { params: Id, output: MediaList }, async ({ params }) => {
+    const handoff = await deps.handoffs.get(params.id);
+    if (!handoff) return refuse(404, 'not-found');
     // Photos belong to complaints, whose views decide who sees them; here only what was sent for staff.
     const items = (await deps.media.listFor(handoff.conversation)).filter((m) => !m.mimeType.startsWith('image/'));
-    res.json({ media: items.map((m) => ({ id: m._id, mimeType: m.mimeType, size: m.size, at: m.createdAt })) });
+    return { media: items.map((m) => ({ id: m._id, mimeType: m.mimeType, size: m.size, at: m.createdAt })) };
   }));
 
-  router.get('/conversations/:id/media/:mediaId', agent, route(async (req, res) => {
-    const handoff = await deps.handoffs.get(req.params.id);
-    const item = handoff ? await deps.media.get(req.params.mediaId) : null;
-    if (!handoff || !item || item.conversation !== handoff.conversation || item.mimeType.startsWith('image/')) { res.status(404).json({ error: 'not-found' }); return; }
-    await deps.audit.record({ who: req.staff!.username, what: 'media-open', target: handoff.id, detail: req.params.mediaId });
+  router.get('/conversations/:id/media/:mediaId', ...staffRoute('agent', { params: Id.extend({ mediaId: z.string().min(1).max(100) }) }, async ({ staff, params, res }) => {
+    const handoff = await deps.handoffs.get(params.id);
+    const item = handoff ? await deps.media.get(params.mediaId) : null;
+    if (!handoff || !item || item.conversation !== handoff.conversation || item.mimeType.startsWith('image/')) return refuse(404, 'not-found');
+    await deps.audit.record({ who: staff.username, what: 'media-open', target: handoff.id, detail: params.mediaId });
     const inline = INLINE.test(item.mimeType);
     // setHeader, not res.set: express would add a text charset to the stored type.
     res.setHeader('content-type', inline ? item.mimeType : 'application/octet-stream');
-    res.setHeader('content-disposition', inline ? 'inline' : `attachment; filename="${req.params.mediaId}"`);
+    res.setHeader('content-disposition', inline ? 'inline' : `attachment; filename="${params.mediaId}"`);
     res.setHeader('cache-control', 'private, no-store');
     res.end(item.data);
+    return SENT;
   }));
 
   return router;

@@ -1,15 +1,14 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Content } from '../content/load.js';
 import type { ReportSource } from '../domain/report-figures.js';
 import { dayOf, weekOf } from '../domain/report-period.js';
 import { byWeek, reportScope, share, toCsv, type ReportScope, type Table } from '../domain/reports.js';
-import type { Role, StaffStore } from '../domain/staff.js';
+import type { Actor, Role, StaffStore } from '../domain/staff.js';
 import { commentsFor } from '../domain/satisfaction.js';
 import type { Lang } from '../text/language.js';
-import { requireStaff } from './auth.js';
-import { route, type AuditLog } from './console-api.js';
-import { clientError } from './input.js';
+import type { AuditLog } from './console-api.js';
+import { Refusal, refuse, SENT, staffRoutes } from './staff-route.js';
 
 // The supervisors' dashboard: every figure as a table (the page draws charts from them) and as a CSV file.
 // Department staff get their own department's figures; the scope is decided on the server (domain/reports.ts).
@@ -47,20 +46,20 @@ function lastOfWeek(rows: { day: string; department: string; n: number }[]): { w
 
 export function reportsApi(deps: ReportsDeps): Router {
   const router = express.Router();
+  const staffRoute = staffRoutes(deps.staff);
   const now = deps.now ?? (() => new Date());
   const c = deps.content;
   const tz = c.municipality.timezone;
   const nameOf = (list: { id: string; name: Record<Lang, string> }[], id: string, lang: Lang) => list.find((x) => x.id === id)?.name[lang] ?? id;
   const departmentOf = (service: string) => c.services.find((s) => s.id === service)?.department ?? 'unknown';
 
-  async function scopeFor(req: Request, res: Response): Promise<{ scope: ReportScope; q: z.infer<typeof Query> } | undefined> {
-    const parsed = Query.safeParse(req.query);
-    if (!parsed.success) { clientError(req, res, 400, 'query-invalid'); return undefined; }
-    const account = await deps.staff.find(req.staff!.username);
-    const result = reportScope({ role: req.staff!.role, department: account?.department }, parsed.data,
+  /** The period and departments this staff member may see for the query, or the refusal. */
+  async function scopeFor(staff: Actor, q: z.infer<typeof Query>): Promise<{ scope: ReportScope; q: z.infer<typeof Query> } | Refusal> {
+    const account = await deps.staff.find(staff.username);
+    const result = reportScope({ role: staff.role, department: account?.department }, q,
       { departments: c.departments, services: c.services, timeZone: tz }, dayOf(now(), tz));
-    if (!result.ok) { clientError(req, res, result.status, result.error); return undefined; }
-    return { scope: result.scope, q: parsed.data };
+    if (!result.ok) return refuse(result.status, result.error);
+    return { scope: result.scope, q };
   }
 
   async function tables(scope: ReportScope, lang: Lang, every: 'day' | 'week', role: Role): Promise<Partial<Record<Figure, Table>>> {
@@ -140,24 +139,32 @@ export function reportsApi(deps: ReportsDeps): Router {
     return out;
   }
 
-  router.get('/reports/dashboard', requireStaff(deps.staff, 'agent'), route(async (req, res) => {
-    const s = await scopeFor(req, res);
-    if (!s) return;
+  const Name = z.object({ ar: z.string(), en: z.string() });
+  const TableView = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))) });
+  const Dashboard = z.object({
+    from: z.string(), to: z.string(), departments: z.array(z.string()).nullable(), wholeOrganisation: z.boolean(), every: z.enum(['day', 'week']),
+    choices: z.object({ branches: z.array(z.object({ id: z.string(), name: Name })), departments: z.array(z.object({ id: z.string(), name: Name, branch: z.string().optional() })) }),
+    tables: z.record(z.string(), TableView),
+  });
+  router.get('/reports/dashboard', ...staffRoute('agent', { query: Query, invalid: 'query-invalid', output: Dashboard }, async ({ staff, query }) => {
+    const s = await scopeFor(staff, query);
+    if (s instanceof Refusal) return s;
     const { period, departments, wholeOrganisation } = s.scope;
     const choices = { branches: c.municipality.branches.map((b) => ({ id: b.id, name: b.name })), departments: c.departments.map((d) => ({ id: d.id, name: d.name, branch: d.branch })) };
-    res.json({ from: period.from, to: period.to, departments: departments ?? null, wholeOrganisation, choices,
-      every: s.q.every ?? 'day', tables: await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day', req.staff!.role) });
+    return { from: period.from, to: period.to, departments: departments ?? null, wholeOrganisation, choices,
+      every: s.q.every ?? 'day', tables: await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day', staff.role) };
   }));
 
-  router.get('/reports/:figure.csv', requireStaff(deps.staff, 'agent'), route(async (req, res) => {
+  router.get('/reports/:figure.csv', ...staffRoute('agent', { query: Query, invalid: 'query-invalid' }, async ({ staff, query, req, res }) => {
     const figure = req.params.figure as Figure;
-    if (!FIGURES.includes(figure)) { res.status(404).json({ error: 'no-such-figure', figures: FIGURES }); return; }
-    const s = await scopeFor(req, res);
-    if (!s) return;
-    const table = (await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day', req.staff!.role))[figure];
-    if (!table) { clientError(req, res, 403, 'figure-for-the-citizen-office'); return; }
-    await deps.audit.record({ who: req.staff!.username, what: 'report-exported', target: figure, detail: `${s.scope.period.from}..${s.scope.period.to}` });
+    if (!FIGURES.includes(figure)) return refuse(404, 'no-such-figure', { figures: FIGURES });
+    const s = await scopeFor(staff, query);
+    if (s instanceof Refusal) return s;
+    const table = (await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day', staff.role))[figure];
+    if (!table) return refuse(403, 'figure-for-the-citizen-office', { requestId: req.requestId });
+    await deps.audit.record({ who: staff.username, what: 'report-exported', target: figure, detail: `${s.scope.period.from}..${s.scope.period.to}` });
     res.type('text/csv; charset=utf-8').attachment(`nafidha-${figure}-${s.scope.period.from}-${s.scope.period.to}.csv`).send(toCsv(table));
+    return SENT;
   }));
 
   return router;
