@@ -2,8 +2,8 @@ import express, { type Router } from 'express';
 import type { ChannelOverview } from '../shared/channel-overview.js';
 import type { TemplateDelivery } from '../domain/template-deliveries.js';
 import type { StaffStore } from '../domain/staff.js';
-import { requireStaff } from './auth.js';
-import { route } from './console-api.js';
+import { z } from 'zod';
+import { staffRoutes } from './staff-route.js';
 
 // The admins' view of the channels: the WhatsApp Web link (QR code, state, linked phone), Telegram, and the messages
 // the WhatsApp Cloud API had to send as the approved template. Read-only, so nothing here is audited.
@@ -21,11 +21,19 @@ const QR_IMAGE = /^data:image\/png;base64,[A-Za-z0-9+/=]+$/;
 export function channelsApi(deps: ChannelsApiDeps): Router {
   const router = express.Router();
 
-  router.get('/channels', requireStaff(deps.staff, 'admin'), route(async (_req, res) => {
+  const staffRoute = staffRoutes(deps.staff);
+  const At = z.union([z.date(), z.string()]);
+  const Overview = z.object({
+    now: At,
+    whatsappWeb: z.object({ on: z.boolean(), state: z.string().optional(), since: At.optional(), phone: z.string().optional(), qr: z.string().regex(QR_IMAGE).optional(), loggedOutAt: At.optional() }),
+    whatsappCloud: z.object({ on: z.boolean(), templates: z.array(z.object({ user: z.string(), template: z.string(), at: At, messages: z.number() })) }),
+    telegram: z.object({ on: z.boolean() }),
+  });
+  router.get('/channels', ...staffRoute('admin', { output: Overview }, async () => {
     const o = deps.overview?.() ?? OFF;
     const wa = o.whatsappWeb;
     const templates = await deps.templates.latest(50);
-    res.json({
+    return {
       now: new Date(),
       whatsappWeb: wa
         ? {
@@ -37,7 +45,7 @@ export function channelsApi(deps: ChannelsApiDeps): Router {
         : { on: false },
       whatsappCloud: { ...o.whatsappCloud, templates: templates.map((t) => ({ user: t.user, template: t.template, at: t.at, messages: t.messageIds.length })) },
       telegram: o.telegram,
-    });
+    };
   }));
 
   return router;
