@@ -9,6 +9,8 @@ import { parseTrackingCode } from '../domain/tracking-code.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { IdLookupBudget } from './open311-limits.js';
 import { renderXml, type XmlValue } from './open311-xml.js';
+import { Open311Error, parse311, RequestsQuery, ServiceRequest, str, UpdatesQuery } from './open311-input.js';
+import type { z } from 'zod';
 
 /**
  * Open311 GeoReport v2 over the complaint domain, mounted at /open311/v2: https://wiki.open311.org/GeoReport_v2.
@@ -57,9 +59,6 @@ const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 
 type Format = 'json' | 'xml';
 
-class Open311Error extends Error {
-  constructor(readonly status: number, message: string, readonly retryAfter?: number) { super(message); }
-}
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
@@ -74,23 +73,6 @@ export function matchApiKey(given: unknown, keys: string[]): number {
   return found;
 }
 
-function str(value: unknown): string | undefined {
-  if (Array.isArray(value)) return str(value[0]);
-  return typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : undefined;
-}
-
-function list(value: unknown): string[] | undefined {
-  const s = str(value);
-  return s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined;
-}
-
-function date(value: unknown, name: string): Date | undefined {
-  const s = str(value);
-  if (!s) return undefined;
-  const d = new Date(s);
-  if (Number.isNaN(d.getTime())) throw new Open311Error(400, `${name} must be a date and time in ISO 8601, like 2024-05-01T08:00:00Z`);
-  return d;
-}
 
 /** W3C date-time without fractions, as the specification's examples and FixMyStreet's parser expect. */
 function w3c(d: Date): string {
@@ -183,9 +165,10 @@ export function createOpen311Router(deps: Open311Deps): Router {
 
   router.get(/^\/requests\.(json|xml)$/, async (req, res, next) => {
     try {
+      const q = parse311(RequestsQuery, req.query);
       const l = lang(req);
       const format = formatOf(req);
-      const ids = list(req.query.service_request_id);
+      const ids = q.service_request_id;
       if (ids) {
         if (ids.length > limits.maxIdsPerRequest) throw new Open311Error(400, `service_request_id may list at most ${limits.maxIdsPerRequest} ids`);
         spend(req, ids.length);
@@ -194,14 +177,13 @@ export function createOpen311Router(deps: Open311Deps): Router {
         const found = codes.length ? await deps.store.search({ codes, limit: MAX_REQUESTS }) : [];
         return send(res, format, 'service_requests', found.map((c) => view(c, l)));
       }
-      const statusWords = list(req.query.status);
-      if (statusWords?.some((s) => s !== 'open' && s !== 'closed')) throw new Open311Error(400, 'status must be open, closed or both (open,closed)');
+      const statusWords = q.status;
       const statuses = statusWords && [...(statusWords.includes('open') ? OPEN : []), ...(statusWords.includes('closed') ? CLOSED : [])];
-      let from = date(req.query.start_date, 'start_date');
-      const to = date(req.query.end_date, 'end_date');
+      let from = q.start_date;
+      const to = q.end_date;
       if (from && to && from > to) throw new Open311Error(400, 'start_date must be before end_date');
       if (!from) from = new Date((to ?? new Date()).getTime() - DEFAULT_WINDOW_MS);
-      const found = await deps.store.search({ categories: list(req.query.service_code), statuses, from, to, limit: MAX_REQUESTS });
+      const found = await deps.store.search({ categories: q.service_code, statuses, from, to, limit: MAX_REQUESTS });
       send(res, format, 'service_requests', found.map((c) => view(c, l)));
     } catch (err) {
       next(err);
@@ -233,10 +215,10 @@ export function createOpen311Router(deps: Open311Deps): Router {
   router.post(/^\/requests\.(json|xml)$/, async (req, res, next) => {
     try {
       if (req.is('multipart/form-data')) throw new Open311Error(415, 'send the request as application/x-www-form-urlencoded (or JSON); give photos as media_url');
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const keyIndex = matchApiKey(str(body.api_key) ?? str(req.query.api_key), deps.apiKeys);
+      const raw = (req.body ?? {}) as Record<string, unknown>;
+      const keyIndex = matchApiKey(str(raw.api_key) ?? str(req.query.api_key), deps.apiKeys);
       if (keyIndex < 0) throw new Open311Error(403, 'api_key is missing or not valid; ask the municipality for a key');
-      const input = requestInput(body, keyIndex, deps);
+      const input = requestInput(parse311(ServiceRequest, raw), keyIndex, deps);
       const result = await deps.complaints.fileComplaint(input);
       if (!result.ok) {
         const why = result.problems.map((p) => fill(deps.texts.problems[p.problem].en, 'max' in p ? { max: p.max } : {}));
@@ -259,9 +241,10 @@ export function createOpen311Router(deps: Open311Deps): Router {
   // Each status change after filing, with the public wording of the new status; staff notes never leave.
   router.get(/^\/servicerequestupdates\.(json|xml)$/, async (req, res, next) => {
     try {
+      const q = parse311(UpdatesQuery, req.query);
       const l = lang(req);
-      const to = date(req.query.end_date, 'end_date') ?? new Date();
-      const from = date(req.query.start_date, 'start_date') ?? new Date(to.getTime() - DEFAULT_UPDATES_WINDOW_MS);
+      const to = q.end_date ?? new Date();
+      const from = q.start_date ?? new Date(to.getTime() - DEFAULT_UPDATES_WINDOW_MS);
       if (from > to) throw new Open311Error(400, 'start_date must be before end_date');
       if (to.getTime() - from.getTime() > DEFAULT_WINDOW_MS) throw new Open311Error(400, 'start_date and end_date may span 90 days at most');
       const found = await deps.store.search({ updatedFrom: from, updatedTo: to, limit: MAX_REQUESTS });
@@ -302,32 +285,17 @@ function updateStatus(status: ComplaintStatus): string {
 }
 
 /** A POSTed GeoReport request as a complaint: confidential when any identity is given, else anonymous. */
-function requestInput(body: Record<string, unknown>, keyIndex: number, deps: Open311Deps): FileComplaintInput {
-  const serviceCode = str(body.service_code);
-  if (!serviceCode) throw new Open311Error(400, 'service_code is required; see services.json');
+function requestInput(body: z.infer<typeof ServiceRequest>, keyIndex: number, deps: Open311Deps): FileComplaintInput {
+  const serviceCode = body.service_code;
   if (!deps.categories.some((c) => c.id === serviceCode)) throw new Open311Error(400, `service_code '${serviceCode}' not found; see services.json`);
 
-  const lat = str(body.lat);
-  const long = str(body.long);
-  const address = str(body.address_string);
   let location: FileComplaintInput['location'];
-  if (lat !== undefined && long !== undefined) {
-    if (!/^-?\d+(\.\d+)?$/.test(lat) || !/^-?\d+(\.\d+)?$/.test(long)) throw new Open311Error(400, 'lat and long must be decimal degrees');
-    location = { lat: Number(lat), lon: Number(long) };
-  } else if (address) {
-    location = { text: address };
-  } else {
-    throw new Open311Error(400, 'a location is required: lat and long, or address_string');
-  }
+  if (body.lat !== undefined && body.long !== undefined) location = { lat: Number(body.lat), lon: Number(body.long) };
+  else if (body.address_string) location = { text: body.address_string };
+  else throw new Open311Error(400, 'a location is required: lat and long, or address_string');
 
-  const description = str(body.description);
-  if (!description) throw new Open311Error(400, 'description is required');
-  const mediaUrl = str(body.media_url);
-  if (mediaUrl && (!/^https?:\/\//i.test(mediaUrl) || mediaUrl.length > 2000)) throw new Open311Error(400, 'media_url must be an http or https URL');
-
-  const name = [str(body.first_name), str(body.last_name)].filter(Boolean).join(' ');
-  const email = str(body.email);
-  const phone = str(body.phone);
+  const { description, media_url: mediaUrl, email, phone } = body;
+  const name = [body.first_name, body.last_name].filter(Boolean).join(' ');
   const identified = !!(name || email || phone);
   const minute = Math.floor(Date.now() / 60_000);
   return {

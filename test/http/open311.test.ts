@@ -123,6 +123,21 @@ describe('Open311 GeoReport v2', () => {
     expect(noPlace.status).toBe(400);
   });
 
+  it('fields of the wrong shape are refused with 400 naming the field, in JSON and in XML', async () => {
+    const json = (body: unknown) => fetch(`${base}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const badPoint = await post({ api_key: API_KEY, service_code: 'roads', lat: 'north', long: '13.18', description: 'حفرة' });
+    expect(badPoint.status).toBe(400);
+    expect(await badPoint.json()).toEqual([{ code: 400, description: 'lat and long must be decimal degrees' }]);
+    const objectDescription = await json({ api_key: API_KEY, service_code: 'roads', address_string: 'شارع الجمهورية', description: { text: 'x' } });
+    expect(objectDescription.status).toBe(400);
+    expect(await objectDescription.json()).toEqual([{ code: 400, description: expect.stringContaining('description') }]);
+    const longCode = await post({ api_key: API_KEY, service_code: 'r'.repeat(500), address_string: 'x', description: 'y' });
+    expect(longCode.status).toBe(400);
+    const badStatus = await fetch(`${base}/requests.xml?status=pending`);
+    expect(badStatus.status).toBe(400);
+    expect(await badStatus.text()).toContain('status must be open, closed or both');
+  });
+
   it('a point far outside the municipality is refused with the reason', async () => {
     const res = await post({ api_key: API_KEY, service_code: 'roads', lat: '36.80', long: '10.18', description: 'pothole' });
     expect(res.status).toBe(400);
