@@ -45,7 +45,9 @@ module.exports = {
     framework('telegraf', ['telegraf'], ['src/channels/telegram/']),
     framework('whatsapp-web', ['whatsapp-web\\.js'], ['src/channels/whatsapp-web/']),
     framework('mongoose', ['mongoose', 'mongodb'], ['src/db/', 'src/app/', 'src/cli/', 'src/main.ts']),
-    framework('express', ['express', 'express-session', 'express-rate-limit', 'helmet', 'connect-mongo'], ['src/http/', 'src/channels/', 'src/app/']),
+    framework('express', ['express', 'express-session', 'express-rate-limit', 'helmet'], ['src/http/', 'src/channels/', 'src/app/']),
+    // The session store is a MongoDB collection like the others.
+    framework('connect-mongo', ['connect-mongo'], ['src/db/']),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -21,7 +21,8 @@ import type { NotificationTexts } from '../domain/notification-texts.js';
 import { atLeast, ensureFirstAdmin, type Role } from '../domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES } from '../shared/statuses.js';
 import type { TranscriptStore } from '../domain/transcript.js';
-import { authRoutes, consoleSession } from '../http/auth.js';
+import { authRoutes, consoleSession, SESSION_HOURS } from '../http/auth.js';
+import { consoleSessionStore } from '../db/console-sessions.js';
 import { consoleApi } from '../http/console-api.js';
 import { channelsApi } from '../http/console-channels.js';
 import { consoleMediaApi } from '../http/console-media.js';
@@ -122,7 +123,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   });
   const records = { complaintStore: deps.stores.complaints, applicationStore: deps.stores.applications, ...deps.records };
   const limits = deps.stores.limits.signIn;
-  const session = consoleSession({ client: connection.getClient(), dbName: connection.name, secret: deps.sessionSecret, publicUrl: deps.publicUrl, log });
+  const session = consoleSession({ sessions: consoleSessionStore(connection, SESSION_HOURS * 3600), secret: deps.sessionSecret, publicUrl: deps.publicUrl, log });
   // A live feed stays open only while its session lives and its account may still watch at the role it opened with.
   const mayWatch = async (v: { sessionId: string; username: string; role: Role }) => {
     const account = await staff.find(v.username);

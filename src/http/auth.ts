@@ -1,9 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import rateLimit, { ipKeyGenerator, type Store } from 'express-rate-limit';
-import session from 'express-session';
-import MongoStore from 'connect-mongo';
-import type { Connection } from 'mongoose';
+import session, { type Store as SessionStore } from 'express-session';
 import { z } from 'zod';
 import { atLeast, hashPassword, MIN_PASSWORD, staffDepartments, staffUsername, verifyPassword, type Actor, type Role, type StaffStore } from '../domain/staff.js';
 import { parseBody } from './input.js';
@@ -19,8 +17,8 @@ declare module 'express-serve-static-core' {
 }
 
 export interface SessionOptions {
-  client: ReturnType<Connection['getClient']>;
-  dbName: string;
+  /** Where sessions are kept (db/console-sessions.ts). */
+  sessions: { store: SessionStore; sweep(): Promise<void>; alive(sessionId: string): Promise<boolean> };
   /** SESSION_SECRET; a random one per process when absent (sessions then end with the process). */
   secret?: string;
   /** PUBLIC_URL: https makes the cookie Secure. */
@@ -28,7 +26,9 @@ export interface SessionOptions {
   log: (line: string) => void;
 }
 
-const HOURS_12 = 12 * 60 * 60_000;
+/** How long a console session lasts without use. */
+export const SESSION_HOURS = 12;
+const HOURS_12 = SESSION_HOURS * 60 * 60_000;
 
 export function consoleSession(o: SessionOptions): { middleware: RequestHandler; sweep: () => Promise<void>; alive: (sessionId: string) => Promise<boolean> } {
   let secret = o.secret;
@@ -36,24 +36,17 @@ export function consoleSession(o: SessionOptions): { middleware: RequestHandler;
     secret = randomBytes(32).toString('hex');
     o.log('console: SESSION_SECRET is not set; using a random secret for this process (staff sign in again after a restart, and all instances must share one SESSION_SECRET)');
   }
-  // No TTL index (FerretDB): expired sessions are swept by the console's own timer.
-  const store = MongoStore.create({ client: o.client, dbName: o.dbName, collectionName: 'console_sessions', autoRemove: 'disabled', ttl: HOURS_12 / 1000, stringify: false });
   const middleware = session({
     name: 'nafidha.console',
     secret,
-    store,
+    store: o.sessions.store,
     resave: false,
     saveUninitialized: false,
     rolling: true,
     cookie: { httpOnly: true, sameSite: 'strict', secure: o.publicUrl?.startsWith('https:') ?? false, path: '/console', maxAge: HOURS_12 },
   });
-  const sweep = async () => {
-    await o.client.db(o.dbName).collection('console_sessions').deleteMany({ expires: { $lt: new Date() } });
-  };
-  // One lookup by _id (FerretDB answers that in SQLite): the live feed asks it for every open stream.
-  const alive = async (sessionId: string) =>
-    (await o.client.db(o.dbName).collection('console_sessions').countDocuments({ _id: sessionId as never, expires: { $gt: new Date() } }, { limit: 1 })) > 0;
-  return { middleware, sweep, alive };
+  // No TTL index (FerretDB): expired sessions are swept by the console's own timer.
+  return { middleware, sweep: () => o.sessions.sweep(), alive: (id) => o.sessions.alive(id) };
 }
 
 function sameToken(a: string, b: string): boolean {
