@@ -1,14 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
-/** One staff action: who did what, when, to which record. Written for every console action. */
-export interface AuditEntry {
-  who: string;
-  what: string;
-  when: Date;
-  /** The record acted on: a handoff id, a tracking code, a username. */
-  target?: string;
-  detail?: string;
-}
+import type { AuditEntry, AuditLog } from '../domain/audit.js';
+
+export type { AuditEntry } from '../domain/audit.js';
 
 const schema = new Schema<AuditEntry>({
   who: { type: String, required: true },
@@ -20,7 +14,7 @@ const schema = new Schema<AuditEntry>({
 schema.index({ when: -1 });
 schema.index({ target: 1, when: -1 });
 
-export class MongoAuditLog {
+export class MongoAuditLog implements AuditLog {
   private readonly model: Model<AuditEntry>;
 
   constructor(connection: Connection) {

@@ -11,21 +11,14 @@ import { refuse, SENT, staffRoutes, type Refusal } from './staff-route.js';
 import { transcriptFor } from '../domain/confidentiality.js';
 import { optionalTyped, parseBody, typed } from './input.js';
 import type { Content } from '../content/load.js';
+import type { AuditLog } from '../domain/audit.js';
+import type { CannedReplyStore } from '../domain/canned-replies.js';
 import { queuePreview, readableLine, withoutDebug } from './console-lines.js';
 
 // The console's JSON API for handed-off conversations. Every route needs a signed-in staff member with the right
 // role; every action is written to the audit log.
 
-export interface AuditLog {
-  record(entry: { who: string; what: string; target?: string; detail?: string }): Promise<void>;
-  list(filter?: { who?: string; what?: string; target?: string }, limit?: number): Promise<unknown[]>;
-}
-
-export interface CannedReplyStore {
-  list(): Promise<{ id: string; title: { ar: string; en: string }; text: { ar: string; en: string } }[]>;
-  save(reply: { id: string; title: { ar: string; en: string }; text: { ar: string; en: string } }, by: string): Promise<void>;
-  remove(id: string): Promise<boolean>;
-}
+export type { AuditLog } from '../domain/audit.js';
 
 /** The citizen's earlier records, shown next to the conversation; confidential ones only to the citizen office. */
 export type EarlierRecords = (chat: { channel: Handoff['channel']; user: string }, viewer: Actor) => Promise<{ complaints: unknown[]; applications: unknown[] }>;

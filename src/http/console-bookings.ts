@@ -6,7 +6,7 @@ import { atLeast, type Actor, type StaffStore } from '../domain/staff.js';
 import { parseTrackingCode } from '../domain/tracking-code.js';
 import { cleanInput } from '../text/normalize.js';
 import { optionalTyped } from './input.js';
-import type { AuditLog } from './console-api.js';
+import type { AuditLog } from '../domain/audit.js';
 import { refuse, staffRoutes } from './staff-route.js';
 
 // Appointments in the console: a branch's day, booking for a caller or a walk-in, cancelling and marking arrivals.

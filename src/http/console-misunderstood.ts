@@ -6,7 +6,8 @@ import { dayOf, period } from '../domain/report-period.js';
 import { reportScope } from '../domain/reports.js';
 import type { StaffStore } from '../domain/staff.js';
 import { requireStaff } from './auth.js';
-import { route, type AuditLog } from './console-api.js';
+import type { AuditLog } from '../domain/audit.js';
+import { route } from './console-api.js';
 import { shownConversation } from './console-events.js';
 import { clientError, parseBody, typed } from './input.js';
 

@@ -16,7 +16,8 @@ import { cleanInput } from '../text/normalize.js';
 import { requireStaff } from './auth.js';
 import { optionalTyped, parseBody, parseQuery } from './input.js';
 import { departmentsOf, listScope, mayWorkOn, type Viewer } from '../domain/department-access.js';
-import { route, type AuditLog, type EarlierRecords } from './console-api.js';
+import type { AuditLog } from '../domain/audit.js';
+import { route, type EarlierRecords } from './console-api.js';
 
 // Complaints and applications in the console. The work is the complaints/applications domain's; this file only
 // parses, checks the role, hides confidential identities from agents, audits, and answers.

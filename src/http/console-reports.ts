@@ -7,7 +7,7 @@ import { byWeek, reportScope, share, toCsv, type ReportScope, type Table } from 
 import type { Actor, Role, StaffStore } from '../domain/staff.js';
 import { commentsFor } from '../domain/satisfaction.js';
 import type { Lang } from '../text/language.js';
-import type { AuditLog } from './console-api.js';
+import type { AuditLog } from '../domain/audit.js';
 import { Refusal, refuse, SENT, staffRoutes } from './staff-route.js';
 
 // The supervisors' dashboard: every figure as a table (the page draws charts from them) and as a CSV file.

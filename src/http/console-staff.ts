@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { generatePassword, hashPassword, newAccount, ROLES, staffDepartments, staffUsername, type StaffAccount, type StaffStore } from '../domain/staff.js';
-import type { AuditLog } from './console-api.js';
+import type { AuditLog } from '../domain/audit.js';
 import { refuse, staffRoutes } from './staff-route.js';
 
 // Staff accounts managed by admins in the console, as `npm run staff` does: create (a one-time password shown
