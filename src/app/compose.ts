@@ -91,7 +91,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
     transcripts: counted,
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media, bookings }));
-  const webchat = createWebChat(kernel, { staged: media });
+  const webchat = createWebChat(kernel, { keys: stores.webchatKeys, staged: media });
   const channels = new ChannelSet((opts.channels ?? []).flatMap((make) => make({ kernel, stores, log }) ?? []), log);
 
   // The dispatcher takes the last sender of a channel: given ones after the channels' own.
