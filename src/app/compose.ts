@@ -104,7 +104,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
     { path: '/chat', router: webChatHistoryRoutes({ keys: stores.webchatKeys, transcripts, state: (chat) => stores.chatStates.read(chat) }) },
   ];
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
-  const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
+  const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log, digits: content.municipality.digits });
 
   const reminders = reminderSweep(bookings, log);
 
