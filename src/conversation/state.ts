@@ -45,6 +45,14 @@ export interface ChatState {
   ratingComment?: { token: string; until: number; score: number };
   /** An appointment being booked (or moved), step by step. */
   booking?: BookingDraft;
+  /** The name the citizen last gave for a booking or a complaint filed with their name: what staff call them. */
+  givenName?: string;
+}
+
+/** The name the citizen gave in this chat: the one being typed into a booking or a named filing, else the last one kept. */
+export function givenName(state: ChatState): string | undefined {
+  const draft = state.booking?.name ?? (state.complaint?.privacy === 'named' ? state.complaint.name : undefined);
+  return draft?.trim() || state.givenName;
 }
 
 export type BookingStep = 'service' | 'branch' | 'day' | 'time' | 'name' | 'phone' | 'subject' | 'confirm';

@@ -7,7 +7,7 @@ import type { Lang } from '../../text/language.js';
 import { normalize } from '../../text/normalize.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
-import type { BookingDraft } from '../state.js';
+import { givenName, type BookingDraft } from '../state.js';
 import type { Choice, Reply } from '../../shared/message.js';
 import { rememberReceipt } from './complaint.js';
 
@@ -292,6 +292,7 @@ export class BookingFlow {
   private booked(turn: Turn, b: Booking): Reply[] {
     const { lang } = turn;
     const p = this.deps.phrases;
+    turn.state.givenName = givenName(turn.state);
     turn.state.booking = undefined;
     rememberReceipt(turn.state, b.code);
     const where = { branch: this.branchName(lang, b.branch), date: this.dayLabel(lang, b.day), time: b.time };

@@ -6,6 +6,7 @@ import type { SuggestionService } from '../../domain/suggestions.js';
 import type { MediaStore } from '../../domain/media.js';
 import type { Phrasebook } from '../replies.js';
 import type { Flows } from '../respond.js';
+import { givenName } from '../state.js';
 import type { BookingService } from '../../domain/bookings.js';
 import { BookingFlow } from './booking.js';
 import { ComplaintFlow } from './complaint.js';
@@ -44,6 +45,7 @@ export function citizenFlows(deps: CitizenFlowDeps): Flows {
     async cancel(turn) {
       const s = turn.state;
       const had = !!(s.complaint || s.suggesting || s.awaitingCode || s.notFixed || s.booking);
+      s.givenName = givenName(s);
       s.booking = undefined;
       s.complaint = undefined;
       s.suggesting = false;
