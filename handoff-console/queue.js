@@ -26,7 +26,9 @@ function who(hoff) {
 
 function item(ctx, hoff) {
   const waitedText = t('queue.waited', { time: since(hoff.queuedAt, ctx.offset) });
-  const waited = h('span', { class: 'waited', dataset: { since: hoff.queuedAt } }, waitedText);
+  // How long, to read; since when, in its tooltip and datetime (as every moment the console shows).
+  const queuedAt = new Date(hoff.queuedAt).toISOString();
+  const waited = h('time', { class: 'waited', datetime: queuedAt, title: queuedAt, dataset: { since: hoff.queuedAt } }, waitedText);
   const open = h('a', {
     href: `#/conversation/${encodeURIComponent(hoff.id)}`, class: 'open button',
     'aria-label': `${t('queue.open')}: ${t(`reason.${hoff.reason}`)}، ${t(`channel.${hoff.channel}`)}`,
