@@ -18,7 +18,8 @@ const T = {
     uploadFailed: 'تعذّر رفع الملف', noMic: 'لا يمكن الوصول إلى الميكروفون؛ أرفق ملفًا صوتيًا بدلًا من ذلك.',
   },
   en: {
-    title: 'Municipality single window', send: 'Send', placeholder: 'Type your message', textLabel: 'Type your message', other: 'عربي',
+    // The hint is short enough to be read whole in a 320 px wide text box; the label says it in full.
+    title: 'Municipality single window', send: 'Send', placeholder: 'Message', textLabel: 'Type your message', other: 'عربي',
     otherLabel: 'التبديل إلى العربية', log: 'Conversation', choices: 'Reply options', locate: 'Share location', attach: 'Attach a photo or a voice recording',
     record: 'Record a voice message', stop: 'Stop recording and send', lastCode: 'Your last tracking code:', photo: 'photo', voice: 'voice message',
     uploadFailed: 'upload failed', noMic: 'The microphone is not available; attach an audio file instead.',
