@@ -3,7 +3,7 @@
 import { get, post } from './api.js';
 import { tx } from './my-work.js';
 import { clear, h } from './dom.js';
-import { dateTime, named, t } from './i18n.js';
+import { named, t, when } from './i18n.js';
 
 let polling;
 
@@ -25,8 +25,8 @@ export async function renderAlerts(view, ctx) {
       h('tbody', {}, alerts.map((a) => h('tr', { class: 'overdue' },
         h('td', {}, h('a', { href: `#/complaints/${a.code}`, dir: 'ltr' }, a.code), a.unseen ? h('span', { class: 'badge' }, tx('newAlert')) : null),
         h('td', {}, named(ctx.catalog.departments.find((d) => d.id === a.department), a.department)),
-        h('td', {}, dateTime(a.deadline), h('span', { class: 'badge warn' }, t('complaints.late'))),
-        h('td', {}, dateTime(a.at))))))
+        h('td', {}, when(a.deadline), h('span', { class: 'badge warn' }, t('complaints.late'))),
+        h('td', {}, when(a.at))))))
     : h('p', { class: 'muted' }, t('alerts.none'));
   const seen = h('button', { type: 'button', id: 'alerts-seen', onclick: async () => {
     try { await post('/alerts/seen', {}); await refreshAlertBadge(); await renderAlerts(view, ctx); } catch (err) { ctx.fail(err); }

@@ -1,7 +1,7 @@
 // Applications at the counter: register one and print the receipt; find one and update its status.
 import { get, post } from './api.js';
 import { clear, field, formValues, h, select, phoneLink } from './dom.js';
-import { currentLang, dateTime, named, t, when } from './i18n.js';
+import { currentLang, named, t, when } from './i18n.js';
 
 const statusName = (ctx, s) => ctx.catalog.statusNames?.application?.[s]?.[currentLang()] ?? s;
 
@@ -35,7 +35,7 @@ function applicationCard(ctx, a, reload) {
     ['approved', 'rejected', 'delivered'].includes(a.status)
       ? h('a', { href: `/console/decision/${encodeURIComponent(a.code)}`, target: '_blank', rel: 'noopener', class: 'button', id: 'decision-link' }, t('apps.decision'))
       : null,
-    h('ul', { class: 'history' }, a.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by === 'citizen' ? t('from.citizen') : x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`))),
+    h('ul', { class: 'history' }, a.history.map((x) => h('li', { dir: 'auto' }, when(x.at), ` · ${x.by === 'citizen' ? t('from.citizen') : x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`))),
     statusForm);
 }
 

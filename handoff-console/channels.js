@@ -2,7 +2,7 @@
 // messages WhatsApp Cloud had to send as the approved template because the citizen's 24-hour window was closed.
 import { get } from './api.js';
 import { clear, h } from './dom.js';
-import { dateTime, since, t } from './i18n.js';
+import { since, t, tNodes, when } from './i18n.js';
 
 const QR_IMAGE = /^data:image\/png;base64,[A-Za-z0-9+/=]+$/;
 const REFRESH_MS = 3000;
@@ -24,7 +24,7 @@ function whatsappWeb(ctx, wa) {
       h('span', { class: 'muted', dataset: { since: wa.since } }, t('channels.since', { time: since(wa.since, ctx.offset) }))),
   ];
   if (wa.loggedOutAt) {
-    parts.push(h('p', { class: 'alert', role: 'alert', id: 'whatsapp-logged-out' }, t('channels.wa.loggedOutMessage', { time: dateTime(wa.loggedOutAt) })));
+    parts.push(h('p', { class: 'alert', role: 'alert', id: 'whatsapp-logged-out' }, tNodes('channels.wa.loggedOutMessage', { time: when(wa.loggedOutAt) })));
   }
   if (wa.state === 'ready') parts.push(h('table', { class: 'details' }, row(t('channels.wa.phone'), h('span', { dir: 'ltr' }, wa.phone ? `+${wa.phone}` : '—'))));
   if (wa.state === 'qr') {
@@ -52,7 +52,7 @@ function whatsappCloud(wc) {
     ? h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'template-deliveries' },
       h('thead', {}, h('tr', {}, h('th', {}, t('channels.cloud.when')), h('th', {}, t('channels.cloud.to')), h('th', {}, t('channels.cloud.template')))),
       h('tbody', {}, wc.templates.map((d) => h('tr', {},
-        h('td', {}, dateTime(d.at)), h('td', { dir: 'ltr' }, `+${d.user}`), h('td', { dir: 'ltr' }, d.template))))))
+        h('td', {}, when(d.at)), h('td', { dir: 'ltr' }, `+${d.user}`), h('td', { dir: 'ltr' }, d.template))))))
     : h('p', { class: 'muted' }, t('channels.cloud.none'));
   return h('section', { class: 'card', id: 'channel-whatsapp-cloud' },
     h('h2', {}, t('channels.whatsappCloud')),

@@ -1,7 +1,7 @@
 // Complaints: filter the list, open one, change its status (the citizen is notified) or its department.
 import { get, post } from './api.js';
 import { clear, field, formValues, h, select, phoneLink } from './dom.js';
-import { currentLang, dateTime, named, t, when } from './i18n.js';
+import { currentLang, named, t, when } from './i18n.js';
 import { locationMap, photoStrip } from './complaint-map.js';
 import { assignmentForm, tx } from './my-work.js';
 
@@ -119,6 +119,6 @@ export async function renderComplaint(view, ctx, code) {
       h('tr', {}, h('th', {}, t('complaint.photos')), h('td', {}, photoStrip(complaint)))),
     map ? h('h2', {}, t('complaint.map')) : null, map ?? null,
     h('h2', {}, t('complaint.history')),
-    h('ul', { class: 'history' }, complaint.history.map((x) => h('li', { dir: 'auto' }, `${dateTime(x.at)} · ${x.by === 'citizen' ? t('from.citizen') : x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`)))),
+    h('ul', { class: 'history' }, complaint.history.map((x) => h('li', { dir: 'auto' }, when(x.at), ` · ${x.by === 'citizen' ? t('from.citizen') : x.by}${x.status ? ` · ${statusName(ctx, x.status)}` : ''}${x.note ? ` · ${x.note}` : ''}`)))),
   h('section', { class: 'card row wrap' }, assign, statusForm, moveForm));
 }

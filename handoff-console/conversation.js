@@ -1,7 +1,7 @@
 // One handed-off conversation: the whole transcript, the citizen's records, and the staff actions.
 import { get, post } from './api.js';
 import { clear, field, formValues, h, select } from './dom.js';
-import { currentLang, named, t, time, when } from './i18n.js';
+import { currentLang, named, t, tNodes, when } from './i18n.js';
 
 /** A system line in the console's language (the server sends a key and values; an unknown line stays as written). */
 function systemText(entry) {
@@ -99,7 +99,7 @@ export async function renderConversation(view, ctx, id) {
         details,
         guess && showDetails ? h('span', { class: 'badge guess', id: 'conv-guess' }, t('conv.guess', { intent: guess.intent, confidence: Number(guess.confidence).toFixed(2) })) : null),
       // WhatsApp Cloud: staff replies outside the citizen's 24-hour window went as the approved template.
-      data.templates?.length ? h('p', { class: 'alert warn', id: 'conv-template' }, t('conv.template', { n: data.templates.length, time: time(data.templates[0].at) })) : null);
+      data.templates?.length ? h('p', { class: 'alert warn', id: 'conv-template' }, tNodes('conv.template', { n: data.templates.length, time: when(data.templates[0].at) })) : null);
     clear(notes, (hoff.notes || []).map((n) => h('li', {}, meta([{ text: n.by, isolate: true }], n.at), h('div', { class: 'text', dir: 'auto' }, n.text))));
   }
 

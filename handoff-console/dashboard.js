@@ -2,7 +2,7 @@
 // decides what this account may see; the page draws what it is given.
 import { ApiError, get } from './api.js';
 import { clear, field, h, select } from './dom.js';
-import { currentLang, named, t } from './i18n.js';
+import { currentLang, named, t, when } from './i18n.js';
 
 const CHART_SRC = '/console/vendor/chart.umd.min.js';
 const COLOURS = ['#1f6f5c', '#d08c1f', '#3c6fb4', '#b4463c', '#6b4fa0', '#4f8f2f', '#8a6d3b', '#2f8f8f'];
@@ -32,7 +32,8 @@ function cellText(table, row, name) {
   if (name === 'metric') return t(`dash.m.${v}`);
   if (name === 'department_name' && !v) return t('dash.noDepartment');
   if (name === 'comment' && row[col(table, 'hidden')]) return t('dash.comment.hidden');
-  if (name === 'at') return new Date(v).toLocaleString(currentLang() === 'ar' ? 'ar-LY' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  if (name === 'at') return when(v);
+  if ((name === 'day' || name === 'week') && /^\d{4}-\d{2}-\d{2}$/.test(String(v))) return when(v, { dayOnly: true });
   if (name === 'kind') return t(`dash.kind.${v}`);
   return num(v);
 }

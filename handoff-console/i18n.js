@@ -253,6 +253,12 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
+/** t() with elements in it: a value that is a DOM node (a <time>) goes where its {placeholder} is, as a node. */
+export function tNodes(key, vars = {}) {
+  const marked = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v instanceof Node ? `\u0000${k}\u0000` : v]));
+  return t(key, marked).split(/\u0000(\w+)\u0000/).map((part, i) => (i % 2 ? vars[part] : part)).filter((x) => x !== '');
+}
+
 export function setLang(next) {
   lang = next === 'en' ? 'en' : 'ar';
   localStorage.setItem('nafidha.console.lang', lang);

@@ -2,7 +2,7 @@
 // per group and the labelled lines to download for `npm run eval` and the intents/ files.
 import { get, post } from './api.js';
 import { clear, h, select } from './dom.js';
-import { dateTime, named, t } from './i18n.js';
+import { named, t, when } from './i18n.js';
 
 export async function renderMisunderstood(view, ctx) {
   const data = await get('/reports/misunderstood');
@@ -22,7 +22,7 @@ export async function renderMisunderstood(view, ctx) {
       h('td', { class: 'count' }, String(g.count)),
       h('td', {}, g.texts.map((text) => h('div', { dir: 'auto' }, text))),
       h('td', { dir: 'ltr' }, g.guess),
-      h('td', { class: 'muted' }, g.sample ? [h('div', { dir: 'ltr' }, g.sample.conversation), dateTime(g.sample.at)] : ''),
+      h('td', { class: 'muted' }, g.sample ? [h('div', { dir: 'ltr' }, g.sample.conversation), when(g.sample.at)] : ''),
       h('td', {}, intent, service, save, ' ', state));
   });
   clear(view,

@@ -3,7 +3,7 @@
 // departments (earliest deadline first, answered by the server's queue documents); taking and assigning a complaint.
 import { get, post } from './api.js';
 import { clear, h, select } from './dom.js';
-import { currentLang, dateTime, named, t } from './i18n.js';
+import { currentLang, named, t, when } from './i18n.js';
 
 const TEXTS = {
   ar: {
@@ -35,7 +35,7 @@ function rows(ctx, complaints, action) {
       h('td', {}, h('a', { href: `#/complaints/${x.code}`, dir: 'ltr' }, x.code)),
       h('td', {}, named(c.categories.find((k) => k.id === x.category), x.category)),
       h('td', {}, named(c.departments.find((d) => d.id === x.department), x.department)),
-      h('td', {}, dateTime(x.deadline), x.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null),
+      h('td', {}, when(x.deadline), x.overdue ? h('span', { class: 'badge warn' }, t('complaints.late')) : null),
       h('td', {}, action ? action(x) : null)))));
 }
 

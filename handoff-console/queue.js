@@ -7,18 +7,28 @@ function department(ctx, id) {
   return named(ctx.catalog?.departments.find((d) => d.id === id), id);
 }
 
-/** Who is waiting: a Telegram or WhatsApp chat id (a phone number is a tel: link), or the web chat. */
+/**
+ * Who is waiting: their name when the server may say it (given in the chat, or the Telegram/WhatsApp profile's),
+ * else their chat id (a WhatsApp number is a tel: link), else the web chat; never who filed a confidential complaint.
+ */
 function who(hoff) {
-  if (!hoff.contact) return h('span', { class: 'who muted' }, hoff.channel === 'web' ? t('queue.web') : t('queue.hiddenWho'));
+  const name = hoff.name ? h('bdi', { class: 'name', dir: 'auto' }, hoff.name) : null;
+  if (!hoff.contact) {
+    if (name) return h('span', { class: 'who' }, name);
+    return h('span', { class: 'who muted' }, hoff.channel === 'web' ? t('queue.web') : t('queue.hiddenWho'));
+  }
   const phone = /^whatsapp/.test(hoff.channel) && /^\+?\d{6,15}$/.test(hoff.contact);
-  return h('span', { class: 'who' }, phone
+  const contact = phone
     ? h('a', { href: `tel:+${hoff.contact.replace(/^\+/, '')}`, dir: 'ltr' }, h('bdi', {}, `+${hoff.contact.replace(/^\+/, '')}`))
-    : h('bdi', { dir: 'ltr' }, hoff.contact));
+    : h('bdi', { dir: 'ltr', class: 'contact' }, hoff.contact);
+  return h('span', { class: 'who' }, ...(name ? [name, ' · ', contact] : [contact]));
 }
 
 function item(ctx, hoff) {
   const waitedText = t('queue.waited', { time: since(hoff.queuedAt, ctx.offset) });
-  const waited = h('span', { class: 'waited', dataset: { since: hoff.queuedAt } }, waitedText);
+  // How long, to read; since when, in its tooltip and datetime (as every moment the console shows).
+  const queuedAt = new Date(hoff.queuedAt).toISOString();
+  const waited = h('time', { class: 'waited', datetime: queuedAt, title: queuedAt, dataset: { since: hoff.queuedAt } }, waitedText);
   const open = h('a', {
     href: `#/conversation/${encodeURIComponent(hoff.id)}`, class: 'open button',
     'aria-label': `${t('queue.open')}: ${t(`reason.${hoff.reason}`)}، ${t(`channel.${hoff.channel}`)}`,

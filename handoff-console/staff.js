@@ -3,7 +3,7 @@
 // department, disable, reset a password. The server audits every change.
 import { get, post } from './api.js';
 import { clear, field, formValues, h, select } from './dom.js';
-import { dateTime, named, t } from './i18n.js';
+import { named, t, when } from './i18n.js';
 
 const ROLES = ['agent', 'supervisor', 'admin'];
 
@@ -57,7 +57,7 @@ export async function renderStaff(view, ctx, created) {
     return h('tr', { dataset: { username: a.username }, class: a.disabled ? 'muted' : '' },
       h('td', { dir: 'ltr' }, a.username), h('td', {}, role), h('td', {}, department),
       h('td', {}, h('label', { class: 'check' }, disabled, t('staff.disabled'))),
-      h('td', {}, a.lastSignInAt ? dateTime(a.lastSignInAt) : '—'),
+      h('td', {}, a.lastSignInAt ? when(a.lastSignInAt) : '—'),
       h('td', {}, save, ' ', reset));
   });
 

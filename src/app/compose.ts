@@ -92,7 +92,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
     transcripts: counted,
   });
   kernel.use(citizenFlows({ content, phrases: kernel.phrases, texts, complaints, suggestions, lookup, media, bookings }));
-  const webchat = createWebChat(kernel, { staged: media });
+  const webchat = createWebChat(kernel, { keys: stores.webchatKeys, staged: media });
   const channels = new ChannelSet((opts.channels ?? []).flatMap((make) => make({ kernel, stores, log }) ?? []), log);
 
   // The dispatcher takes the last sender of a channel: given ones after the channels' own.
@@ -105,7 +105,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
     { path: '/chat', router: webChatHistoryRoutes({ keys: stores.webchatKeys, transcripts, state: (chat) => stores.chatStates.read(chat) }) },
   ];
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
-  const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log });
+  const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log, digits: content.municipality.digits });
 
   const reminders = reminderSweep(bookings, log);
 

@@ -97,6 +97,7 @@ export const REPLY_KEYS = {
   'complaint.no': [],
   'complaint.summary': ['category', 'consent', 'description', 'identity', 'location', 'photos', 'privacy'],
   'complaint.summary.identity': ['name', 'phone'],
+  'complaint.summary.no-photos': [],
   'complaint.name.ask': [],
   'complaint.phone.ask': [],
   'complaint.phone.invalid': [],

@@ -2,6 +2,7 @@ import type { Content } from '../content/load.js';
 import type { HandoffService } from '../domain/handoff.js';
 import { normalize } from '../text/normalize.js';
 import type { Flows, Turn } from './respond.js';
+import { givenName } from './state.js';
 
 /**
  * The conversation's side of handing a chat to staff: queue it, keep the assistant silent while staff have it
@@ -17,7 +18,7 @@ export function handoffFlows(handoffs: HandoffService, commands: Content['comman
       // The "talk to staff" button offered after two misunderstood messages arrives as an ordinary request.
       const why = reason === 'requested' && turn.state.misses >= 2 ? 'misunderstood' : reason;
       const guess = turn.understanding ? { intent: turn.understanding.intent, confidence: Math.round(turn.understanding.confidence * 1000) / 1000 } : undefined;
-      const replies = await handoffs.request({ conversation: turn.conversation, chat: { channel: turn.inbound.channel, user: turn.inbound.user }, reason: why, lang: turn.lang, guess });
+      const replies = await handoffs.request({ conversation: turn.conversation, chat: { channel: turn.inbound.channel, user: turn.inbound.user }, reason: why, lang: turn.lang, guess, name: nameOf(turn) });
       turn.state.withStaff = true;
       return replies;
     },
@@ -34,4 +35,9 @@ export function handoffFlows(handoffs: HandoffService, commands: Content['comman
       return handoffs.leave(turn.conversation);
     },
   };
+}
+
+/** What staff may call the citizen: the name they gave in this chat, else the Telegram or WhatsApp profile's. */
+function nameOf(turn: Turn): string | undefined {
+  return givenName(turn.state) || turn.inbound.displayName?.trim() || undefined;
 }

@@ -35,6 +35,15 @@ export interface ChatState {
   pendingMedia?: string[];
   /** What the chat is in the middle of, if anything: the next message answers it. */
   flow?: CurrentFlow;
+  /** The name the citizen last gave for a booking or a complaint filed with their name: what staff call them. */
+  givenName?: string;
+}
+
+/** The name the citizen gave in this chat: the one being typed into a booking or a named filing, else the last one kept. */
+export function givenName(state: ChatState): string | undefined {
+  const complaint = complaintDraft(state);
+  const draft = bookingDraft(state)?.name ?? (complaint?.privacy === 'named' ? complaint.name : undefined);
+  return draft?.trim() || state.givenName;
 }
 
 /**

@@ -24,6 +24,7 @@ const schema = new Schema<HandoffDoc>({
   outcome: String,
   notes: [new Schema({ by: String, text: String, at: Date }, { _id: false })],
   assistantGuess: new Schema({ intent: String, confidence: Number }, { _id: false }),
+  citizenName: String,
   outOfHours: { type: Boolean, default: false },
   remindedAt: Date,
   updatedAt: { type: Date, required: true },

@@ -37,13 +37,15 @@ export interface Handoff {
   notes: StaffNote[];
   /** What the assistant thought the citizen wanted, for staff to start from. */
   assistantGuess?: { intent: string; confidence: number };
+  /** The name the citizen goes by (given in the chat, or the Telegram/WhatsApp profile's); shown as confidentiality allows. */
+  citizenName?: string;
   /** Queued while no staff were at work: the citizen was told when they would answer. */
   outOfHours: boolean;
   remindedAt?: Date;
   updatedAt: Date;
 }
 
-export type NewHandoff = Pick<Handoff, 'conversation' | 'channel' | 'user' | 'reason' | 'lang' | 'queuedAt' | 'assistantGuess' | 'outOfHours'>;
+export type NewHandoff = Pick<Handoff, 'conversation' | 'channel' | 'user' | 'reason' | 'lang' | 'queuedAt' | 'assistantGuess' | 'outOfHours' | 'citizenName'>;
 export type HandoffChange = Partial<Pick<Handoff, 'status' | 'heldBy' | 'department' | 'takenAt' | 'closedAt' | 'closedBy' | 'outcome' | 'lang' | 'remindedAt'>>;
 
 /** Storage port. At most one handoff per conversation is open (queued or held) at a time. */
@@ -108,11 +110,12 @@ export class HandoffService {
   }
 
   /** The citizen asked for a person (or the assistant offered one): queue them and say what happens next. */
-  async request(input: { conversation: string; chat: Chat; reason: HandoffReason; lang: Lang; guess?: { intent: string; confidence: number } }): Promise<Reply[]> {
+  async request(input: { conversation: string; chat: Chat; reason: HandoffReason; lang: Lang; guess?: { intent: string; confidence: number }; name?: string }): Promise<Reply[]> {
     const now = this.now();
+    const name = input.name?.trim().slice(0, 80);
     const { handoff } = await this.deps.store.open({
       conversation: input.conversation, channel: input.chat.channel, user: input.chat.user, reason: input.reason, lang: input.lang,
-      queuedAt: now, assistantGuess: input.guess, outOfHours: !this.isOpenNow(),
+      queuedAt: now, assistantGuess: input.guess, outOfHours: !this.isOpenNow(), ...(name ? { citizenName: name } : {}),
     });
     return [await this.waitingMessage(handoff, input.lang)];
   }

@@ -3,6 +3,7 @@ import type { ChannelName, ChannelSender, Reply } from '../shared/message.js';
 import type { CitizenOutbox } from './handoff.js';
 import type { Chat } from '../shared/statuses.js';
 import type { TrackingKind } from './tracking-code.js';
+import { presentReply, type DigitStyle } from '../text/numbers.js';
 
 /**
  * The outbox: every message to a citizen outside of a conversation turn (status notifications, live staff
@@ -80,6 +81,12 @@ export interface DispatcherOptions {
   /** After this many failed attempts the notification is kept as 'failed' for staff to look at. */
   maxAttempts?: number;
   sendTimeoutMs?: number;
+  /**
+   * The municipality's digits (municipality.yaml): notifications are sent as chat replies are, numbers isolated in
+   * Arabic text and in one digit style (stored as written: the database holds no bidi controls). Staff messages
+   * go as the member of staff typed them.
+   */
+  digits?: DigitStyle;
   now?: () => Date;
   log?: (message: string) => void;
 }
@@ -107,6 +114,7 @@ export class NotificationDispatcher implements Outbox, CitizenOutbox {
       maxDelayMs: options.maxDelayMs ?? 3_600_000,
       maxAttempts: options.maxAttempts ?? 20,
       sendTimeoutMs: options.sendTimeoutMs ?? 15_000,
+      digits: options.digits ?? 'western',
       now: options.now ?? (() => new Date()),
       log: options.log ?? ((m) => console.warn(m)),
     };
@@ -221,7 +229,8 @@ export class NotificationDispatcher implements Outbox, CitizenOutbox {
       timer = setTimeout(() => reject(new Error(`sending took more than ${this.o.sendTimeoutMs} ms`)), this.o.sendTimeoutMs);
     });
     try {
-      await Promise.race([sender.send(n.to.user, { ...n.reply, id: n.id }), timeout]);
+      const reply = n.reply.from === 'staff' ? n.reply : presentReply(n.reply, this.o.digits);
+      await Promise.race([sender.send(n.to.user, { ...reply, id: n.id }), timeout]);
     } finally {
       clearTimeout(timer);
     }

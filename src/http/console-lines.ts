@@ -77,15 +77,18 @@ export function withoutDebug<T extends { assistantGuess?: unknown }>(role: Role,
 }
 
 /**
- * What a queue row says of the citizen waiting: their chat id (a Telegram or WhatsApp contact; a web chat has none
- * worth showing) and their last message. An agent learns neither when the conversation holds a confidential filing.
+ * What a queue row says of the citizen waiting: their name (given in the chat or the profile's), their chat id (a
+ * Telegram or WhatsApp contact; a web chat has none worth showing) and their last message. An agent learns none of
+ * them when the conversation holds a confidential filing.
  */
-export function queuePreview(content: Labels, viewer: { role: Role }, handoff: Pick<Handoff, 'channel' | 'user' | 'lang'>, lines: TranscriptEntry[]): { contact?: string; last?: { text: string; at: Date } } {
+export function queuePreview(content: Labels, viewer: { role: Role }, handoff: Pick<Handoff, 'channel' | 'user' | 'lang' | 'citizenName'>, lines: TranscriptEntry[]): { name?: string; contact?: string; last?: { text: string; at: Date } } {
   const view = transcriptFor(viewer, lines);
   const hidden = !mayKnowWho(viewer, lines);
   const last = [...view.lines].reverse().find((l) => l.from === 'citizen');
   const contact = hidden || handoff.channel === 'web' ? undefined : handoff.user;
+  const name = hidden ? undefined : handoff.citizenName;
   return {
+    ...(name ? { name } : {}),
     ...(contact ? { contact } : {}),
 
     ...(last && !hidden ? { last: { text: readableLine(content, last, handoff.lang).text.slice(0, 140), at: last.at } } : {}),

@@ -1,5 +1,6 @@
 // Numbers in replies: drawn the right way round in Arabic text, in one digit style, counted grammatically.
 import type { Lang } from '../shared/lang.js';
+import type { Reply } from '../shared/message.js';
 
 /** The digits a municipality writes Arabic replies with; English replies always use Western digits. */
 export type DigitStyle = 'western' | 'arabic-indic';
@@ -81,4 +82,15 @@ export function presentDigits(text: string, lang: Lang, style: DigitStyle): stri
   const plain = toAscii(text);
   if (lang !== 'ar' || style !== 'arabic-indic') return plain;
   return plain.replace(new RegExp(`${CODE}|\\d`, 'g'), (m) => (m.length > 1 ? m : toIndic(m)));
+}
+
+/**
+ * A message sent outside a conversation (a status change, a reminder) as the citizen reads it, like a chat reply:
+ * numbers, codes, dates and phone numbers isolated in Arabic text, in the municipality's digits; buttons in the
+ * same digits. Its language is the reply's, else the script it is written in.
+ */
+export function presentReply(reply: Reply, style: DigitStyle): Reply {
+  const lang: Lang = reply.lang ?? (/[\u0600-\u06FF]/.test(reply.text) ? 'ar' : 'en');
+  const choices = reply.choices?.map((c) => ({ ...c, label: presentDigits(c.label, lang, style) }));
+  return { ...reply, text: presentNumbers(reply.text, lang, style), ...(choices ? { choices } : {}) };
 }

@@ -144,6 +144,58 @@ describe('the web chat on a phone and at a desk', () => {
     });
   }
 
+  // The same checks on every step of booking an appointment: menu, service, branch, day, time, name, phone,
+  // summary, confirmation and receipt.
+  const bookingRuns = [
+    { name: 'ar-360x740', lang: 'ar', width: 360, height: 740 },
+    { name: 'en-360x740', lang: 'en', width: 360, height: 740 },
+    { name: 'ar-1366x768', lang: 'ar', width: 1366, height: 768 },
+    { name: 'en-1366x768', lang: 'en', width: 1366, height: 768 },
+  ] as const;
+  for (const run of bookingRuns) {
+    it(`${run.name}: an appointment booked from the menu to the receipt, the newest reply always in view, axe clean`, async () => {
+      const { context, page, errors } = await openChat(run);
+      await page.waitForSelector('#choices button');
+      const check = async (n: string) => {
+        await step(page, `${run.name}-booking-${n}`);
+        expect(await axeSerious(page), n).toEqual([]);
+      };
+      await check('01-menu');
+      await tap(page, '/book');
+      await check('02-service');
+      const pick = async (prefix: string, preferred?: string) => {
+        const offered = await payloads(page);
+        const payload = offered.find((p) => p === preferred) ?? offered.find((p) => p.startsWith(`${prefix} `));
+        expect(payload, `${run.name}: ${prefix} among ${offered.join(', ')}`).toBeTruthy();
+        return tap(page, payload!);
+      };
+      await pick('/book-service', '/book-service health-certificate');
+      await check('03-branch');
+      await pick('/book-branch');
+      await check('04-day');
+      await pick('/book-day');
+      await check('05-time');
+      expect(await pick('/book-time')).toMatch(run.lang === 'ar' ? /اسم/ : /name/i);
+      await check('06-name');
+      expect(await say(page, run.lang === 'ar' ? 'نور صالح' : 'Nour Saleh')).toMatch(run.lang === 'ar' ? /هاتف|رقم/ : /phone/i);
+      await check('07-phone');
+      const summary = await say(page, '0915550000');
+      expect(summary).toMatch(run.lang === 'ar' ? /نور صالح/ : /Nour Saleh/);
+      await check('08-summary');
+      const receipt = await tap(page, '/book-confirm');
+      const code = /B-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(receipt)?.[0];
+      expect(code, receipt).toBeTruthy();
+      await check('09-receipt');
+      // The receipt's code is one unbroken left-to-right run, remembered as the last code.
+      const codeEl = page.locator('#log .msg.bot').last().locator('bdi.code', { hasText: code! });
+      expect(await codeEl.evaluate((el) => ({ dir: getComputedStyle(el).direction, lines: el.getClientRects().length }))).toEqual({ dir: 'ltr', lines: 1 });
+      expect(await page.locator('#last-code-value').innerText()).toBe(code);
+      expect((await server.nafidha.bookings.find(code!))).toMatchObject({ status: 'booked', citizen: { phone: '0915550000', chat: { channel: 'web' } } });
+      expect(errors).toEqual([]);
+      await context.close();
+    }, 120_000);
+  }
+
   it('a reload brings the chat back from the server: another browser with only the chat key sees the same history and code', async () => {
     const mine = sessions['ar-360x740'];
     expect(mine).toBeDefined();

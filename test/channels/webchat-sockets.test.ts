@@ -1,42 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { StaffClient, startTestServer, until, type TestServer } from '../helpers/server.js';
+import { chatSocket, openChat, type WebChatSession } from '../helpers/webchat-socket.js';
 
 // The web chat's sockets as a phone really behaves: the connection goes silent (the page stops answering, the
 // server does not notice), the page reconnects, the citizen keeps two tabs open. Staff replies must still arrive.
 
 let server: TestServer;
 let agent: StaffClient;
-const user = `sockets-citizen-${Math.random().toString(36).slice(2, 12)}`;
+let chat: WebChatSession;
 
 beforeAll(async () => {
   server = await startTestServer({ dbName: 'webchat_sockets' });
+  chat = await openChat(server.url);
   agent = new StaffClient(server.url);
   expect((await agent.signIn('huda', await server.addStaff('huda', 'agent'))).status).toBe(200);
 });
 afterAll(async () => { await server?.close(); });
 
-/** A tab of the web chat page, speaking its protocol: hello on open, an ack for every message with an id. */
-async function tab(o: { answers?: boolean } = {}) {
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/chat/ws`);
-  const received: { text: string; id?: string; from?: string }[] = [];
-  let answering = o.answers ?? true;
-  ws.on('message', (d) => {
-    if (!answering) return;
-    const m = JSON.parse(String(d)) as { type: string; text: string; id?: string; from?: string };
-    if (m.id) ws.send(JSON.stringify({ type: 'ack', ack: m.id, user, channel: 'websocket' }));
-    received.push(m);
-  });
-  await new Promise((r) => ws.once('open', r));
-  ws.send(JSON.stringify({ type: 'welcome_back', user, channel: 'websocket', lang: 'ar' }));
-  return {
-    ws, received,
-    say(text: string) { ws.send(JSON.stringify({ type: 'message', user, channel: 'websocket', text, id: `${Math.random()}` })); },
-    /** The phone loses the network without closing anything: messages go nowhere, nothing is confirmed. */
-    goSilent() { answering = false; ws.pause(); },
-    has: (text: string) => received.some((m) => m.text.includes(text)),
-  };
-}
+/** A tab of the web chat page, speaking its protocol: hello with the chat's key on open, an ack for every message with an id. */
+const tab = async (o: { answers?: boolean } = {}) => chatSocket(server.url, { ...chat, answers: o.answers });
 
 async function reply(text: string): Promise<void> {
   const { body: queue } = await agent.json<{ held: { id: string; conversation: string }[] }>('GET', '/console/api/queue');

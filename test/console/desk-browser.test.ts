@@ -21,8 +21,10 @@ const pageErrors: string[] = [];
 const TELEGRAM = '700100200';
 const WHATSAPP = '218912345678';
 
+/** The Telegram and WhatsApp profile names of the two citizens. */
+const PROFILE: Record<string, string> = { telegram: 'هادي سالم', whatsapp: 'Rania Fathi' };
 async function citizen(channel: 'telegram' | 'whatsapp', user: string, text: string) {
-  return owner.nafidha.kernel.handle({ channel, user, text });
+  return owner.nafidha.kernel.handle({ channel, user, text, displayName: PROFILE[channel] });
 }
 
 beforeAll(async () => {
@@ -102,13 +104,17 @@ describe('the queue and a conversation at the desk', () => {
     await telegramRow.waitFor();
     await expect(telegramRow.locator('.last').textContent()).resolves.toBe('بدي اعترض على قرار المحكمة');
     await expect(telegramRow.locator('.waited').textContent()).resolves.toMatch(/ينتظر منذ/);
+    // Who waits, by their Telegram profile name, then the chat id.
+    await expect(telegramRow.locator('.who .name').textContent()).resolves.toBe(PROFILE.telegram);
     // The agent never learns who filed the confidential complaint: no number on the row, nor anywhere in the queue.
     const hiddenRow = rows.filter({ hasText: 'الهوية مخفية' });
     await hiddenRow.waitFor();
     expect(await agent.locator('#queue-waiting').textContent()).not.toContain(WHATSAPP);
+    expect(await agent.locator('#queue-waiting').textContent()).not.toContain(PROFILE.whatsapp);
     const queue = await agent.evaluate(() => fetch('/console/api/queue').then((r) => r.json())) as { waiting: Array<Record<string, unknown>> };
     const hiddenEntry = queue.waiting.find((w) => w.channel === 'whatsapp')!;
     expect(hiddenEntry.contact).toBeUndefined();
+    expect(hiddenEntry.name).toBeUndefined();
     expect(hiddenEntry.last).toBeUndefined();
     expect(JSON.stringify(queue)).not.toContain('assistantGuess');
     await shot(agent, 'desk-queue-ar');
@@ -280,6 +286,10 @@ describe('accessibility of every console page', () => {
     });
     if (!filed.ok) throw new Error('could not file the complaint');
     const code = filed.receipt.code;
+    const applied = await owner.nafidha.applications.createApplication({ service: 'residence-certificate', name: 'منى', phone: '0913334444', lang: 'ar', by: 'clerk:nour' });
+    if (!applied.ok) throw new Error('could not register the application');
+    // Pages that show a date: each shows at least one, as a <time> with the ISO moment in datetime and title.
+    const DATED = new Set(['queue', 'complaints', 'complaint', 'applications', 'dashboard', 'staff']);
     const findings: string[] = [];
     for (const lang of ['ar', 'en'] as const) {
       // Sign-in first (signed out), then every page an admin can open.
@@ -310,6 +320,13 @@ describe('accessibility of every console page', () => {
         await admin.evaluate((x) => { location.hash = x; }, hash);
         await admin.locator(`#view ${ready.split(', ').join(', #view ')}`).first().waitFor();
         await admin.waitForLoadState('networkidle');
+        if (DATED.has(name)) await admin.locator('#view time[datetime][title]').first().waitFor({ timeout: 5000 }).catch(() => undefined);
+        const times = await admin.locator('#view time').evaluateAll((els) => els.map((e) => ({ datetime: e.getAttribute('datetime'), title: e.getAttribute('title'), text: e.textContent })));
+        if (DATED.has(name)) expect({ page: name, lang, dated: times.length > 0 }).toEqual({ page: name, lang, dated: true });
+        for (const x of times) {
+          expect(x.datetime, `${name} ${lang}: ${x.text}`).toMatch(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?Z)?$/);
+          expect(x.title).toBe(x.datetime);
+        }
         if (name === 'complaint') {
           // The reporter's phone is a tel: link, isolated; the deadline a long date with the ISO moment in its title.
           await admin.locator('#reporter a[href="tel:0913334444"] bdi').waitFor();

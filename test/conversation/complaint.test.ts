@@ -79,6 +79,8 @@ describe('filing a complaint in the chat', () => {
     await c.say('/edit description');
     const summary = await c.say('The street light at Omar street is off since last Friday');
     expect(summary).toContain('since last Friday');
+    // No photo was sent: said in words, not "0 photos".
+    expect(summary).toContain('• Photos: none');
     const code = codeIn(await c.say('/confirm'))!;
     expect((await nafidha.complaints.find(code))!.department).toBe('electrical-maintenance');
   });
@@ -91,6 +93,9 @@ describe('filing a complaint in the chat', () => {
     await c.say('/skip');
     const summary = await c.say('/anonymous');
     expect(summary).toContain('دون هوية');
+    // No photo was sent: said in words («لم تُرفق صور»), not «0 صورة».
+    expect(summary).toContain('• الصور: لم تُرفق صور');
+    expect(summary).not.toMatch(/[0٠]\u2069? ?صور/);
     const code = codeIn(await c.say('/confirm'))!;
     const stored = await nafidha.complaints.find(code);
     expect(stored!.reporter).toBeUndefined();

@@ -43,6 +43,16 @@ export async function layoutProblems(view: ChatView): Promise<string[]> {
       const r = document.getElementById(id)!.getBoundingClientRect();
       if (r.left < 0 || r.right > w || r.top < 0 || r.bottom > h || r.width < 24) problems.push(`#${id} not fully on screen: ${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}x${Math.round(r.height)}`);
     }
+    // The text box's hint is read whole, not cut off ("Type your mess").
+    const input = document.getElementById('text') as HTMLInputElement;
+    if (!input.value && input.placeholder) {
+      const cs = getComputedStyle(input);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = input.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const need = ctx.measureText(input.placeholder).width;
+      if (need > room + 1) problems.push(`the text box's hint "${input.placeholder}" needs ${Math.round(need)}px and has ${Math.round(room)}px`);
+    }
     const choices = document.getElementById('choices')!.getBoundingClientRect();
     if (choices.right > w + 1 || choices.left < -1) problems.push('quick replies wider than the screen');
     return problems;

@@ -6,6 +6,7 @@ import type { Nafidha } from '../../src/app/compose.js';
 import type { Database } from '../../src/db/connection.js';
 import { testDatabase } from '../helpers/db.js';
 import { testNafidha } from '../helpers/nafidha.js';
+import { openChat } from '../helpers/webchat-socket.js';
 
 let db: Database;
 let nafidha: Nafidha;
@@ -24,14 +25,17 @@ beforeAll(async () => {
 afterAll(async () => { server.closeAllConnections(); server.close(); await nafidha.stop(); await db.close(); });
 
 /** A browser's web chat: the same websocket messages chat.js sends. */
-async function webCitizen(user: string) {
+async function webCitizen() {
+  const { user, key } = await openChat(`http://${base}`);
   const ws = new WebSocket(`ws://${base}/chat/ws`);
   const inbox: Array<{ text: string; quick_replies?: Array<{ title: string; payload: string }> }> = [];
   ws.on('message', (d) => inbox.push(JSON.parse(String(d))));
   await new Promise((r) => ws.once('open', r));
+  // The first message proves the socket holds the chat's key (the page's hello does; an empty ack starts no turn).
+  ws.send(JSON.stringify({ type: 'ack', ack: '', user, key, channel: 'websocket' }));
   let n = 0;
   return {
-    ws,
+    ws, user,
     async send(message: Record<string, unknown>): Promise<string> {
       const before = inbox.length;
       ws.send(JSON.stringify({ type: 'message', user, channel: 'websocket', id: `${user}-${++n}`, ...message }));
@@ -44,8 +48,8 @@ async function webCitizen(user: string) {
 
 describe('a complaint through the web chat', () => {
   it('is filed in Arabic with a shared location and an uploaded photo, and looked up; another chat sees only status and dates', async () => {
-    const user = 'web-complainant-000000001';
-    const c = await webCitizen(user);
+    const c = await webCitizen();
+    const user = c.user;
     expect(await c.send({ text: 'في ماسورة مكسورة والمي عم تتسرب بالشارع من امبارح' })).toContain('المياه');
     expect(await c.send({ text: '/yes' })).toContain('الموقع');
     expect(await c.send({ text: '', location: { lat: 32.88, lon: 13.19 } })).toContain('صورة');
@@ -68,7 +72,7 @@ describe('a complaint through the web chat', () => {
     expect(stored!.deadline.getTime()).toBeGreaterThan(stored!.createdAt.getTime());
     expect(await c.send({ text: code })).toContain(code);
 
-    const other = await webCitizen('web-stranger-0000000001');
+    const other = await webCitizen();
     const seen = await other.send({ text: `status ${code}` });
     expect(seen).toContain(code);
     expect(seen).not.toContain('ماسورة');
@@ -82,7 +86,7 @@ describe('a complaint through the web chat', () => {
   });
 
   it('in English, a typed address works as the location', async () => {
-    const c = await webCitizen('web-complainant-english-01');
+    const c = await webCitizen();
     await c.send({ text: 'hello' });
     expect(await c.send({ text: 'there is garbage piling up on our street for a week' })).toContain('Is that right');
     expect(await c.send({ text: '/yes' })).toContain('Where');

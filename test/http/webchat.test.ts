@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Database } from '../../src/db/connection.js';
 import { MongoTranscriptStore } from '../../src/db/transcripts.js';
+import { MongoWebChatKeys } from '../../src/db/webchat-keys.js';
 import { createApp } from '../../src/http/server.js';
 import { createWebChat } from '../../src/channels/webchat/index.js';
 import { testKernel } from '../helpers/assistant.js';
@@ -12,10 +13,12 @@ import { testDatabase } from '../helpers/db.js';
 let db: Database;
 let server: http.Server;
 let base: string;
+let keys: MongoWebChatKeys;
 
 beforeAll(async () => {
   db = await testDatabase('webchat');
-  const webchat = createWebChat(testKernel(db));
+  keys = new MongoWebChatKeys(db.connection);
+  const webchat = createWebChat(testKernel(db), { keys });
   server = http.createServer(createApp({ webchat }));
   webchat.attach(server, '/chat/ws');
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -54,9 +57,11 @@ describe('web chat', () => {
     const received: Array<{ text: string; quick_replies?: unknown[] }> = [];
     const next = () => new Promise<void>((resolve) => ws.once('message', (d) => { received.push(JSON.parse(String(d))); resolve(); }));
     await new Promise((r) => ws.once('open', r));
-    const user = 'websocket-user-0000001';
+    const user = `websocket-user-${Date.now()}`;
+    const key = 'k'.repeat(43);
+    expect(await keys.create(user, key)).toBe(true);
     let waiting = next();
-    ws.send(JSON.stringify({ type: 'hello', user, channel: 'websocket', lang: 'en' }));
+    ws.send(JSON.stringify({ type: 'hello', user, key, channel: 'websocket', lang: 'en' }));
     await waiting;
     expect(received[0].quick_replies?.length).toBe(6);
     waiting = next();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { newTrackingCode } from '../../src/domain/tracking-code.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { openChat } from '../helpers/webchat-socket.js';
 
 // Guessing tracking codes from the web chat with a new chat id for every guess (the id is the browser's to choose):
 // the limit on failed lookups holds per client address as well as per chat.
@@ -42,10 +43,12 @@ describe('guessing codes with a fresh chat per guess', () => {
   it('over the websocket, one connection per guess: the same', async () => {
     const replies: string[] = [];
     for (let i = 0; i < GUESSES; i++) {
+      // A fresh chat the server opened (the socket speaks only for a chat whose key it holds).
+      const { user, key } = await openChat(server.url);
       const ws = new WebSocket(`${server.url.replace('http', 'ws')}/chat/ws`);
       await new Promise((r) => ws.once('open', r));
       const answer = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(JSON.parse(String(d)).text))));
-      ws.send(JSON.stringify({ type: 'message', user: freshUser(1000 + i), channel: 'websocket', text: newTrackingCode('application') }));
+      ws.send(JSON.stringify({ type: 'message', user, key, channel: 'websocket', text: newTrackingCode('application') }));
       replies.push(await answer);
       ws.close();
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { StaffClient, startTestServer, until, type TestServer } from '../helpers/server.js';
+import { openChat } from '../helpers/webchat-socket.js';
 import { webCitizen } from './attacker.js';
 
 // Bidi override, embedding and isolate controls make stored text read differently from what it is ("‮gpj.exe" shows
@@ -61,10 +62,10 @@ describe('bidi controls in what citizens and staff type', () => {
   });
 
   it('are removed from what a citizen types over the websocket', async () => {
-    const user = `websocket-bidi-${Date.now()}`;
+    const { user, key } = await openChat(server.url);
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/chat/ws`);
     await new Promise((r) => ws.once('open', r));
-    ws.send(JSON.stringify({ type: 'message', user, channel: 'websocket', text: spoofed('كم رسوم رخصة البناء') }));
+    ws.send(JSON.stringify({ type: 'message', user, key, channel: 'websocket', text: spoofed('كم رسوم رخصة البناء') }));
     const lines = await until(async () => {
       const found = await server.nafidha.transcripts.list(`web:${user}`, 10);
       return found.length ? found : undefined;

@@ -1,11 +1,10 @@
 import type { WebSocket } from 'ws';
 
 /**
- * The open sockets of each web chat user, kept apart from botkit's adapter: the adapter remembers one socket per
- * user and forgets it when *any* of that user's sockets closes, so after a silent drop and a reconnect the new
- * socket was forgotten and staff replies waited until the citizen typed. Here every tab is known, each socket is
- * dropped only when it closes itself, and a message that expects an acknowledgement fails (and is retried by the
- * outbox) when no tab confirms it: a socket that went silent cannot swallow it.
+ * The open sockets of each web chat user. Every tab is known, each socket is dropped only when it closes itself,
+ * and a message that expects an acknowledgement fails (and is retried by the outbox) when no tab confirms it: a
+ * socket that went silent cannot swallow it. A socket belongs to a chat only once it proved it holds that chat's
+ * key (`bind`); until then it receives nothing of any chat.
  */
 export function sockets() {
   const byUser = new Map<string, Set<WebSocket>>();
@@ -20,15 +19,6 @@ export function sockets() {
   return {
     add(ws: WebSocket, origin: string): void {
       origins.set(ws, origin);
-      // The user is known from the first message the socket carries (the page's hello): read before the adapter
-      // turns that message into a turn.
-      ws.prependListener('message', (payload) => {
-        let user: unknown;
-        try { user = (JSON.parse(String(payload)) as { user?: unknown }).user; } catch { return; }
-        if (typeof user !== 'string' || userOf.get(ws) === user) return;
-        userOf.set(ws, user);
-        byUser.set(user, (byUser.get(user) ?? new Set()).add(ws));
-      });
       ws.on('close', () => {
         const user = userOf.get(ws);
         userOf.delete(ws);
@@ -39,8 +29,15 @@ export function sockets() {
         if (!set?.size) byUser.delete(user);
       });
     },
+    /** The socket speaks for `user` from now on (its key was checked); once bound it is never rebound. */
+    bind(ws: WebSocket, user: string): void {
+      if (userOf.has(ws) || ws.readyState > 1) return;
+      userOf.set(ws, user);
+      byUser.set(user, (byUser.get(user) ?? new Set()).add(ws));
+    },
+    userOf: (ws: WebSocket) => userOf.get(ws),
+    originOf: (ws: WebSocket) => origins.get(ws),
     connected: (user: string) => open(user).length > 0,
-    originOf: (user: string) => { const ws = open(user)[0]; return ws ? origins.get(ws) : undefined; },
     acknowledged(user: string, id: string): void {
       waiting.get(`${user}\u0000${id}`)?.();
     },

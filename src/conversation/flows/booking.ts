@@ -7,7 +7,7 @@ import type { Lang } from '../../text/language.js';
 import { normalize } from '../../text/normalize.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
-import { bookingDraft, leaveFlow, type BookingDraft } from '../state.js';
+import { bookingDraft, givenName, leaveFlow, type BookingDraft } from '../state.js';
 import type { Choice, Reply } from '../../shared/message.js';
 import { rememberReceipt } from './complaint.js';
 
@@ -296,6 +296,7 @@ export class BookingFlow {
   private booked(turn: Turn, b: Booking): Reply[] {
     const { lang } = turn;
     const p = this.deps.phrases;
+    turn.state.givenName = givenName(turn.state);
     leaveFlow(turn.state, 'booking');
     rememberReceipt(turn.state, b.code);
     const where = { branch: this.branchName(lang, b.branch), date: this.dayLabel(lang, b.day), time: b.time };

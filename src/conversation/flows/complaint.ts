@@ -8,7 +8,7 @@ import { IMAGE_TYPES, MAX_MEDIA_BYTES, type MediaStore } from '../../domain/medi
 import type { Lang } from '../../text/language.js';
 import type { Phrasebook } from '../replies.js';
 import type { Turn } from '../respond.js';
-import { complaintDraft, leaveFlow, type ChatState, type ComplaintDraft, type ComplaintStep } from '../state.js';
+import { complaintDraft, givenName, leaveFlow, type ChatState, type ComplaintDraft, type ComplaintStep } from '../state.js';
 import type { Choice, Reply } from '../../shared/message.js';
 
 export interface ComplaintFlowDeps {
@@ -218,6 +218,7 @@ export class ComplaintFlow {
   private filed(turn: Turn, draft: ComplaintDraft, receipt: Receipt): Reply[] {
     const { lang } = turn;
     const state = turn.state;
+    state.givenName = givenName(state);
     leaveFlow(state, 'complaint');
     rememberReceipt(state, receipt.code);
     // Anonymous means nothing links the chat to the complaint: not even its transcript.

@@ -12,7 +12,7 @@ import { ComplaintFlow } from './complaint.js';
 import { mediaFlow } from './media.js';
 import { StatusFlow } from './status.js';
 import { SuggestionFlow } from './suggestion.js';
-import { leaveFlow } from '../state.js';
+import { givenName, leaveFlow } from '../state.js';
 
 export interface CitizenFlowDeps {
   content: Content;
@@ -45,6 +45,7 @@ export function citizenFlows(deps: CitizenFlowDeps): Flows {
     async cancel(turn) {
       // A rating's comment is optional: cancelling it is not cancelling anything.
       if (turn.state.flow?.kind === 'rating-comment') { leaveFlow(turn.state); return false; }
+      turn.state.givenName = givenName(turn.state);
       return leaveFlow(turn.state);
     },
   };

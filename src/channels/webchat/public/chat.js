@@ -18,7 +18,8 @@ const T = {
     uploadFailed: 'تعذّر رفع الملف', noMic: 'لا يمكن الوصول إلى الميكروفون؛ أرفق ملفًا صوتيًا بدلًا من ذلك.',
   },
   en: {
-    title: 'Municipality single window', send: 'Send', placeholder: 'Type your message', textLabel: 'Type your message', other: 'عربي',
+    // The hint is short enough to be read whole in a 320 px wide text box; the label says it in full.
+    title: 'Municipality single window', send: 'Send', placeholder: 'Message', textLabel: 'Type your message', other: 'عربي',
     otherLabel: 'التبديل إلى العربية', log: 'Conversation', choices: 'Reply options', locate: 'Share location', attach: 'Attach a photo or a voice recording',
     record: 'Record a voice message', stop: 'Stop recording and send', lastCode: 'Your last tracking code:', photo: 'photo', voice: 'voice message',
     uploadFailed: 'upload failed', noMic: 'The microphone is not available; attach an audio file instead.',
@@ -216,7 +217,8 @@ function connect(opening) {
   socket = new WebSocket(`${proto}://${location.host}/chat/ws`);
   socket.addEventListener('open', () => {
     retry = 500;
-    socket.send(JSON.stringify({ type: opening, user: session.user, channel: 'websocket', lang }));
+    // The first message proves the socket holds this chat's key; the server reads nothing of it before.
+    socket.send(JSON.stringify({ type: opening, user: session.user, key: session.key, channel: 'websocket', lang }));
     opening = 'welcome_back';
     for (const m of queue.splice(0)) socket.send(m);
   });
@@ -233,11 +235,14 @@ function connect(opening) {
     show(m.text, m.from === 'staff' ? 'staff' : 'bot');
     showChoices(m.quick_replies);
   });
-  socket.addEventListener('close', () => {
-    setTimeout(() => connect(opening), retry);
+  socket.addEventListener('close', (event) => {
+    // The key no longer opens the chat (the server's database was reset): a new chat, greeted anew.
+    const refused = event.code === NOT_YOUR_CHAT;
+    setTimeout(() => (refused ? openSession().then((s) => { session = s; connect('hello'); }, () => connect(opening)) : connect(opening)), retry);
     retry = Math.min(retry * 2, 10000);
   });
 }
+const NOT_YOUR_CHAT = 4403;
 
 async function openSession() {
   const res = await fetch('/chat/session', { method: 'POST' });
@@ -270,15 +275,17 @@ async function start() {
   const saved = localStorage.getItem('nafidha.lastCode');
   if (saved) rememberCode(saved);
   let restored = false;
+  // The socket needs the chat's key: until the server opens a chat, try again (the server may be starting).
+  for (let wait = 500; !session?.key; wait = Math.min(wait * 2, 10000)) {
+    try { session = await openSession(); } catch { await new Promise((r) => setTimeout(r, wait)); }
+  }
   try {
-    if (!session?.key) session = await openSession();
     let r = await restore();
     // A key the server does not know (its database was reset): a new chat.
     if (r === undefined) { session = await openSession(); r = false; }
     restored = r;
   } catch {
     // The server is not answering yet: the socket retries on its own; history waits for the next visit.
-    session ??= { user: crypto.randomUUID() };
   }
   connect(restored ? 'welcome_back' : 'hello');
 }
