@@ -280,7 +280,7 @@ export class ComplaintFlow {
         const loc = draft.location ? ('text' in draft.location ? draft.location.text : `📍 ${draft.location.lat.toFixed(5)}, ${draft.location.lon.toFixed(5)}`) : '—';
         return p.reply(lang, 'complaint.summary', {
           category: this.categoryName(lang, draft.category), description: draft.description ?? '', location: loc,
-          photos: p.count(lang, 'photo', draft.photos.length), privacy: p.t(lang, `complaint.privacy.${draft.privacy ?? 'named'}`),
+          photos: draft.photos.length ? p.count(lang, 'photo', draft.photos.length) : p.t(lang, 'complaint.summary.no-photos'), privacy: p.t(lang, `complaint.privacy.${draft.privacy ?? 'named'}`),
           identity: draft.privacy === 'anonymous' ? '' : p.t(lang, 'complaint.summary.identity', { name: draft.name ?? '—', phone: draft.phone ?? '—' }),
           consent: p.t(lang, draft.consent ? 'complaint.yes' : 'complaint.no'),
         }, [{ label: p.t(lang, 'complaint.confirm'), value: '/confirm' }, { label: p.t(lang, 'complaint.change'), value: '/edit' }, { label: p.t(lang, 'complaint.cancel'), value: '/cancel' }]);
