@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import express, { type Request, type Router } from 'express';
 import rateLimit, { ipKeyGenerator, type Store } from 'express-rate-limit';
 import { AUDIO_TYPES, audioTypeOf, stagedUploads } from '../domain/media.js';
@@ -26,6 +27,9 @@ export interface UploadDeps {
 
 const WEB_USER = /^[A-Za-z0-9_-]{16,64}$/;
 
+/** The one query field: the web chat the bytes are for. */
+const UploadQuery = z.object({ user: z.string().regex(WEB_USER) });
+
 export function uploadRoute(deps: UploadDeps): Router {
   const limits = { ...PHOTO_LIMITS, ...deps.limits };
   const router = express.Router();
@@ -47,7 +51,7 @@ export function uploadRoute(deps: UploadDeps): Router {
   const isAudio = (req: Request) => (AUDIO_TYPES as readonly string[]).includes(declaredOf(req));
 
   router.post('/', (req, res, next) => {
-    if (!WEB_USER.test(userOf(req))) { clientError(req, res, 400, 'missing-user', 'add ?user=<the web chat id>'); return; }
+    if (!UploadQuery.safeParse(req.query).success) { clientError(req, res, 400, 'missing-user', 'add ?user=<the web chat id>'); return; }
     next();
   }, perAddress, perChat, (req, res, next) => {
     if (!isAudio(req)) { next(); return; }
