@@ -32,6 +32,10 @@ export class MongoWebChatKeys {
     }
   }
 
+  async opened(user: string): Promise<boolean> {
+    return (await this.model.countDocuments({ _id: user }, { limit: 1 })) > 0;
+  }
+
   async verify(user: string, key: string): Promise<boolean> {
     const doc = await this.model.findOne({ _id: user }).lean();
     if (!doc) return false;

@@ -87,4 +87,27 @@ describe('the web chat socket', () => {
     expect(s.closedWith()).toBe(4403);
     expect(s.received).toEqual([]);
   });
+
+  it('the webhook needs the key of a chat the page opened: without it the chat\'s requests are not read out; a scripted id needs none', async () => {
+    const victim = await openChat(server.url);
+    const hook = (body: Record<string, unknown>) => fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', ...body }) });
+    // The victim files a suggestion over the socket: the chat now holds a code.
+    const tab = await chatSocket(server.url, { ...victim, opening: { type: 'hello' } });
+    await until(() => tab.received.length > 0);
+    tab.say('/suggest');
+    await until(() => tab.received.length > 1);
+    tab.say('اقتراح بتركيب إنارة إضافية في ساحة البلدية القديمة');
+    const code = await until(() => tab.received.map((m) => /S-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(m.text)?.[0]).find(Boolean));
+    for (const attempt of [{ user: victim.user, text: '/status' }, { user: victim.user, key: 'x'.repeat(43), text: '/status' }, { user: victim.user, key: { $ne: '' }, text: '/status' }]) {
+      const res = await hook(attempt);
+      expect(res.status).toBe(403);
+      expect(await res.text()).not.toContain(code);
+    }
+    const own = await hook({ user: victim.user, key: victim.key, text: '/status' });
+    expect(own.status).toBe(200);
+    expect(JSON.stringify(await own.json())).toContain(code);
+    const scripted = await hook({ user: `scripted-hook-${randomBytes(8).toString('hex')}`, text: 'مرحبا' });
+    expect(scripted.status).toBe(200);
+    tab.ws.terminate();
+  });
 });

@@ -22,11 +22,17 @@ const ORIGIN = 'nafidhaOrigin';
 const ACK_TIMEOUT_MS = 5_000;
 /** How often open sockets are pinged; one that did not answer the previous ping is closed. */
 const HEARTBEAT_MS = 30_000;
+const MAX_KEYLESS = 50_000;
+
 /** The close code a socket gets when its key does not open the chat it named (the page then opens a new chat). */
 export const NOT_YOUR_CHAT = 4403;
 
 /** Checks a chat's key (src/db/webchat-keys.ts). */
-export interface WebChatKeys { verify(user: string, key: string): Promise<boolean> }
+export interface WebChatKeys {
+  verify(user: string, key: string): Promise<boolean>;
+  /** Whether POST /chat/session opened this chat (it then has a key). */
+  opened(user: string): Promise<boolean>;
+}
 
 export interface WebChat {
   /** The webhook mode: POST /api/messages. */
@@ -115,6 +121,9 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>, opts: { 
     return [];
   }
 
+  // Ids the webhook found without a key: ids of keyed chats are made by the server, so one of these never gets one.
+  const keyless = new Set<string>();
+
   /** The webhook's turn (botkit's protocol): the replies go back in the HTTP answer. */
   async function logic(ctx: TurnContext): Promise<void> {
     const user = String(ctx.activity.from?.id ?? '');
@@ -169,7 +178,22 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>, opts: { 
   return {
     async webhook(req, res) {
       const r = req as { ip?: string; body?: Record<string, unknown> };
-      if (r.body && typeof r.body === 'object') r.body[ORIGIN] = hashOrigin(r.ip);
+      const answer = res as { status(code: number): { json(body: unknown): void } };
+      if (r.body && typeof r.body === 'object') {
+        // A chat the page opened has a key: the webhook then needs it too, or anyone who saw the chat's id (staff
+        // do) could ask for its status. Scripted clients' own ids have none and need none.
+        const user = r.body.user, key = r.body.key;
+        if (typeof user === 'string' && WEB_USER.test(user) && !keyless.has(user)) {
+          if (await opts.keys.opened(user)) {
+            if (typeof key !== 'string' || key.length > 100 || !(await opts.keys.verify(user, key))) { answer.status(403).json({ error: 'not-your-chat' }); return; }
+          } else {
+            if (keyless.size >= MAX_KEYLESS) keyless.clear();
+            keyless.add(user);
+          }
+        }
+        delete r.body.key;
+        r.body[ORIGIN] = hashOrigin(r.ip);
+      }
       await adapter.processActivity(req as never, res as never, logic);
     },
     attach(server, path) {
