@@ -28,14 +28,14 @@ describe('the respond values of the Tuning are pinned by a sentence', () => {
     expect(isFallback(await say({ minConfidence: 0.45 }, "I'd like to make a complaint"))).toBe(true);
   });
 
-  it(`guessService ${TUNING.respond.guessService} → 0.55: the shop licence is no longer offered as a guess`, async () => {
-    expect(values(await say({}, 'نبي رخصة لمحل مواد غذائية، وين نمشي'))).toContain('/service business-license');
-    expect(values(await say({ guessService: 0.55 }, 'نبي رخصة لمحل مواد غذائية، وين نمشي'))).not.toContain('/service business-license');
+  it(`guessService ${TUNING.respond.guessService} → 0.55: the health certificate is no longer offered as a guess`, async () => {
+    expect(values(await say({}, 'shhade si77iye kam se3ra'))).toContain('/service health-certificate');
+    expect(values(await say({ guessService: 0.55 }, 'shhade si77iye kam se3ra'))).not.toContain('/service health-certificate');
   });
 
   it(`guessIntent ${TUNING.respond.guessIntent} → 0.25: filing a complaint is no longer offered as a guess`, async () => {
-    expect(values(await say({}, 'الفورم ما بيقبل تاريخ الميلاد'))).toContain('/complaint');
-    expect(values(await say({ guessIntent: 0.25 }, 'الفورم ما بيقبل تاريخ الميلاد'))).not.toContain('/complaint');
+    expect(values(await say({}, 'shop paper?'))).toContain('/complaint');
+    expect(values(await say({ guessIntent: 0.25 }, 'shop paper?'))).not.toContain('/complaint');
   });
 
   it(`staffInFlow ${TUNING.respond.staffInFlow} → 0.99: asking for staff inside a complaint is taken as the step's answer`, async () => {
