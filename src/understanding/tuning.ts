@@ -103,7 +103,7 @@ export const TUNING: Tuning = Object.freeze({
   understand: Object.freeze({
     serviceThreshold: 0.5, delexThreshold: 0.65, choiceThreshold: 0.4, choiceBand: 0.08, choiceSure: 0.95,
     strongService: 0.85, leadAboutService: 0.06, leadAgainstOutright: 0.4, leadAgainstWeak: 0.06,
-    categoryThreshold: 0.12, offerBoth: 0.12, functionWordIntents: 5, correctionTrust: 0.8,
+    categoryThreshold: 0.12, offerBoth: 0.12, functionWordIntents: 7, correctionTrust: 0.8,
     socialLength: 5, socialRatio: 0.5, cancelWithCode: 0.5, trackedConfidence: 0.95, calibration: 1.3, contextTrust: 0.9, noServiceTrust: 0.5,
     spreadMany: 5, spreadManyWeight: 0.9, spreadSome: 3, spreadSomeWeight: 0.2, frequencyWeight: 4,
   }),

@@ -274,7 +274,10 @@ export class Understander {
     let alternative: Understanding['alternative'] = null;
     const handoff = intents.find((i) => HANDOFF.has(i.id));
     if (!tracked && intent === 'service-info' && service && handoff && handoff.score >= t.offerBoth) alternative = { intent: handoff.id, service: null };
-    else if (!tracked && HANDOFF.has(intent) && top && top.score >= t.serviceThreshold && p('service-info') >= t.offerBoth) alternative = { intent: 'service-info', service: top.id };
+    // (A handoff that asks what a service named outright costs, needs or takes — "can I object to the building permit
+    // fees?" — is offered the service's answer too, however sure the model is of the handoff.)
+    else if (!tracked && HANDOFF.has(intent) && top && top.score >= t.serviceThreshold
+      && (p('service-info') >= t.offerBoth || (asking && strong))) alternative = { intent: 'service-info', service: top.id };
     return {
       text, lang: detectLanguage(text), intent, confidence: round(confidence), service, serviceChoices, serviceFromContext,
       category, aspect, wantsMore, intents: intents.slice(0, 5).map(roundScore), services: services.slice(0, 5).map(roundScore), alternative,

@@ -11,7 +11,7 @@ const read = (name: string): Labelled[] => fs.readFileSync(path.resolve(import.m
 const data = read('labelled.jsonl');
 
 // Gates about two points under the figures measured with `npm run eval -- test/data/FILE.jsonl --baseline`
-// (dev 98.7 / 99.0 / 90.9, labelled 96.8 / 96.3 / 92.0, held-out 90.6 / 91.3 / 90.0: intent / service / category).
+// (dev 99.0 / 99.3 / 92.4, labelled 97.5 / 97.1 / 96.6, held-out 95.9 / 92.8 / 90.0: intent / service / category).
 describe('the labelled set (dialects, English, Arabizi, typos; not copies of the intent examples)', () => {
   it('has at least 300 utterances none of which is an intent example', () => {
     const { content } = shippedContent();
@@ -20,12 +20,12 @@ describe('the labelled set (dialects, English, Arabizi, typos; not copies of the
     expect(data.filter((d) => examples.has(d.text.trim())).map((d) => d.text)).toEqual([]);
   });
 
-  it('is understood with at least 95% intent, 94% service and 90% category accuracy', () => {
+  it('is understood with at least 95.5% intent, 95% service and 94.5% category accuracy', () => {
     const result = evaluate(shippedContent().understander, data);
     console.log(report(result));
-    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.94);
-    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.955);
+    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.945);
   });
 
   it('answers given with confidence 0.8 or more are at least 97% right, and the assistant beats the baseline', () => {
@@ -39,11 +39,11 @@ describe('the labelled set (dialects, English, Arabizi, typos; not copies of the
 });
 
 describe('the dev set', () => {
-  it('is understood with at least 96.5% intent, 97% service and 89% category accuracy', () => {
+  it('is understood with at least 97% intent, 97.5% service and 90.5% category accuracy', () => {
     const result = evaluate(shippedContent().understander, read('dev.jsonl'));
-    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.965);
-    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.97);
-    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.89);
+    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.975);
+    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.905);
   });
 });
 
@@ -52,11 +52,11 @@ describe('the dev set', () => {
 describe('the held-out set (never used for tuning)', () => {
   const holdout = read('holdout.jsonl');
 
-  it('is understood with at least 88.5% intent, 89% service and 88% category accuracy', () => {
+  it('is understood with at least 94% intent, 91% service and 88% category accuracy', () => {
     const result = evaluate(shippedContent().understander, holdout);
     expect(holdout.length).toBeGreaterThanOrEqual(300);
-    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.885);
-    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.89);
+    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.91);
     expect(result.category.accuracy).toBeGreaterThanOrEqual(0.88);
   });
 });
@@ -64,20 +64,20 @@ describe('the held-out set (never used for tuning)', () => {
 // Written in this project's second session by a helper shown only the catalog of ids (never the intents, the
 // knowledge or the other sets), 554 lines with 92 mixing French in; never used for tuning. Short stock phrases
 // ("merci", "cancel") that happen to be intent examples too are left out of the score (39 lines), as for the
-// labelled set. Measured: intent 92.4%, service 96.5%, category 84.5%, French lines 92.9% (79/85); baseline 91.5% intent.
+// labelled set. Measured: intent 95.3%, service 98.1%, category 91.8%, French lines 94.1% (80/85); baseline 93.7% intent (all 554).
 describe('the second held-out set (catalog-only writer, French-mixed lines, never used for tuning)', () => {
   const { content } = shippedContent();
   const examples = new Set(content.intents.flatMap((i) => Object.values(i.examples).flat()).map((e) => e.trim().toLowerCase()));
   const all = read('heldout-2026.jsonl') as (Labelled & { tags?: string[] })[];
   const unseen = all.filter((d) => !examples.has(d.text.trim().toLowerCase()));
 
-  it('is understood with at least 90% intent, 94% service and 82% category accuracy', () => {
+  it('is understood with at least 93.5% intent, 96% service and 90% category accuracy', () => {
     expect(all.length).toBeGreaterThanOrEqual(400);
     expect(unseen.length).toBeGreaterThanOrEqual(all.length * 0.9);
     const result = evaluate(shippedContent().understander, unseen);
-    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.90);
-    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.94);
-    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.82);
+    expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.935);
+    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.96);
+    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.9);
   });
 
   it('understands the French-mixed lines at least 90% of the time', () => {
