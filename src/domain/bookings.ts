@@ -176,7 +176,7 @@ export class BookingService {
   }
 
   /** The window the citizen goes to. */
-  window(branch: string, service: string): { ar: string; en: string } | undefined {
+  window(branch: string, service: string): { ar: string; en: string; fr: string } | undefined {
     return this.terms(branch, service)?.window ?? this.deps.rules.services.find((s) => s.id === service)?.where.window;
   }
 
