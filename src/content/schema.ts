@@ -163,12 +163,12 @@ export type Aspect = Exclude<keyof Aspects, 'more'>;
 export const Replies = z.record(z.string(), Text).superRefine((r, ctx) => {
   const known = REPLY_KEYS as Record<string, readonly string[]>;
   for (const key of Object.keys(known)) {
-    if (!r[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'missing: add this reply with its ar and en texts' });
+    if (!r[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'missing: add this reply with its ar and en texts (and fr when municipality.yaml lists it)' });
   }
   for (const [key, text] of Object.entries(r)) {
     const allowed = known[key];
     if (!allowed) { ctx.addIssue({ code: 'custom', path: [key], message: 'the assistant never says this key: remove it, or correct its spelling' }); continue; }
-    for (const lang of ['ar', 'en'] as const) {
+    for (const lang of ['ar', 'en', 'fr'] as const) {
       for (const [, name] of text[lang].matchAll(/\{(\w+)\}/g)) {
         if (!allowed.includes(name)) {
           const choices = allowed.length ? `use ${allowed.map((a) => `{${a}}`).join(', ')}` : 'this text takes no placeholders';
