@@ -163,7 +163,7 @@ export type Aspect = Exclude<keyof Aspects, 'more'>;
 export const Replies = z.record(z.string(), Text).superRefine((r, ctx) => {
   const known = REPLY_KEYS as Record<string, readonly string[]>;
   for (const key of Object.keys(known)) {
-    if (!r[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'missing: add this reply with its ar and en texts (and fr when municipality.yaml lists it)' });
+    if (!r[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'missing: add this reply with its ar and en texts' });
   }
   for (const [key, text] of Object.entries(r)) {
     const allowed = known[key];

@@ -26,10 +26,21 @@ describe('French as citizens type it', () => {
 });
 
 describe('the reply language of French writers', () => {
-  it('is English for French, Arabic when the French only decorates Arabizi or Arabic', () => {
-    expect(detectLanguage('bonjour, ma demande de permis de construire est prête ?')).toBe('en');
-    expect(detectLanguage('merci beaucoup')).toBe('en');
+  it('is French for French, Arabic when the French only decorates Arabizi or Arabic', () => {
+    expect(detectLanguage('bonjour, ma demande de permis de construire est prête ?')).toBe('fr');
+    expect(detectLanguage('merci beaucoup')).toBe('fr');
+    expect(detectLanguage('Bjr stp')).toBe('fr');
+    expect(detectLanguage('je voudrais un extrait d etat civil')).toBe('fr');
+    expect(detectLanguage('français svp')).toBe('fr');
+    expect(detectLanguage('en français')).toBe('fr');
     expect(detectLanguage('bonjour, bdi a3ref shu lezem la ikhraj 2ayd')).toBe('ar');
     expect(detectLanguage('bonjour, بدي اخراج قيد')).toBe('ar');
+  });
+
+  it('is English for English, even with a French word or an accented loan word in it', () => {
+    expect(detectLanguage('what documents do I need for a building permit')).toBe('en');
+    expect(detectLanguage('the café next door is too loud at night')).toBe('en');
+    expect(detectLanguage('is the mairie open today')).toBe('en');
+    expect(detectLanguage('ok')).toBe('en');
   });
 });
