@@ -50,6 +50,7 @@ describe('a French-writing citizen on the web chat', () => {
     expect(guidance.lang).toBe('fr');
     expect(guidance.text).toContain("📄 Extrait d'état civil");
     expect(guidance.text).toContain('Documents à fournir :');
+    expect(guidance.text).toContain("1. Carte d'identité ou numéro national de la personne concernée (Original)");
     expect(guidance.text).toContain('Envoyez « plus »');
     expect(guidance.quick_replies?.map((q) => q.title)).toContain('Plus');
 
