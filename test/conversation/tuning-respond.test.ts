@@ -24,8 +24,8 @@ const isFallback = (replies: Reply[]) => fallbackTexts().some((t) => replies.som
 
 describe('the respond values of the Tuning are pinned by a sentence', () => {
   it(`minConfidence ${TUNING.respond.minConfidence} → 0.45: a plainly worded complaint is no longer taken up`, async () => {
-    expect(isFallback(await say({}, "I'd like to make a complaint"))).toBe(false);
-    expect(isFallback(await say({ minConfidence: 0.45 }, "I'd like to make a complaint"))).toBe(true);
+    expect(isFallback(await say({}, 'i have a complaint'))).toBe(false);
+    expect(isFallback(await say({ minConfidence: 0.45 }, 'i have a complaint'))).toBe(true);
   });
 
   it(`guessService ${TUNING.respond.guessService} → 0.55: the shop licence is no longer offered as a guess`, async () => {
@@ -34,8 +34,9 @@ describe('the respond values of the Tuning are pinned by a sentence', () => {
   });
 
   it(`guessIntent ${TUNING.respond.guessIntent} → 0.25: filing a complaint is no longer offered as a guess`, async () => {
-    expect(values(await say({}, 'الفورم ما بيقبل تاريخ الميلاد'))).toContain('/complaint');
-    expect(values(await say({ guessIntent: 0.25 }, 'الفورم ما بيقبل تاريخ الميلاد'))).not.toContain('/complaint');
+    const base = await say({}, 'عداد ما بيقبل');
+    expect(values(base), JSON.stringify(base)).toContain('/complaint');
+    expect(values(await say({ guessIntent: 0.25 }, 'عداد ما بيقبل'))).not.toContain('/complaint');
   });
 
   it(`staffInFlow ${TUNING.respond.staffInFlow} → 0.99: asking for staff inside a complaint is taken as the step's answer`, async () => {
