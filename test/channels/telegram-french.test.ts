@@ -39,6 +39,24 @@ describe('a French-writing citizen on Telegram', () => {
   });
 });
 
+describe('French notifications', () => {
+  it('a French filer is told of a status change and of the resolution in French, on their Telegram chat', async () => {
+    const c = emulator.citizen(3102, 'Nour');
+    const filed = await nafidha.complaints.fileComplaint({
+      category: 'street-lighting', description: 'Le lampadaire de la rue est éteint depuis une semaine', privacy: 'named', name: 'Nour Haddad',
+      phone: '0912345678', from: { channel: 'telegram', user: String(c.chatId) }, consentToContact: true, lang: 'fr', messageId: 'fr-notify-1',
+    });
+    if (!filed.ok) throw new Error('not filed');
+    const code = filed.receipt.code;
+    const update = await answer(c, async () => { await nafidha.complaints.changeStatus(code, 'in-progress', 'amal', 'Une équipe passera jeudi'); });
+    expect(textOf(update)).toContain(`Suivi de votre plainte ${code} : en cours de traitement par le service.`);
+    expect(textOf(update)).toContain('Remarque de la municipalité : Une équipe passera jeudi');
+    const resolved = await answer(c, async () => { await nafidha.complaints.changeStatus(code, 'resolved', 'amal'); });
+    expect(textOf(resolved)).toContain('Le problème est-il vraiment réglé ?');
+    expect(resolved.at(-1)!.buttons.map((b) => b.text)).toEqual(["Oui, c'est réglé", "Non, ce n'est pas réglé"]);
+  });
+});
+
 describe('the reply language of a French chat stays the chat\'s', () => {
   it('a code, a button, one word or a menu command do not switch a French chat', async () => {
     const c = citizen(nafidha.kernel);
