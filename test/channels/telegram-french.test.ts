@@ -67,6 +67,21 @@ describe('the reply language of a French chat stays the chat\'s', () => {
     }
   });
 
+  it('a French booking asks its questions in French and names days in French', async () => {
+    const c = citizen(nafidha.kernel);
+    const ask = await c.send("je voudrais prendre rendez-vous pour un extrait d'état civil");
+    expect(ask.every((r) => r.lang === 'fr')).toBe(true);
+    const text = ask.map((r) => r.text).join('\n');
+    expect(text).toMatch(/Où souhaitez-vous votre rendez-vous|Les prochains jours avec des rendez-vous libres/);
+    if (text.includes('Où souhaitez-vous')) {
+      const days = await c.send(ask.at(-1)!.choices![0].value);
+      expect(days.at(-1)!.text).toContain('Les prochains jours avec des rendez-vous libres');
+      expect(days.at(-1)!.choices!.map((x) => x.label).join(' ')).toMatch(/lundi|mardi|mercredi|jeudi|dimanche/);
+    } else {
+      expect(ask.at(-1)!.choices!.map((x) => x.label).join(' ')).toMatch(/lundi|mardi|mercredi|jeudi|dimanche/);
+    }
+  });
+
   it('an Arabic chat switches on a French sentence or when French is asked for, and back when Arabic is', async () => {
     const a = citizen(nafidha.kernel);
     expect((await a.send('مرحبا، بدي شهادة سكن'))[0].lang).toBe('ar');
