@@ -79,6 +79,7 @@ describe('French in the shipped content', () => {
     expect(p.serviceAnswer('fr', permit, 'fees', false).text).toContain('💰 Frais :');
     expect(p.count('fr', 'day', 3)).toBe('3 jours');
     expect(p.money('fr', 50)).toBe('50 dinars libyens');
+    expect(p.serviceAnswer('fr', permit, 'fees', false).text).toContain("• Frais d'ouverture de dossier : 50 dinars libyens");
   });
 });
 
