@@ -141,7 +141,7 @@ export async function renderConversation(view, ctx, id) {
       const pick = select('canned', [['', t('conv.canned')], ...canned.replies.map((r) => [r.id, r.title[currentLang()]])], '', { id: 'canned-pick', 'aria-label': t('conv.canned') });
       pick.addEventListener('change', () => {
         const r = canned.replies.find((x) => x.id === pick.value);
-        if (r) draft = box.value = r.text[hoff.lang] ?? r.text.ar;
+        if (r) draft = box.value = r.text[hoff.lang] ?? (hoff.lang === 'fr' ? r.text.en : r.text.ar);
         pick.value = '';
         box.focus();
       });

@@ -35,7 +35,7 @@ export function generatedCatalog(shipped: Service[], size: number): Service[] {
       out.push({
         ...s,
         id: `${s.id}-${en.replace(/[^a-z]+/g, '-')}`,
-        name: { ar: `${s.name.ar} ${ar}`, en: `${s.name.en} (${en})` },
+        name: { ar: `${s.name.ar} ${ar}`, en: `${s.name.en} (${en})`, fr: `${s.name.fr} (${en})` },
         aliases: {
           ar: s.aliases.ar.slice(0, 6).map((a) => `${a} ${ar}`),
           en: s.aliases.en.slice(0, 4).flatMap((a) => [`${a} ${en}`, `${en} ${a}`]),

@@ -68,7 +68,7 @@ const whatsappCloud = (config: Config): ChannelFactory => ({ kernel, stores, log
     }
     return undefined;
   }
-  const both = (key: ReplyKey) => ({ ar: kernel.phrases.t('ar', key), en: kernel.phrases.t('en', key) });
+  const both = (key: ReplyKey) => ({ ar: kernel.phrases.t('ar', key), en: kernel.phrases.t('en', key), fr: kernel.phrases.t('fr', key) });
   const cloud = createWhatsAppCloudRouter({
     verifyToken: wc.verifyToken, appSecret: wc.appSecret, token: wc.token, phoneNumberId: wc.phoneNumberId,
     graphRoot: wc.graphRoot, apiVersion: wc.apiVersion, templateName: wc.template, core: kernel, log,

@@ -9,6 +9,7 @@ import {
   type Intent as IntentT, type Aspects as AspectsT, type Replies as RepliesT, type Commands as CommandsT,
 } from './schema.js';
 import { NotificationTexts } from './notifications.js';
+import { checkLanguages } from './languages.js';
 
 export interface Content {
   municipality: MunicipalityT;
@@ -150,6 +151,7 @@ export function loadContent(knowledgeDir: string, intentsDir: string): Content {
   if (booking) checkBooking(booking, municipality, services, problems);
   dupes(holidays.map((h) => h.date), 'holidays.yaml', problems);
   checkGroups(serviceGroups, services, problems);
+  if (municipality) checkLanguages(knowledgeDir, municipality.languages, problems);
   for (const unit of COUNTED) if (!counts[unit]) problems.push(`counts.yaml: field counts.${unit}: missing: the replies count ${unit}s; add its forms`);
   if (problems.length) throw new ContentError(problems);
   return { municipality: municipality!, departments, services, categories, intents, aspects: aspects!, commands: commands!, replies: replies!, notifications: notifications!, canned, booking: booking!, holidays, counts, serviceGroups };

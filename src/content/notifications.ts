@@ -52,8 +52,8 @@ function checkPlaceholders(value: unknown, path: string[], ctx: z.RefinementCtx)
   const v = value as Record<string, unknown>;
   if (typeof v.ar === 'string' && typeof v.en === 'string') {
     const allowed = PLACEHOLDERS[path.join('.')] ?? [];
-    for (const lang of ['ar', 'en'] as const) {
-      for (const [, name] of (v[lang] as string).matchAll(/\{(\w+)\}/g)) {
+    for (const lang of ['ar', 'en', 'fr'] as const) {
+      for (const [, name] of ((v[lang] as string | undefined) ?? '').matchAll(/\{(\w+)\}/g)) {
         if (allowed.includes(name)) continue;
         const choices = allowed.length ? `use ${allowed.map((a) => `{${a}}`).join(', ')}` : 'this text takes no placeholders';
         ctx.addIssue({ code: 'custom', path: [...path, lang], message: `placeholder {${name}} is never filled in: ${choices}` });

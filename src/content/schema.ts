@@ -5,7 +5,10 @@ export { REPLY_KEYS, type ReplyKey } from './reply-keys.js';
 
 // One zod schema per content file gives both the TypeScript type and the load-time check.
 
-export const Text = z.object({ ar: z.string().min(1), en: z.string().min(1) }).strict();
+// French is optional in the file (a municipality without French writes ar/en only; the loader requires it when
+// municipality.yaml lists fr); a text without one reads as its English, so every reader can say t[lang].
+export const Text = z.object({ ar: z.string().min(1), en: z.string().min(1), fr: z.string().min(1).optional() }).strict()
+  .transform((t) => ({ ...t, fr: t.fr ?? t.en }));
 export type Text = z.infer<typeof Text>;
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
@@ -34,7 +37,9 @@ const form = (n: boolean) => n ? z.string().min(1).regex(/\{n\}/, 'put {n} where
 export const CountForms = z.object({
   ar: z.object({ one: form(false), two: form(false), few: form(true), many: form(true), other: form(true) }).strict(),
   en: z.object({ one: form(false), other: form(true) }).strict(),
-}).strict();
+  // French has one (0 and 1) and other; without it French replies count in English.
+  fr: z.object({ one: form(false), other: form(true) }).strict().optional(),
+}).strict().transform((c) => ({ ...c, fr: c.fr ?? c.en }));
 export type CountForms = z.infer<typeof CountForms>;
 /** Counted words of replies (knowledge/counts.yaml): days, documents, photos... */
 export const Counts = z.object({ counts: z.record(z.string().regex(/^[a-z-]+$/), CountForms) }).strict();
@@ -44,10 +49,13 @@ export const Municipality = z.object({
   name: Text,
   timezone: z.string().min(1),
   currency: z.object({
-    code: z.string().min(3).max(3), ar: z.string().min(1), en: z.string().min(1),
+    code: z.string().min(3).max(3), ar: z.string().min(1), en: z.string().min(1), fr: z.string().min(1).optional(),
     // How an amount is written in each language, by grammatical number (see knowledge/counts.yaml).
     forms: CountForms.optional(),
-  }).strict(),
+  }).strict().transform((c) => ({ ...c, fr: c.fr ?? c.en })),
+  // The languages citizens are answered in; with fr listed, every reply, notification and canned reply needs a fr text.
+  languages: z.array(z.enum(['ar', 'en', 'fr'])).min(1).default(['ar', 'en'])
+    .refine((l) => l.includes('ar') && l.includes('en'), 'ar and en are always needed; add fr for French'),
   // The digits Arabic replies are written in: one style in every reply (English always uses Western digits).
   digits: z.enum(['western', 'arabic-indic']).default('western'),
   phone: z.string().min(3),
@@ -160,7 +168,7 @@ export const Replies = z.record(z.string(), Text).superRefine((r, ctx) => {
   for (const [key, text] of Object.entries(r)) {
     const allowed = known[key];
     if (!allowed) { ctx.addIssue({ code: 'custom', path: [key], message: 'the assistant never says this key: remove it, or correct its spelling' }); continue; }
-    for (const lang of ['ar', 'en'] as const) {
+    for (const lang of ['ar', 'en', 'fr'] as const) {
       for (const [, name] of text[lang].matchAll(/\{(\w+)\}/g)) {
         if (!allowed.includes(name)) {
           const choices = allowed.length ? `use ${allowed.map((a) => `{${a}}`).join(', ')}` : 'this text takes no placeholders';

@@ -70,7 +70,9 @@ export class Phrasebook {
       case 'documents':
         return `${this.t(lang, 'service.documents')}\n${service.documents.map((d, i) => `${i + 1}. ${l(d.name)}${d.note ? ` (${l(d.note)})` : ''}`).join('\n')}`;
       case 'fees': {
-        const fees = service.fees.map((f) => `• ${l(f.label)}: ${f.free ? this.t(lang, 'service.free') : this.money(lang, f.amount ?? 0)}${f.note ? ` (${l(f.note)})` : ''}`);
+        // French puts a space before a colon.
+        const colon = lang === 'fr' ? ' :' : ':';
+        const fees = service.fees.map((f) => `• ${l(f.label)}${colon} ${f.free ? this.t(lang, 'service.free') : this.money(lang, f.amount ?? 0)}${f.note ? ` (${l(f.note)})` : ''}`);
         return `${this.t(lang, 'service.fees')}\n${fees.join('\n')}\n${this.t(lang, 'service.payment')} ${l(service.payment)}`;
       }
       case 'duration':

@@ -18,11 +18,15 @@ const ASPECTS = new Set(['documents', 'fees', 'duration', 'location', 'steps']);
 const LANGUAGE_WORDS: Record<string, Lang> = {
   english: 'en', 'in english': 'en', انجليزي: 'en', انكليزي: 'en', بالانجليزي: 'en', بالانكليزي: 'en', inglizi: 'en',
   arabic: 'ar', عربي: 'ar', بالعربي: 'ar', 'in arabic': 'ar', '3arabi': 'ar', arabi: 'ar', العربيه: 'ar',
+  francais: 'fr', 'en francais': 'fr', french: 'fr', 'in french': 'fr', فرنسي: 'fr', بالفرنسي: 'fr', بالفرنساوي: 'fr',
+  fransawi: 'fr', 'bel fransawi': 'fr', 'bil fransawi': 'fr', 'parlez francais': 'fr',
 };
+// Politeness around a language's name ("français s'il vous plaît", "English please") does not make it a sentence.
+const POLITE = new Set(['svp', 'stp', 's', 'il', 'vous', 'te', 'plait', 'please', 'pls', 'plz', 'merci', 'لو', 'سمحت', 'من', 'فضلك', 'law', 'samaht', 'min', 'fadlak']);
 
 /** "English please", "بالعربي لو سمحت": a short message naming a language asks to switch to it. */
 function languageRequest(text: string): Lang | undefined {
-  const words = normalize(text).split(' ');
+  const words = normalize(text).split(' ').filter((w) => !POLITE.has(w));
   if (words.length > 4) return undefined;
   for (let i = 0; i < words.length; i++) {
     const hit = LANGUAGE_WORDS[words[i]] ?? LANGUAGE_WORDS[`${words[i]} ${words[i + 1]}`];
@@ -128,7 +132,7 @@ export class Responder {
     if (state.langChosen || text.startsWith('/')) return state.lang;
     // A tracking code is Latin letters in any language: "C-7KQ2X-M4PR9" alone does not switch to English.
     const withoutCodes = codeShaped(text).reduce((t, code) => t.replace(code, ' '), asciiDigits(text));
-    const written = detectLanguage(withoutCodes);
+    const written = this.offered(detectLanguage(withoutCodes));
     if (!written || written === state.lang) return state.lang;
     const established = state.lastAt !== undefined || state.langSet;
     if (!established) return written;
@@ -245,7 +249,13 @@ export class Responder {
     return choices.find((c) => normalize(c.label) === t)?.value;
   }
 
-  private switchLanguage(state: ChatState, lang: Lang): Reply[] {
+  /** A language the municipality does not answer in (French when municipality.yaml does not list fr) reads as English. */
+  private offered(lang: Lang | undefined): Lang | undefined {
+    return lang && !this.content.municipality.languages.includes(lang) ? 'en' : lang;
+  }
+
+  private switchLanguage(state: ChatState, wanted: Lang): Reply[] {
+    const lang = this.offered(wanted) ?? wanted;
     state.lang = lang;
     state.langChosen = true;
     return [this.phrases.reply(lang, 'language.switched', {}, this.phrases.menuChoices(lang))];
@@ -280,7 +290,7 @@ export class Responder {
       case 'offices':
         return [p.officeInfo(lang)];
       case 'lang': {
-        const want = args[0] === 'ar' || args[0] === 'en' ? args[0] : lang === 'ar' ? 'en' : 'ar';
+        const want = args[0] === 'ar' || args[0] === 'en' || args[0] === 'fr' ? args[0] : lang === 'ar' ? 'en' : 'ar';
         return this.switchLanguage(state, want);
       }
       case 'complaint':

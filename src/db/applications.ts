@@ -10,7 +10,7 @@ const schema = new Schema<Application>({
   code: { type: String, required: true, unique: true },
   service: { type: String, required: true },
   applicant: new Schema({ name: { type: String, required: true }, phone: { type: String, required: true }, chat }, { _id: false }),
-  lang: { type: String, required: true, enum: ['ar', 'en'] },
+  lang: { type: String, required: true, enum: ['ar', 'en', 'fr'] },
   status: { type: String, required: true, enum: APPLICATION_STATUSES },
   missingDocuments: { type: [String], default: [] },
   rejectionReason: String,

@@ -17,7 +17,7 @@ const schema = new Schema<Booking>({
   seat: { type: Number, required: true },
   status: { type: String, required: true, enum: BOOKING_STATUSES },
   citizen: new Schema({ name: { type: String, required: true }, phone: { type: String, required: true }, chat }, { _id: false }),
-  lang: { type: String, required: true, enum: ['ar', 'en'] },
+  lang: { type: String, required: true, enum: ['ar', 'en', 'fr'] },
   subject: String,
   via: { type: String, required: true },
   createdAt: { type: Date, required: true },

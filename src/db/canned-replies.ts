@@ -3,8 +3,8 @@ import type { CannedReply } from '../content/schema.js';
 
 const schema = new Schema<CannedReply & { updatedAt: Date; updatedBy: string }>({
   id: { type: String, required: true, unique: true },
-  title: { ar: String, en: String },
-  text: { ar: String, en: String },
+  title: { ar: String, en: String, fr: String },
+  text: { ar: String, en: String, fr: String },
   updatedAt: Date,
   updatedBy: String,
 }, { versionKey: false, collection: 'canned_replies' });

@@ -22,7 +22,7 @@ const schema = new Schema<Complaint & { _id: string }>({
   privacy: { type: String, required: true, enum: ['named', 'confidential', 'anonymous'] },
   reporter: new Schema({ name: String, contact: chat, email: String, phone: String }, { _id: false }),
   consentToContact: { type: Boolean, required: true },
-  lang: { type: String, required: true, enum: ['ar', 'en'] },
+  lang: { type: String, required: true, enum: ['ar', 'en', 'fr'] },
   status: { type: String, required: true, enum: COMPLAINT_STATUSES },
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },

@@ -6,7 +6,7 @@ import { findOneBy, insertOnce, withoutId } from './duplicate-key.js';
 const schema = new Schema<Suggestion>({
   code: { type: String, required: true, unique: true },
   text: { type: String, required: true },
-  lang: { type: String, required: true, enum: ['ar', 'en'] },
+  lang: { type: String, required: true, enum: ['ar', 'en', 'fr'] },
   status: { type: String, required: true, default: 'received' },
   createdAt: { type: Date, required: true },
   via: { type: String, required: true },

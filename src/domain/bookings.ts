@@ -147,7 +147,7 @@ const REOFFERED = 3;
 
 const dayCount = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 /** "Thu 3 Dec" / "الخميس ٣ ديسمبر": short enough for a WhatsApp list row. */
-const shortDay = (day: string, lang: Lang) => new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
+const shortDay = (day: string, lang: Lang) => new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
   .format(new Date(`${day}T12:00:00Z`));
 
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
@@ -176,7 +176,7 @@ export class BookingService {
   }
 
   /** The window the citizen goes to. */
-  window(branch: string, service: string): { ar: string; en: string } | undefined {
+  window(branch: string, service: string): { ar: string; en: string; fr: string } | undefined {
     return this.terms(branch, service)?.window ?? this.deps.rules.services.find((s) => s.id === service)?.where.window;
   }
 

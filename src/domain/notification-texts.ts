@@ -11,7 +11,7 @@ export function fill(template: string, vars: Record<string, string | number> = {
 
 /** A calendar day in the municipality's time zone; `YYYY-MM-DD` strings are already calendar days. */
 export function formatDate(date: Date | string, lang: Lang, timeZone: string): string {
-  const locale = lang === 'ar' ? 'ar-LY' : 'en-GB';
+  const locale = lang === 'ar' ? 'ar-LY' : lang === 'fr' ? 'fr-FR' : 'en-GB';
   if (typeof date === 'string') {
     return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
   }

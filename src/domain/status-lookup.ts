@@ -248,12 +248,12 @@ export function describeStatus(summary: StatusSummary, texts: NotificationTexts,
   if (summary.appointment) lines.push(fill(l.appointment[lang], { date: date(summary.appointment.day), time: summary.appointment.time }));
   if (summary.missingDocuments?.length) lines.push(fill(l.missing[lang], { missing: listOf(summary.missingDocuments, lang) }));
   if (extra.rejectionReason && summary.status === 'rejected') lines.push(fill(l.reason[lang], { reason: extra.rejectionReason }));
-  const next = (texts.nextSteps[summary.kind] as Record<string, { ar: string; en: string }>)[summary.status];
+  const next = (texts.nextSteps[summary.kind] as Record<string, Record<Lang, string>>)[summary.status];
   if (next) lines.push(fill(l.next[lang], { next: next[lang] }));
   return lines.join('\n');
 }
 
 /** The status name citizens read, e.g. "being worked on by the department". */
 export function statusWords(summary: Pick<StatusSummary, 'kind' | 'status'>, texts: NotificationTexts, lang: Lang): string {
-  return (texts.statuses[summary.kind] as Record<string, { ar: string; en: string }>)[summary.status]?.[lang] ?? summary.status;
+  return (texts.statuses[summary.kind] as Record<string, Record<Lang, string>>)[summary.status]?.[lang] ?? summary.status;
 }

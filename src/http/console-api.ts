@@ -52,7 +52,8 @@ const NoBody = z.strictObject({});
 const Text = z.object({ text: typed(4000) });
 const Transfer = z.object({ staff: optionalTyped(40), department: optionalTyped(60) });
 const Close = z.object({ outcome: z.enum(OUTCOMES) });
-const Bilingual = z.object({ ar: typed(2000), en: typed(2000) });
+// French is kept when the municipality answers in it (the console itself stays ar/en).
+const Bilingual = z.object({ ar: typed(2000), en: typed(2000), fr: typed(2000).optional() });
 const CannedReply = z.object({ title: Bilingual, text: Bilingual });
 
 const At = z.union([z.date(), z.string()]);

@@ -1,2 +1,2 @@
 /** The languages the assistant answers in. */
-export type Lang = 'ar' | 'en';
+export type Lang = 'ar' | 'en' | 'fr';

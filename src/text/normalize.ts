@@ -69,6 +69,9 @@ const FRENCH_SPELLINGS: Record<string, string> = {
   kesk: 'qu est ce que', keske: 'qu est ce que', koi: 'quoi', kelle: 'quelle', coment: 'comment', komen: 'comment',
   ojourdui: 'aujourd hui', auj: 'aujourd hui', dmn: 'demain', msg: 'message', infos: 'informations', info: 'information',
   doc: 'document', docs: 'documents', papie: 'papier', mairi: 'mairie', municipalite: 'municipalite',
+  bonjoure: 'bonjour', bnjour: 'bonjour', bjour: 'bonjour', bsoir: 'bonsoir', mercie: 'merci', mrcii: 'merci',
+  svpl: 's il vous plait', slvp: 's il vous plait', svpp: 's il vous plait', stpp: 's il te plait', dsl: 'desole',
+  jvoudrais: 'je voudrais', jvoudrai: 'je voudrais', jvx: 'je veux', jpeux: 'je peux', jsuis: 'je suis', koman: 'comment',
 };
 
 /** Common French shorthand and spellings by ear, written out ("bjr stp" → "bonjour s il te plait"). */

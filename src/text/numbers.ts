@@ -18,9 +18,9 @@ export interface CountForms {
   other: string;
 }
 
-/** The grammatical number of `n` in a language: Arabic has five (CLDR), English two. */
+/** The grammatical number of `n` in a language: Arabic has five (CLDR), English and French two. */
 export function pluralCategory(lang: Lang, n: number): keyof CountForms {
-  if (lang === 'en') return n === 1 ? 'one' : 'other';
+  if (lang === 'en' || lang === 'fr') return n === 1 ? 'one' : 'other';
   if (!Number.isInteger(n)) return 'other';
   const r = n % 100;
   if (n === 1) return 'one';

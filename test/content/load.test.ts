@@ -55,7 +55,7 @@ describe('content files', () => {
   it('a missing reply sentence is refused', () => {
     const dir = copyContent();
     const file = path.join(dir.knowledge, 'replies.yaml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^goodbye:\n.*\n.*\n/m, ''));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^goodbye:\n(?:  .*\n)+/m, ''));
     expect(problemsOf(() => loadContent(dir.knowledge, dir.intents)).join('\n')).toMatch(/replies\.yaml: field goodbye: missing: add this reply/);
   });
 });

@@ -20,18 +20,18 @@ export async function openDatabase(name: string) {
 
 // Small in-memory knowledge, so these tests do not depend on the knowledge files being finished.
 export const categories = [
-  { id: 'roads', name: { ar: 'الطرق والأرصفة', en: 'Roads and pavements' }, department: 'public-works', deadlineDays: 10,
+  { id: 'roads', name: { ar: 'الطرق والأرصفة', en: 'Roads and pavements', fr: 'Routes et trottoirs' }, department: 'public-works', deadlineDays: 10,
     examples: ['حفرة بالشارع', 'pothole', 'broken road', 'رصيف مكسور', 'damaged sidewalk'] },
-  { id: 'street-lighting', name: { ar: 'إنارة الشوارع', en: 'Street lighting' }, department: 'electrical-maintenance', deadlineDays: 3,
+  { id: 'street-lighting', name: { ar: 'إنارة الشوارع', en: 'Street lighting', fr: 'Éclairage public' }, department: 'electrical-maintenance', deadlineDays: 3,
     examples: ['عمود إنارة طافي', 'street light out', 'dark street', 'الشارع مظلم', 'lamp post not working'] },
-  { id: 'staff-conduct', name: { ar: 'سلوك الموظفين', en: 'Staff conduct' }, department: 'citizen-office', deadlineDays: 5,
+  { id: 'staff-conduct', name: { ar: 'سلوك الموظفين', en: 'Staff conduct', fr: 'Comportement du personnel' }, department: 'citizen-office', deadlineDays: 5,
     examples: ['موظف طلب رشوة', 'bribe', 'rude employee', 'محسوبية', 'تأخير متعمد'] },
 ];
 export const departments = [
-  { id: 'public-works', name: { ar: 'الأشغال العامة', en: 'Public Works' } },
-  { id: 'electrical-maintenance', name: { ar: 'الصيانة الكهربائية', en: 'Electrical Maintenance' } },
-  { id: 'citizen-office', name: { ar: 'مكتب خدمة المواطن', en: "Citizens' Office" } },
-  { id: 'sanitation', name: { ar: 'النظافة', en: 'Sanitation' } },
+  { id: 'public-works', name: { ar: 'الأشغال العامة', en: 'Public Works', fr: 'Travaux publics' } },
+  { id: 'electrical-maintenance', name: { ar: 'الصيانة الكهربائية', en: 'Electrical Maintenance', fr: 'Maintenance électrique' } },
+  { id: 'citizen-office', name: { ar: 'مكتب خدمة المواطن', en: "Citizens' Office", fr: 'Bureau des citoyens' } },
+  { id: 'sanitation', name: { ar: 'النظافة', en: 'Sanitation', fr: 'Propreté' } },
 ];
 export const municipality = {
   timezone: 'Africa/Tripoli',

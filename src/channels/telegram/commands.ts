@@ -11,7 +11,7 @@ export const COMMAND_NAMES = ['start', 'menu', 'status', 'complaint', 'agent', '
 /** The menu in both languages, its descriptions read from the municipality's replies (`command.<name>`). */
 export function commandMenu(t: (lang: Lang, key: ReplyKey) => string): CommandMenu {
   const menu = (lang: Lang) => COMMAND_NAMES.map((command) => ({ command, description: t(lang, `command.${command}`) }));
-  return { ar: menu('ar'), en: menu('en') };
+  return { ar: menu('ar'), en: menu('en'), fr: menu('fr') };
 }
 
 /** "/status@NafidhaBot 123" → "/status 123": the core need not know the bot's username. */

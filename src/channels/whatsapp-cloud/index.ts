@@ -69,7 +69,7 @@ export function createWhatsAppCloudRouter(options: WhatsAppCloudOptions): WhatsA
   const { core, log, windows } = options;
   const graph = graphClient(options);
   const templateName = options.templateName ?? DEFAULT_TEMPLATE;
-  const languages = options.templateLanguages ?? { ar: 'ar', en: 'en' };
+  const languages = options.templateLanguages ?? { ar: 'ar', en: 'en', fr: 'fr' };
   const queues = new KeyedLock();
   const seen = new RecentIds();
   const chatKey = identityResolver(options.identities);

@@ -12,7 +12,7 @@ export const LIMITS = {
 export type GraphMessage = Record<string, unknown>;
 
 /** The list's "open" button, per language (a list needs one; 20 characters at most). */
-export const LIST_BUTTON: Record<Lang, string> = { ar: 'الخيارات', en: 'Options' };
+export const LIST_BUTTON: Record<Lang, string> = { ar: 'الخيارات', en: 'Options', fr: 'Options' };
 
 const length = (s: string) => [...s].length;
 function clip(s: string, max: number): string {

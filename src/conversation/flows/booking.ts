@@ -393,7 +393,7 @@ export class BookingFlow {
 
   /** "Monday 28 December" / "الاثنين ٢٨ ديسمبر": a local day as citizens say it. */
   private dayLabel(lang: Lang, day: string): string {
-    return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : 'en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
+    return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
       .format(new Date(`${day}T12:00:00Z`));
   }
 }

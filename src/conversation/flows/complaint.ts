@@ -232,7 +232,7 @@ export class ComplaintFlow {
   }
 
   private problem(lang: Lang, key: string, vars: Record<string, string | number> = {}): Reply {
-    const entry = (this.deps.texts.problems as Record<string, { ar: string; en: string }>)[key];
+    const entry = (this.deps.texts.problems as Record<string, Record<Lang, string>>)[key];
     return { text: entry ? fill(entry[lang], vars) : this.deps.phrases.t(lang, 'error'), lang };
   }
 
