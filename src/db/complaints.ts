@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { OPEN_STATUSES, queueView, type Complaint, type ComplaintChange, type ComplaintListQuery, type ComplaintPage, type ComplaintSearch, type ComplaintStore } from '../domain/complaints.js';
 import { ComplaintQueues } from './complaint-queues.js';
 import { COMPLAINT_STATUSES, sameChat, type Chat, type ComplaintStatus } from '../shared/statuses.js';
+import { ComplaintDays } from './complaint-days.js';
 import { ComplaintKeys } from './complaint-keys.js';
 import { findOneBy, isDuplicateKey, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
@@ -54,12 +55,15 @@ export class MongoComplaintStore implements ComplaintStore {
   readonly queues: ComplaintQueues;
   /** Retry keys and the anonymous keys still to forget, by _id (complaint-keys.ts). */
   readonly keys: ComplaintKeys;
+  /** Every complaint by filing day, for the console's searches (complaint-days.ts). */
+  readonly days: ComplaintDays;
 
   constructor(connection: Connection) {
     this.model = connection.models.Complaint ?? connection.model<Complaint>('Complaint', schema as unknown as Schema<Complaint>);
     this.locks = new RecordLocks(connection);
     this.queues = new ComplaintQueues(connection);
     this.keys = new ComplaintKeys(connection);
+    this.days = new ComplaintDays(connection);
     // The unique indexes must exist before the first insert, or a retried message could be stored twice.
     this.ready = this.model.init().then(() => this.keys.ensureBuilt(this.model.collection as never));
     this.ready.catch(() => undefined);
@@ -69,7 +73,7 @@ export class MongoComplaintStore implements ComplaintStore {
     await this.ready;
     const key = complaint.idempotencyKey;
     // Listed before it is stored: a crash right after storing cannot leave an anonymous key linked for ever.
-    if (complaint.privacy === 'anonymous') await this.keys.changePending([{ key, code: complaint.code, at: complaint.createdAt }]);
+    if (complaint.privacy === 'anonymous') await this.keys.addPending({ key, code: complaint.code, at: complaint.createdAt });
     try {
       await retryTransient(() => this.model.create({ _id: complaint.code, ...complaint } as Complaint));
     } catch (err) {
@@ -83,7 +87,10 @@ export class MongoComplaintStore implements ComplaintStore {
     }
     await this.keys.note(key, complaint.code);
     // Under the complaint's lock, so a change made right after filing reaches the queues after it.
-    await this.locks.withLock(`complaint:${complaint.code}`, () => this.queues.sync(null, complaint, complaint.code));
+    await this.locks.withLock(`complaint:${complaint.code}`, async () => {
+      await this.queues.sync(null, complaint, complaint.code);
+      await this.days.sync(null, complaint, complaint.code);
+    }, 20_000);
     return 'inserted';
   }
 
@@ -130,6 +137,7 @@ export class MongoComplaintStore implements ComplaintStore {
       const { assignee: _was, ...rest } = current;
       const updated: Complaint = { ...(unassign ? rest : current), ...set, ...(assignee ? { assignee } : {}), history };
       await this.queues.sync(current as Complaint, updated, ref);
+      await this.days.sync(current as Complaint, updated, ref);
       return updated;
       // Longer than the lock's default: the change waits for the department's queue documents too.
     }, 20_000);
@@ -153,12 +161,12 @@ export class MongoComplaintStore implements ComplaintStore {
   }
 
   async list(q: ComplaintListQuery): Promise<ComplaintPage> {
-    // The everyday views come from the maintained queues; any other search asks the collection.
+    // The everyday views come from the maintained queues; any other search from the filing-day documents.
     const view = queueView(q);
-    return view ? this.queues.page(view) : this.searchCollection(q);
+    return view ? this.queues.page(view) : this.days.page(q);
   }
 
-  /** The same list as a query on the collection (indexed on MongoDB; read in full by FerretDB on SQLite). */
+  /** The same list as a query on the collection (indexed on MongoDB; read in full by FerretDB on SQLite): the bench compares. */
   async searchCollection(q: ComplaintListQuery): Promise<ComplaintPage> {
     const filter: Record<string, unknown> = {};
     if (q.departments) filter.department = { $in: q.departments };
@@ -183,8 +191,8 @@ export class MongoComplaintStore implements ComplaintStore {
 
   async forgetAnonymousKeys(before: Date): Promise<number> {
     await this.ready;
-    // The anonymous filings still linked to a chat are listed in one document (complaint-keys.ts), by _id.
-    const due = (await this.keys.pending()).filter((p) => p.at < before).slice(0, 100);
+    // The anonymous filings still linked to a chat are listed apart, in a collection of the last hour's only.
+    const due = await this.keys.pendingBefore(before, 100);
     let forgotten = 0;
     for (const p of due) {
       const changed = await this.locks.withLock(`complaint:${p.code}`, async () => {
@@ -196,7 +204,6 @@ export class MongoComplaintStore implements ComplaintStore {
       await this.keys.forget(p.key, p.code);
       if (changed) forgotten++;
     }
-    if (due.length) await this.keys.changePending([], due);
     return forgotten;
   }
 }

@@ -101,7 +101,8 @@ export interface ComplaintListQuery {
   limit: number;
 }
 
-export interface ComplaintPage { total: number; items: Complaint[] }
+/** `estimated`: the total was reckoned from part of the records (a filter the maintained counts cannot answer). */
+export interface ComplaintPage { total: number; items: Complaint[]; estimated?: boolean }
 
 /**
  * The views staff use all day, answered from the maintained queue index (db/complaint-queues.ts) by key lookups
