@@ -277,6 +277,9 @@ export class BookingService {
     const phone = normalizePhone(input.phone);
     if (input.chat) {
       const open = await store.listByChat(input.chat, OPEN_STATUSES);
+      // Stored before a crash that lost its retry key's note: the chat's list still names it.
+      const made = open.find((b) => b.idempotencyKey === input.idempotencyKey);
+      if (made) return { ok: true, booking: made, repeated: true };
       if (open.length >= this.deps.rules.booking.maxOpenPerChat) return { ok: false, problem: 'too-many' };
       if (open.some((b) => b.service === input.service && b.day === input.day)) return { ok: false, problem: 'same-day' };
     }
