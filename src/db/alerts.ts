@@ -34,6 +34,8 @@ interface IndexDoc { _id: string; n: number; recent: OverdueAlert[] }
 /** Alerts kept per list: the console shows 100; the badge counts those since the last look up to this many. */
 const RECENT = 300;
 const MARKER = 'meta|built';
+/** An alert raised longer ago than this and seen again is listed again, in case its instance stopped before listing it. */
+const LIST_WITHIN_MS = 60_000;
 
 /**
  * Overdue alerts for the console; the unique key makes "alert once" hold across server instances.
@@ -63,9 +65,9 @@ export class MongoAlertStore implements AlertStore {
       await retryTransient(() => this.model.create({ _id: alert.key, ...alert }));
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      // Listed again (idempotent), in case the instance that raised it stopped before listing it.
+      // Listed again (idempotent) when the instance that raised it has had time to list it and may have stopped first.
       const stored = await this.find(alert.key);
-      if (stored) await this.addToIndex(stored);
+      if (stored && alert.at.getTime() - stored.at.getTime() > LIST_WITHIN_MS) await this.addToIndex(stored);
       return 'exists';
     }
     await this.addToIndex(alert);
