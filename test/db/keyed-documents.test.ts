@@ -91,6 +91,9 @@ describe('complaints by filing day', () => {
       { sort: 'newest', from, to, skip: 0, limit: 50 },
       { sort: 'oldest', from, categories: ['roads'], skip: 1, limit: 50 },
       { sort: 'deadline', categories: ['roads'], openOnly: true, skip: 0, limit: 50 },
+      // Earliest deadline in some departments: the queue documents, filtered by category.
+      { sort: 'deadline', departments: ['public-works', 'urban-planning'], categories: ['roads'], openOnly: true, skip: 0, limit: 50 },
+      { sort: 'deadline', departments: departments, categories: ['waste'], overdueAt: new Date(base), skip: 1, limit: 50 },
     ];
     for (const q of searches) {
       const fromDays = await one.list(q);
