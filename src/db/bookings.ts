@@ -86,14 +86,23 @@ export class MongoBookingStore implements BookingStore {
   private async ensureBuilt(): Promise<void> {
     const marker = 'meta|built';
     if (await this.index.chats.findOne({ _id: marker })) return;
-    const legacy = await this.model.collection.find({ _id: { $type: 'objectId' } as never }).toArray();
-    for (const { _id, ...doc } of legacy) {
+    // The code is unique, so a booking cannot exist twice while it moves: it is copied aside first, and a move a
+    // crash interrupted is finished from the copy at the next start.
+    const aside = this.model.db.collection('bookings_moving');
+    const restore = async (doc: Record<string, unknown>) => {
       try {
         await retryTransient(() => this.model.collection.insertOne({ ...doc, _id: doc.code } as never));
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
+      await aside.deleteOne({ _id: doc.code as never });
+    };
+    for (const { _id, ...doc } of await aside.find({}).toArray()) await restore(doc);
+    const legacy = await this.model.collection.find({ _id: { $type: 'objectId' } as never }).toArray();
+    for (const { _id, ...doc } of legacy) {
+      await putById(aside as never, doc.code as string, doc);
       await this.model.collection.deleteOne({ _id });
+      await restore(doc);
     }
     const open = await this.model.find({ status: { $in: OPEN_STATUSES } }).lean<Booking[]>();
     await this.index.build(open);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
+import { MongoAlertStore } from '../../src/db/alerts.js';
 import { MongoBookingStore } from '../../src/db/bookings.js';
 import { MongoComplaintStore } from '../../src/db/complaints.js';
 import { MongoOutboxStore } from '../../src/db/notifications.js';
@@ -182,6 +183,24 @@ describe("a chat's open bookings", () => {
     expect(again.ok && again.repeated && again.booking.code).toBe(made.booking.code);
   });
 
+  it('bookings stored before (an ObjectId _id, no chat list) are moved to their code at the first start', async () => {
+    const legacy = await testDatabase('keyedlegacy');
+    try {
+      const at = new Date('2026-12-20T08:00:00Z');
+      const old = { code: 'B-LEGCY-00001', service: 'health-certificate', branch: 'east-centre', day: '2026-12-28', time: '09:30', start: at, seat: 0, status: 'booked',
+        citizen: { name: 'Old', phone: '+218910000001', chat: { channel: 'telegram', user: 'legacy-chat' } }, lang: 'en', via: 'telegram', createdAt: at, updatedAt: at,
+        history: [{ at, by: 'citizen', status: 'booked' }], idempotencyKey: 'legacy:1' };
+      await legacy.connection.collection('bookings').insertOne({ ...old });
+      const store = new MongoBookingStore(legacy.connection);
+      expect((await store.findByCode(old.code))?.citizen.name).toBe('Old');
+      expect((await store.listByChat({ channel: 'telegram', user: 'legacy-chat' }, ['booked'])).map((b) => b.code)).toEqual([old.code]);
+      expect(await legacy.connection.collection('bookings').countDocuments()).toBe(1);
+      expect(await legacy.connection.collection('bookings').findOne({ _id: old.code as never })).not.toBeNull();
+    } finally {
+      await legacy.close();
+    }
+  });
+
   it('past places are deleted; the places ahead stay', async () => {
     const store = new MongoBookingStore(db.connection);
     const places = db.connection.collection('booking_places');
@@ -194,5 +213,22 @@ describe("a chat's open bookings", () => {
     expect(await store.forgetPast('2026-12-27')).toBeGreaterThanOrEqual(2);
     expect(await places.countDocuments({ day: { $lt: '2026-12-27' } })).toBe(0);
     expect(await places.countDocuments({ day: { $gte: '2026-12-27' } })).toBe(ahead);
+  });
+});
+
+describe('the alerts list', () => {
+  it('counts and lists, newest first, the alerts two servers raise at once, each once', async () => {
+    const one = new MongoAlertStore(db.connection), two = new MongoAlertStore(other.connection);
+    const t0 = Date.parse('2026-06-01T08:00:00Z');
+    const alert = (i: number) => ({ key: `overdue:AL-${i}`, code: `AL-${i}`, department: i % 2 ? 'sanitation' : 'public-works', deadline: new Date(t0), at: new Date(t0 + i * 60_000) });
+    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => [one.insertOnce(alert(i)), two.insertOnce(alert(i))]).flat());
+    expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(12);
+    const all = await two.list({ limit: 5 });
+    expect(all.total).toBe(12);
+    expect(all.alerts.map((a) => a.code)).toEqual(['AL-11', 'AL-10', 'AL-9', 'AL-8', 'AL-7']);
+    const sanitation = await one.list({ departments: ['sanitation'], limit: 100 });
+    expect(sanitation.total).toBe(6);
+    expect(sanitation.alerts.every((a) => a.department === 'sanitation')).toBe(true);
+    expect((await one.list({ since: new Date(t0 + 8.5 * 60_000), limit: 1 })).total).toBe(3);
   });
 });
