@@ -185,7 +185,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     // The citizen office's work views read every department's queue (the same answer as no department filter).
     const everyDepartment = { ...asked, departments: deps.content.departments.map((d) => d.id) };
     const page = await deps.complaintStore.list(!asked.departments && queueView(everyDepartment) ? everyDepartment : asked);
-    res.json({ complaints: page.items.map(complaintView), total: page.total, page: q.page, size: q.size });
+    res.json({ complaints: page.items.map(complaintView), total: page.total, ...(page.estimated ? { estimated: true } : {}), page: q.page, size: q.size });
   }));
 
   /** The complaint if it exists and this viewer works on its department; otherwise the refusal is already sent. */
