@@ -51,7 +51,7 @@ try {
   const BATCH = 250;
   const used = new Set<string>();
   for (let i = 0; i < N; i += BATCH) {
-    const docs: Booking[] = [];
+    const docs: (Booking & { _id: string })[] = [];
     const places: Record<string, unknown>[] = [];
     for (let j = i; j < Math.min(N, i + BATCH); j++) {
       const o = pick(offers);
@@ -65,7 +65,8 @@ try {
       used.add(`${o.branch}|${o.service}|${day}|${time}|${seat}`);
       const code = newTrackingCode('booking');
       const at = new Date(`${day}T${time}:00Z`);
-      docs.push({ code, ...o, day, time, start: at, seat, status: day < today ? pick(['done', 'no-show', 'cancelled'] as const) : 'booked',
+      // As the store files them: the code is the _id.
+      docs.push({ _id: code, code, ...o, day, time, start: at, seat, status: day < today ? pick(['done', 'no-show', 'cancelled'] as const) : 'booked',
         citizen: { name: `Seed ${j}`, phone: `+21891${String(j).padStart(7, '0')}`, chat: { channel: 'telegram', user: `seed-${j}` } },
         lang: 'ar', via: 'telegram', createdAt: at, updatedAt: at, history: [{ at, by: 'citizen', status: 'booked' }], idempotencyKey: `seed:${j}` });
       places.push({ _id: `place:${o.branch}|${o.service}|${day}|${time}|${seat}`, code, at, ...o, day, time });

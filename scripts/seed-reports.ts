@@ -24,7 +24,8 @@ export function random(seed: number): () => number {
   };
 }
 
-export interface SeedOptions { from: string; to: string; conversations: number; complaints: number; applications: number; seed?: number; /** Tells apart the records of two seedings in one database. */ tag?: string }
+export interface SeedOptions { from: string; to: string; conversations: number; complaints: number; applications: number; seed?: number; /** Tells apart the records of two seedings in one database. */ tag?: string;
+  /** The share of conversation days with a line the assistant missed (low confidence or out of scope); none when absent. */ missed?: number }
 
 export interface SeededHistory { at: Date; by: string; status?: string; note?: string }
 export interface SeededComplaint {
@@ -63,6 +64,9 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
   const days = daysBetween(o.from, o.to);
   const moment = (day: string) => new Date(dayStart(day, tz).getTime() + Math.floor(rnd() * DAY));
   const tag = o.tag ?? 'S';
+  // A sequence of its own, so asking for missed lines leaves every other seeded record as it was.
+  const missRnd = random((o.seed ?? 7) + 1000);
+  const MISSED = ['وين بقدر ادفع فاتورة المي', 'وين بقدر ادفع فاتوره المي؟', 'بدي اعرف شو صار بطلبي', 'in which office do i renew', 'شو رأيكم بالطقس', 'zzqx plorf', 'كم سعر الرخصه', 'الحفرة لسا ما انصلحت'];
   const a: Activity = { complaints: [], applications: [], handoffs: [], messages: [], conversationDays: [], ratings: [] };
 
   for (let i = 0; i < o.complaints; i++) {
@@ -123,6 +127,11 @@ export function monthOfActivity(content: Pick<Content, 'categories' | 'services'
       a.messages.push({ conversation, from: 'citizen', text: 'السلام عليكم', at, intent: 'greeting', confidence: 0.9 });
       a.messages.push({ conversation, from: 'bot', text: 'أهلاً بك', at: new Date(at.getTime() + 1000) });
       if (rnd() < 0.4) a.messages.push({ conversation, from: 'citizen', text: 'شو الأوراق المطلوبة؟', at: new Date(at.getTime() + 2000), intent: 'service-info', confidence: 0.8, service: pick(content.services).id });
+      if (o.missed && missRnd() < o.missed) {
+        const text = MISSED[Math.floor(missRnd() * MISSED.length)]!;
+        a.messages.push({ conversation, from: 'citizen', text: missRnd() < 0.5 ? text : `${text} ${1 + Math.floor(missRnd() * 40)}`, at: new Date(at.getTime() + 3000),
+          ...(missRnd() < 0.3 ? { intent: 'out-of-scope', confidence: 0.9 } : { intent: 'fees', confidence: Math.floor(missRnd() * 30) / 100 }), ...(missRnd() < 0.1 ? { confidential: true } : {}) });
+      }
     }
     if (rnd() < 0.2) {
       const queuedAt = new Date(a.messages.at(-2)!.at.getTime() + MINUTE);

@@ -183,6 +183,7 @@ export function createConsole(deps: ConsoleDeps): Console {
       await ensureFirstAdmin(staff, log);
       await canned.seed(content.canned);
       await deps.stores.complaints.queues.ensureBuilt();
+      await deps.stores.complaints.days.ensureBuilt();
       events.start();
       sweeper = setInterval(() => { void session.sweep().catch(() => undefined); void limits.sweep().catch(() => undefined); }, 10 * 60_000);
       sweeper.unref();

@@ -1,13 +1,17 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Booking, BookingBlock, BookingStore, Place } from '../domain/bookings.js';
-import { BOOKING_STATUSES, type BookingStatus, type Chat, type HistoryEntry } from '../shared/statuses.js';
-import { findOneBy, insertOnce, isDuplicateKey, withoutId } from './duplicate-key.js';
+import { OPEN_STATUSES, type Booking, type BookingBlock, type BookingStore, type Place } from '../domain/bookings.js';
+import { BOOKING_STATUSES, sameChat, type BookingStatus, type Chat, type HistoryEntry } from '../shared/statuses.js';
+import { BookingIndex } from './booking-index.js';
+import { findOneBy, isDuplicateKey, putById, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
 import { retryTransient } from './transient.js';
 
 const chat = new Schema<Chat>({ channel: { type: String, required: true }, user: { type: String, required: true } }, { _id: false });
 
-const schema = new Schema<Booking>({
+// The _id is the code (bookings stored before keep an ObjectId until the first start moves them, ensureBuilt):
+// on FerretDB (SQLite) only an _id lookup uses an index.
+const schema = new Schema<Booking & { _id: string }>({
+  _id: { type: String },
   code: { type: String, required: true, unique: true },
   service: { type: String, required: true },
   branch: { type: String, required: true },
@@ -36,11 +40,14 @@ schema.index({ remindAt: 1 });
  * database's own unique _id index decides who gets it, even with many servers and FerretDB's non-atomic updates.
  */
 interface PlaceDoc { _id: string; code: string; at: Date; branch?: string; service?: string; day?: string; time?: string }
+// Every place and dated claim carries its day: past ones are deleted (forgetPast), so the "which of these places
+// are taken" lookup, an `_id: {$in}` that FerretDB answers by reading the collection, reads only the weeks ahead.
 const placeSchema = new Schema<PlaceDoc>({
   _id: String, code: { type: String, required: true }, at: { type: Date, required: true },
   branch: String, service: String, day: String, time: String,
 }, { versionKey: false, collection: 'booking_places' });
 placeSchema.index({ branch: 1, service: 1, day: 1 });
+placeSchema.index({ day: 1 });
 
 /** Counters closed for a period; `_id` is the block's id, so the same request makes one block. */
 const blockSchema = new Schema<BookingBlock & { _id: string }>({
@@ -58,15 +65,48 @@ export class MongoBookingStore implements BookingStore {
   private readonly blocks: Model<BookingBlock & { _id: string }>;
   private readonly ready: Promise<unknown>;
   private readonly locks: RecordLocks;
+  /** The retry keys and each chat's open bookings, read by _id (booking-index.ts). */
+  readonly index: BookingIndex;
 
   constructor(connection: Connection) {
-    this.model = connection.models.Booking ?? connection.model<Booking>('Booking', schema);
+    this.model = connection.models.Booking ?? connection.model<Booking>('Booking', schema as unknown as Schema<Booking>);
+    this.index = new BookingIndex(connection);
     this.places = connection.models.BookingPlace ?? connection.model<PlaceDoc>('BookingPlace', placeSchema);
     this.blocks = connection.models.BookingBlock ?? connection.model<BookingBlock & { _id: string }>('BookingBlock', blockSchema);
     this.locks = new RecordLocks(connection);
     // The unique indexes must exist before the first insert; a failed build is reported to the insert that awaits it.
-    this.ready = Promise.all([this.model.init(), this.places.init()]);
+    this.ready = Promise.all([this.model.init(), this.places.init()]).then(() => this.ensureBuilt());
     this.ready.catch(() => undefined);
+  }
+
+  /**
+   * Once per database: bookings stored before the _id was their code get it (copied, then the old document
+   * removed), and the chat lists are built from the open bookings. Later starts read one marker document.
+   */
+  private async ensureBuilt(): Promise<void> {
+    const marker = 'meta|built';
+    if (await this.index.chats.findOne({ _id: marker })) return;
+    // The code is unique, so a booking cannot exist twice while it moves: it is copied aside first, and a move a
+    // crash interrupted is finished from the copy at the next start.
+    const aside = this.model.db.collection('bookings_moving');
+    const restore = async (doc: Record<string, unknown>) => {
+      try {
+        await retryTransient(() => this.model.collection.insertOne({ ...doc, _id: doc.code } as never));
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      await aside.deleteOne({ _id: doc.code as never });
+    };
+    for (const { _id, ...doc } of await aside.find({}).toArray()) await restore(doc);
+    const legacy = await this.model.collection.find({ _id: { $type: 'objectId' } as never }).toArray();
+    for (const { _id, ...doc } of legacy) {
+      await putById(aside as never, doc.code as string, doc);
+      await this.model.collection.deleteOne({ _id });
+      await restore(doc);
+    }
+    const open = await this.model.find({ status: { $in: OPEN_STATUSES } }).lean<Booking[]>();
+    await this.index.build(open);
+    await putById(this.index.chats, marker, { items: [] });
   }
 
   private async insertPlace(doc: PlaceDoc): Promise<boolean> {
@@ -78,6 +118,11 @@ export class MongoBookingStore implements BookingStore {
       if (isDuplicateKey(err)) return false;
       throw err;
     }
+  }
+
+  /** Deletes the places and claims of days before `today`: nobody books, moves or is reminded on a past day. */
+  async forgetPast(today: string): Promise<number> {
+    return (await this.places.deleteMany({ day: { $lt: today } })).deletedCount;
   }
 
   takePlace(place: Place, code: string, at: Date): Promise<boolean> {
@@ -100,8 +145,8 @@ export class MongoBookingStore implements BookingStore {
     return docs.map((d) => byId.get(d._id)!);
   }
 
-  claim(key: string, code: string, at: Date): Promise<boolean> {
-    return this.insertPlace({ _id: `claim:${key}`, code, at });
+  claim(key: string, code: string, at: Date, day?: string): Promise<boolean> {
+    return this.insertPlace({ _id: `claim:${key}`, code, at, ...(day ? { day } : {}) });
   }
 
   async claimHolder(key: string): Promise<{ code: string; at: Date } | null> {
@@ -113,19 +158,44 @@ export class MongoBookingStore implements BookingStore {
     await this.places.deleteOne({ _id: `claim:${key}`, code });
   }
 
-  insert(booking: Booking): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
-    return insertOnce(this.model, this.ready, booking);
+  async insert(booking: Booking): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
+    await this.ready;
+    try {
+      await retryTransient(() => this.model.create({ _id: booking.code, ...booking } as Booking));
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Rare (two identical confirms at once without a chat, or a retry after a crash): the unique index on the
+      // retry key refused it, or the random code was taken. The one read of the collection is on this path only.
+      const first = await findOneBy(this.model, { idempotencyKey: booking.idempotencyKey });
+      if (!first) return 'duplicate-code';
+      await this.index.noteKey(booking.idempotencyKey, first.code);
+      return 'duplicate-key';
+    }
+    await this.index.noteKey(booking.idempotencyKey, booking.code);
+    await this.locks.withLock(`booking:${booking.code}`, () => this.index.sync(null, booking), 20_000);
+    return 'inserted';
   }
 
-  findByCode(code: string): Promise<Booking | null> {
-    return findOneBy(this.model, { code });
+  async findByCode(code: string): Promise<Booking | null> {
+    await this.ready;
+    const doc = await this.model.findOne({ _id: code }).lean<Booking>();
+    return doc && withoutId(doc as Booking & { _id?: unknown });
   }
 
-  findByIdempotencyKey(idempotencyKey: string): Promise<Booking | null> {
-    return findOneBy(this.model, { idempotencyKey });
+  async findByIdempotencyKey(idempotencyKey: string): Promise<Booking | null> {
+    await this.ready;
+    const code = await this.index.codeOfKey(idempotencyKey);
+    const found = code ? await this.findByCode(code) : null;
+    return found?.idempotencyKey === idempotencyKey ? found : null;
   }
 
   async listByChat(c: Chat, statuses: BookingStatus[]): Promise<Booking[]> {
+    await this.ready;
+    if (statuses.every((s) => OPEN_STATUSES.includes(s))) {
+      // The chat's list names its open bookings; each is read by _id and its own status decides.
+      const found = await Promise.all((await this.index.chatEntries(c)).map((e) => this.findByCode(e.code)));
+      return found.filter((b): b is Booking => !!b && statuses.includes(b.status) && sameChat(b.citizen.chat, c));
+    }
     const docs = await this.model.find({ 'citizen.chat.channel': c.channel, 'citizen.chat.user': c.user, status: { $in: statuses } }).lean<Booking[]>();
     return docs.map(withoutId);
   }
@@ -145,11 +215,12 @@ export class MongoBookingStore implements BookingStore {
       const unset: Record<string, ''> = {};
       for (const [k, v] of Object.entries(fields)) { if (v === undefined) unset[k] = ''; else set[k] = v; }
       const history = [...current.history, push];
-      await this.model.updateOne({ code }, { $set: { ...set, history }, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+      await retryTransient(() => this.model.updateOne({ _id: code }, { $set: { ...set, history }, ...(Object.keys(unset).length ? { $unset: unset } : {}) }));
       const next = { ...current, ...set, history } as Booking;
       for (const k of Object.keys(unset)) delete (next as unknown as Record<string, unknown>)[k];
+      await this.index.sync(current, next);
       return next;
-    });
+    }, 20_000);
   }
 
   async dueReminders(now: Date, limit: number): Promise<Booking[]> {

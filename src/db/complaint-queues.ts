@@ -38,6 +38,8 @@ export interface QueueEntry {
   status: ComplaintStatus;
   assignee?: string;
   escalated: boolean;
+  /** The category (entries written before it was kept have none: the first start rebuilds them, ensureBuilt). */
+  k?: string;
 }
 
 type Counts = Record<string, number>;
@@ -58,16 +60,17 @@ function countKeys(e: QueueEntry): string[] {
 
 export function entryOf(c: Complaint, ref: unknown): QueueEntry | null {
   if (!OPEN_STATUSES.includes(c.status)) return null;
-  return { code: c.code, ref, department: c.department, d: c.deadline.getTime(), status: c.status, ...(c.assignee ? { assignee: c.assignee } : {}), escalated: !!c.escalatedAt };
+  return { code: c.code, ref, department: c.department, d: c.deadline.getTime(), status: c.status, ...(c.assignee ? { assignee: c.assignee } : {}), escalated: !!c.escalatedAt, k: c.category };
 }
 
 function sameEntry(a: QueueEntry | null, b: QueueEntry | null): boolean {
   if (!a || !b) return a === b;
-  return a.department === b.department && a.d === b.d && a.status === b.status && a.assignee === b.assignee && a.escalated === b.escalated;
+  return a.department === b.department && a.d === b.d && a.status === b.status && a.assignee === b.assignee && a.escalated === b.escalated && a.k === b.k;
 }
 
 function matches(e: QueueEntry, q: QueueQuery): boolean {
   if (q.status && e.status !== q.status) return false;
+  if (q.categories && !q.categories.includes(e.k as string)) return false;
   if (q.assignee === null && e.assignee) return false;
   if (typeof q.assignee === 'string' && e.assignee !== q.assignee) return false;
   if (q.notEscalated && e.escalated) return false;
@@ -78,6 +81,7 @@ function matches(e: QueueEntry, q: QueueQuery): boolean {
 
 /** How many of a whole day's entries match, from its counters; undefined when the counters cannot say. */
 function counted(c: Counts, q: QueueQuery): number | undefined {
+  if (q.categories) return undefined;
   if (q.notEscalated) return q.status || q.assignee !== undefined ? undefined : (c.x ?? 0);
   const statuses = q.status ? [q.status] : OPEN_STATUSES;
   return statuses.reduce((n, s) => n + (c[q.assignee === null ? `${s}|u` : s] ?? 0), 0);
@@ -212,9 +216,10 @@ export class ComplaintQueues {
 
   /** At start: builds the index once for a database that has none yet (complaints filed before it existed). */
   async ensureBuilt(): Promise<void> {
-    if (await this.read('meta|built')) return;
+    // `built2`: since the entries keep their category.
+    if (await this.read('meta|built2')) return;
     await this.rebuild();
-    await this.write('meta|built', { at: new Date() });
+    await this.write('meta|built2', { at: new Date() });
   }
 
   /**
@@ -223,7 +228,7 @@ export class ComplaintQueues {
    */
   async rebuild(): Promise<number> {
     const open = await this.complaints.find({ status: { $in: OPEN_STATUSES } },
-      { projection: { code: 1, department: 1, deadline: 1, status: 1, assignee: 1, escalatedAt: 1 } }).toArray();
+      { projection: { code: 1, department: 1, deadline: 1, status: 1, assignee: 1, escalatedAt: 1, category: 1 } }).toArray();
     const byDay = new Map<string, Map<string, QueueEntry[]>>();
     const byWho = new Map<string, QueueEntry[]>();
     for (const doc of open) {

@@ -2,8 +2,11 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { OPEN_STATUSES, queueView, type Complaint, type ComplaintChange, type ComplaintListQuery, type ComplaintPage, type ComplaintSearch, type ComplaintStore } from '../domain/complaints.js';
 import { ComplaintQueues } from './complaint-queues.js';
 import { COMPLAINT_STATUSES, sameChat, type Chat, type ComplaintStatus } from '../shared/statuses.js';
-import { findOneBy, insertOnce, withoutId } from './duplicate-key.js';
+import { ComplaintDays } from './complaint-days.js';
+import { ComplaintKeys } from './complaint-keys.js';
+import { findOneBy, isDuplicateKey, withoutId } from './duplicate-key.js';
 import { RecordLocks } from './record-lock.js';
+import { retryTransient } from './transient.js';
 
 const chat = new Schema<Chat>({ channel: { type: String, required: true }, user: { type: String, required: true } }, { _id: false });
 
@@ -50,26 +53,60 @@ export class MongoComplaintStore implements ComplaintStore {
   private readonly locks: RecordLocks;
   /** The open queues by department and person (complaint-queues.ts). */
   readonly queues: ComplaintQueues;
+  /** Retry keys and the anonymous keys still to forget, by _id (complaint-keys.ts). */
+  readonly keys: ComplaintKeys;
+  /** Every complaint by filing day, for the console's searches (complaint-days.ts). */
+  readonly days: ComplaintDays;
 
   constructor(connection: Connection) {
     this.model = connection.models.Complaint ?? connection.model<Complaint>('Complaint', schema as unknown as Schema<Complaint>);
     this.locks = new RecordLocks(connection);
     this.queues = new ComplaintQueues(connection);
+    this.keys = new ComplaintKeys(connection);
+    this.days = new ComplaintDays(connection);
     // The unique indexes must exist before the first insert, or a retried message could be stored twice.
-    this.ready = this.model.init();
+    this.ready = this.model.init().then(() => this.keys.ensureBuilt(this.model.collection as never));
+    this.ready.catch(() => undefined);
   }
 
   async insert(complaint: Complaint): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'> {
-    const outcome = await insertOnce(this.model, this.ready, { _id: complaint.code, ...complaint } as Complaint);
+    await this.ready;
+    const key = complaint.idempotencyKey;
+    // Listed before it is stored: a crash right after storing cannot leave an anonymous key linked for ever.
+    if (complaint.privacy === 'anonymous') await this.keys.addPending({ key, code: complaint.code, at: complaint.createdAt });
+    try {
+      await retryTransient(() => this.model.create({ _id: complaint.code, ...complaint } as Complaint));
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Rare (the same message filed twice at once, or again after a crash before its key was noted): the unique
+      // index refused it. The one search of the collection is on this path only; it notes the key for next time.
+      const first = await findOneBy(this.model, { idempotencyKey: key });
+      if (!first) return 'duplicate-code';
+      await this.keys.note(key, first.code);
+      return 'duplicate-key';
+    }
+    await this.keys.note(key, complaint.code);
     // Under the complaint's lock, so a change made right after filing reaches the queues after it.
-    if (outcome === 'inserted') await this.locks.withLock(`complaint:${complaint.code}`, () => this.queues.sync(null, complaint, complaint.code));
-    return outcome;
+    await this.locks.withLock(`complaint:${complaint.code}`, async () => {
+      await this.queues.sync(null, complaint, complaint.code);
+      await this.days.sync(null, complaint, complaint.code);
+    }, 20_000);
+    return 'inserted';
   }
 
   /** The stored document with its _id: by _id first (the code), by the code field for complaints filed before. */
   private async findRaw(code: string): Promise<(Complaint & { _id: unknown }) | null> {
     const byId = await this.model.findOne({ _id: code }).lean<Complaint & { _id: unknown }>();
-    return byId ?? await this.model.findOne({ code }).lean<Complaint & { _id: unknown }>();
+    // A code that is not an _id is searched for only if the database holds complaints filed before (a search
+    // reads the whole collection on FerretDB, and wrong codes are typed all day).
+    return byId ?? (await this.hasLegacy() ? await this.model.findOne({ code }).lean<Complaint & { _id: unknown }>() : null);
+  }
+
+  private legacy: Promise<boolean> | undefined;
+  /** Whether complaints stored with an ObjectId _id exist (asked once per process: new ones never have one). */
+  private hasLegacy(): Promise<boolean> {
+    this.legacy ??= this.model.exists({ _id: { $type: 'objectId' } } as never).then((d) => !!d, (err: unknown) => { this.legacy = undefined; throw err; });
+    return this.legacy;
   }
 
   async findByCode(code: string): Promise<Complaint | null> {
@@ -77,8 +114,11 @@ export class MongoComplaintStore implements ComplaintStore {
     return doc && withoutId(doc);
   }
 
-  findByIdempotencyKey(idempotencyKey: string): Promise<Complaint | null> {
-    return findOneBy(this.model, { idempotencyKey });
+  async findByIdempotencyKey(idempotencyKey: string): Promise<Complaint | null> {
+    await this.ready;
+    const code = await this.keys.codeOf(idempotencyKey);
+    const found = code ? await this.findByCode(code) : null;
+    return found?.idempotencyKey === idempotencyKey ? found : null;
   }
 
   async update(code: string, expect: { statuses?: ComplaintStatus[]; source?: Chat; assignee?: string | null }, change: ComplaintChange): Promise<Complaint | null> {
@@ -97,6 +137,7 @@ export class MongoComplaintStore implements ComplaintStore {
       const { assignee: _was, ...rest } = current;
       const updated: Complaint = { ...(unassign ? rest : current), ...set, ...(assignee ? { assignee } : {}), history };
       await this.queues.sync(current as Complaint, updated, ref);
+      await this.days.sync(current as Complaint, updated, ref);
       return updated;
       // Longer than the lock's default: the change waits for the department's queue documents too.
     }, 20_000);
@@ -120,12 +161,12 @@ export class MongoComplaintStore implements ComplaintStore {
   }
 
   async list(q: ComplaintListQuery): Promise<ComplaintPage> {
-    // The everyday views come from the maintained queues; any other search asks the collection.
+    // The everyday views come from the maintained queues; any other search from the filing-day documents.
     const view = queueView(q);
-    return view ? this.queues.page(view) : this.searchCollection(q);
+    return view ? this.queues.page(view) : this.days.page(q);
   }
 
-  /** The same list as a query on the collection (indexed on MongoDB; read in full by FerretDB on SQLite). */
+  /** The same list as a query on the collection (indexed on MongoDB; read in full by FerretDB on SQLite): the bench compares. */
   async searchCollection(q: ComplaintListQuery): Promise<ComplaintPage> {
     const filter: Record<string, unknown> = {};
     if (q.departments) filter.department = { $in: q.departments };
@@ -149,12 +190,20 @@ export class MongoComplaintStore implements ComplaintStore {
   }
 
   async forgetAnonymousKeys(before: Date): Promise<number> {
-    // Keys still holding a hash (64 hex digits) can be matched against a chat; a forgotten key holds only the code.
-    const docs = await this.model.find({ privacy: 'anonymous', createdAt: { $lt: before }, idempotencyKey: { $regex: /^[0-9a-f]{64}$/ } },
-      { code: 1 }).limit(100).lean<{ code: string }[]>();
-    for (const { code } of docs) {
-      await this.locks.withLock(`complaint:${code}`, () => this.model.updateOne({ code }, { $set: { idempotencyKey: `forgotten:${code}` } }));
+    await this.ready;
+    // The anonymous filings still linked to a chat are listed apart, in a collection of the last hour's only.
+    const due = await this.keys.pendingBefore(before, 100);
+    let forgotten = 0;
+    for (const p of due) {
+      const changed = await this.locks.withLock(`complaint:${p.code}`, async () => {
+        const raw = await this.model.findOne({ _id: p.code }).lean<Complaint>();
+        if (raw?.idempotencyKey !== p.key) return false;
+        await retryTransient(() => this.model.updateOne({ _id: p.code }, { $set: { idempotencyKey: `forgotten:${p.code}` } }));
+        return true;
+      });
+      await this.keys.forget(p.key, p.code);
+      if (changed) forgotten++;
     }
-    return docs.length;
+    return forgotten;
   }
 }

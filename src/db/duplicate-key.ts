@@ -36,3 +36,18 @@ export async function findOneBy<T>(model: Model<T>, filter: Record<string, unkno
   const doc = await model.findOne(filter as never).lean<T>();
   return doc && withoutId(doc as T & { _id?: unknown });
 }
+
+/**
+ * Replaces (or creates) the document with this _id. FerretDB runs an upsert as find-then-insert, so two at once
+ * can both insert and one is refused by the unique _id index: the document then exists and is replaced.
+ */
+export async function putById<T extends { _id: string }>(collection: { replaceOne(filter: never, doc: never, opts?: { upsert: boolean }): Promise<unknown> }, id: string, doc: Omit<T, '_id'>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await retryTransient(() => collection.replaceOne({ _id: id } as never, doc as never, { upsert: true }));
+      return;
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+    }
+  }
+}

@@ -2,6 +2,7 @@ import { retryTransient } from './transient.js';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { TranscriptEntry, TranscriptStore } from '../domain/transcript.js';
 import { GroupCommit } from './group-commit.js';
+import { MisunderstoodDays } from './misunderstood.js';
 
 const schema = new Schema<TranscriptEntry>({
   conversation: { type: String, required: true },
@@ -31,9 +32,12 @@ export class MongoTranscriptStore implements TranscriptStore {
   private readonly model: Model<TranscriptEntry>;
   // Lines of turns finishing at the same moment go to the database in one insert; each turn waits for its own.
   private readonly lines: GroupCommit<Line[]>;
+  /** The lines the assistant missed, by day, for the "not understood" page (misunderstood.ts). */
+  private readonly missed: MisunderstoodDays;
 
   constructor(connection: Connection) {
     this.model = connection.models.Message ?? connection.model<TranscriptEntry>('Message', schema);
+    this.missed = new MisunderstoodDays(connection);
     const insert = async (docs: Line[]) => {
       try {
         await this.model.insertMany(docs, { ordered: false, lean: true });
@@ -47,14 +51,18 @@ export class MongoTranscriptStore implements TranscriptStore {
   async append(entries: TranscriptEntry[]): Promise<void> {
     // Ids are given here so a line retried after a failed batch is recognised rather than stored twice.
     if (entries.length) await this.lines.write(entries.map((e) => ({ ...e, _id: new Types.ObjectId() })));
+    // Only a teaching aid: a missed line that could not be noted costs the page a line, never the turn.
+    await this.missed.add(entries).catch(() => undefined);
   }
 
   async redact(conversation: string, since: Date, text: string): Promise<void> {
     await this.model.updateMany({ conversation, at: { $gte: since } }, { $set: { text }, $unset: { attachments: 1, intent: 1, confidence: 1, tapped: 1 } });
+    await this.missed.forget(conversation, since);
   }
 
   async markConfidential(conversation: string, since: Date): Promise<void> {
     await this.model.updateMany({ conversation, at: { $gte: since } }, { $set: { confidential: true } });
+    await this.missed.forget(conversation, since);
   }
 
   async list(conversation: string, limit = 500): Promise<TranscriptEntry[]> {

@@ -33,7 +33,8 @@ export class MongoWebChatKeys {
   }
 
   async opened(user: string): Promise<boolean> {
-    return (await this.model.countDocuments({ _id: user }, { limit: 1 })) > 0;
+    // findOne by _id, not a count: FerretDB answers only this from its index.
+    return (await this.model.findOne({ _id: user }, { _id: 1 }).lean()) !== null;
   }
 
   async verify(user: string, key: string): Promise<boolean> {

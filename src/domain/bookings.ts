@@ -87,7 +87,7 @@ export interface BookingStore {
   /** Which of these places are taken: one lookup by the places' own ids (the index every database uses). */
   takenAmong(places: Place[]): Promise<Place[]>;
   /** A once-only claim (a chat's one booking per service and day; a reminder sent): true for the first caller. */
-  claim(key: string, code: string, at: Date): Promise<boolean>;
+  claim(key: string, code: string, at: Date, /** The day it is about: forgotten with the day (forgetPast). */ day?: string): Promise<boolean>;
   unclaim(key: string, code: string): Promise<void>;
   claimHolder(key: string): Promise<{ code: string; at: Date } | null>;
   insert(booking: Booking): Promise<'inserted' | 'duplicate-key' | 'duplicate-code'>;
@@ -107,6 +107,8 @@ export interface BookingStore {
   deleteBlock(id: string): Promise<void>;
   /** Frees every place one holder took (a lifted block). */
   releaseAllOf(code: string): Promise<void>;
+  /** Deletes the places and dated claims of days before `today`, so looking places up reads only what is ahead. */
+  forgetPast(today: string): Promise<number>;
 }
 
 export interface BookingRules {
@@ -155,6 +157,8 @@ const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${S
 
 export class BookingService {
   private readonly now: () => Date;
+  /** The local day the past places were last forgotten on by this instance. */
+  private tidied: string | undefined;
 
   constructor(private readonly deps: { store: BookingStore; rules: BookingRules; outbox: Outbox; texts: NotificationTexts; now?: () => Date }) {
     this.now = deps.now ?? (() => new Date());
@@ -218,6 +222,18 @@ export class BookingService {
     return day >= today && day < nextDay(today, this.deps.rules.booking.daysAhead);
   }
 
+  /**
+   * Once a day per instance, in the background: the places of past days are deleted. Nothing needs them (no one
+   * books, moves or is reminded in the past; the bookings keep their day, time and seat), and the free-place
+   * lookup reads the whole places collection on FerretDB, so it must hold only the weeks ahead.
+   */
+  private tidy(): void {
+    const today = localDay(this.now(), this.deps.rules.municipality.timezone);
+    if (this.tidied === today) return;
+    this.tidied = today;
+    this.deps.store.forgetPast(today).catch(() => { this.tidied = undefined; });
+  }
+
   /** Slot times with at least one free place, and how many. */
   async freeSlots(branch: string, service: string, day: string): Promise<{ time: string; free: number }[]> {
     return (await this.freeOn(branch, service, [day])).get(day) ?? [];
@@ -225,6 +241,7 @@ export class BookingService {
 
   /** The free times of several days at once, in one lookup of their places. */
   private async freeOn(branch: string, service: string, days: string[]): Promise<Map<string, { time: string; free: number }[]>> {
+    this.tidy();
     const counters = this.terms(branch, service)?.counters ?? 0;
     const slots = days.flatMap((day) => this.slotTimes(branch, service, day).map((time) => ({ day, time })));
     const result = new Map<string, { time: string; free: number }[]>();
@@ -260,6 +277,9 @@ export class BookingService {
     const phone = normalizePhone(input.phone);
     if (input.chat) {
       const open = await store.listByChat(input.chat, OPEN_STATUSES);
+      // Stored before a crash that lost its retry key's note: the chat's list still names it.
+      const made = open.find((b) => b.idempotencyKey === input.idempotencyKey);
+      if (made) return { ok: true, booking: made, repeated: true };
       if (open.length >= this.deps.rules.booking.maxOpenPerChat) return { ok: false, problem: 'too-many' };
       if (open.some((b) => b.service === input.service && b.day === input.day)) return { ok: false, problem: 'same-day' };
     }
@@ -267,8 +287,8 @@ export class BookingService {
     const code = newTrackingCode('booking');
     const dayKey = input.chat && `day:${input.chat.channel}:${input.chat.user}:${input.service}:${input.day}`;
     // Two drafts of one chat confirmed at once: only one may hold the service on that day.
-    if (dayKey && !(await this.claimDay(dayKey, code, now))) {
-      const other = await this.settled(input.idempotencyKey);
+    if (dayKey && !(await this.claimDay(dayKey, code, now, input.day))) {
+      const other = await this.settled(input.idempotencyKey, dayKey);
       return other ? { ok: true, booking: other, repeated: true } : { ok: false, problem: 'same-day' };
     }
     const seat = await this.takeAnyPlace(input, code, now);
@@ -297,20 +317,31 @@ export class BookingService {
   }
 
   /** Claims the chat's day for a service; a claim left by a booking that crashed before it was stored is taken over. */
-  private async claimDay(key: string, code: string, now: Date): Promise<boolean> {
+  private async claimDay(key: string, code: string, now: Date, day: string): Promise<boolean> {
     const store = this.deps.store;
-    if (await store.claim(key, code, now)) return true;
+    if (await store.claim(key, code, now, day)) return true;
     const holder = await store.claimHolder(key);
     if (!holder || (now.getTime() - holder.at.getTime() > ORPHAN_AFTER_MS && !(await store.findByCode(holder.code)))) {
       if (holder) await store.unclaim(key, holder.code);
-      return store.claim(key, code, now);
+      return store.claim(key, code, now, day);
     }
     return false;
   }
 
-  /** The booking stored under a retry key, waiting a moment for a confirm of the same draft still being stored. */
-  private settled(idempotencyKey: string): Promise<Booking | null> {
-    return settle(() => this.deps.store.findByIdempotencyKey(idempotencyKey));
+  /**
+   * The booking stored under a retry key, waiting a moment for a confirm of the same draft still being stored.
+   * The booking holding the chat's day is asked too: it is the one when a crash came between storing it and
+   * noting its retry key.
+   */
+  private settled(idempotencyKey: string, dayKey: string): Promise<Booking | null> {
+    const store = this.deps.store;
+    return settle(async () => {
+      const byKey = await store.findByIdempotencyKey(idempotencyKey);
+      if (byKey) return byKey;
+      const holder = await store.claimHolder(dayKey);
+      const held = holder && await store.findByCode(holder.code);
+      return held?.idempotencyKey === idempotencyKey ? held : null;
+    });
   }
 
   private check(input: Pick<BookInput, 'service' | 'branch' | 'day' | 'time' | 'name' | 'phone'>): BookingProblem | undefined {
@@ -430,7 +461,7 @@ export class BookingService {
     const now = this.now();
     const chatOf = current.citizen.chat;
     const dayKey = chatOf && day !== current.day ? `day:${chatOf.channel}:${chatOf.user}:${current.service}:${day}` : undefined;
-    if (dayKey && !(await store.claim(dayKey, code, now))) return { ok: false, problem: 'same-day' };
+    if (dayKey && !(await store.claim(dayKey, code, now, day))) return { ok: false, problem: 'same-day' };
     const seat = await this.takeAnyPlace({ branch: current.branch, service: current.service, day, time }, code, now);
     if (seat === undefined) {
       if (dayKey) await store.unclaim(dayKey, code);
@@ -556,7 +587,7 @@ export class BookingService {
   private async reoffer(code: string, block: BookingBlock): Promise<void> {
     const b = await this.deps.store.findByCode(code);
     if (!b?.displaced || !b.citizen.chat) return;
-    if (!(await this.deps.store.claim(`displaced:${b.code}:${b.day}T${b.time}`, block.id, this.now()))) return;
+    if (!(await this.deps.store.claim(`displaced:${b.code}:${b.day}T${b.time}`, block.id, this.now(), b.day))) return;
     const lang = b.lang;
     const r = this.deps.rules;
     const m = this.deps.texts.messages;
@@ -603,12 +634,13 @@ export class BookingService {
    * instance sends it, so restarts and a second server never send it twice. Returns how many were queued.
    */
   async sendDueReminders(limit = 50): Promise<number> {
+    this.tidy();
     const now = this.now();
     const due = await this.deps.store.dueReminders(now, limit);
     let sent = 0;
     for (const b of due) {
       if (!b.citizen.chat || b.status !== 'booked' || b.start.getTime() <= now.getTime()) continue;
-      if (!(await this.deps.store.claim(`reminder:${b.code}:${b.day}T${b.time}`, b.code, now))) continue;
+      if (!(await this.deps.store.claim(`reminder:${b.code}:${b.day}T${b.time}`, b.code, now, b.day))) continue;
       await this.deps.outbox.enqueue({ to: b.citizen.chat, about: { kind: 'booking', code: b.code }, reply: { lang: b.lang, text: this.reminderText(b) } });
       await this.deps.store.update(b.code, OPEN_STATUSES, () => ({ remindAt: undefined, push: { at: now, by: 'system', note: 'reminded' } }));
       sent++;

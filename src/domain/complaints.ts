@@ -101,7 +101,8 @@ export interface ComplaintListQuery {
   limit: number;
 }
 
-export interface ComplaintPage { total: number; items: Complaint[] }
+/** `estimated`: the total was reckoned from part of the records (a filter the maintained counts cannot answer). */
+export interface ComplaintPage { total: number; items: Complaint[]; estimated?: boolean }
 
 /**
  * The views staff use all day, answered from the maintained queue index (db/complaint-queues.ts) by key lookups
@@ -111,6 +112,8 @@ export interface QueueQuery {
   departments: string[];
   /** One of the open statuses; all of them when absent. */
   status?: ComplaintStatus;
+  /** Only these categories (read from the day documents: the counts are by status). */
+  categories?: string[];
   /** A username: what is assigned to that person; null: only what nobody holds yet. */
   assignee?: string | null;
   /** Deadline within [deadlineFrom, deadlineBefore): overdue is `deadlineBefore: now`, due soon `now … now + window`. */
@@ -124,10 +127,10 @@ export interface QueueQuery {
 
 /**
  * The queue view that answers this list query, if it is one: open statuses only (all three or one), earliest
- * deadline first, no category or filing-date filter. Anything else is a search (MongoComplaintStore.list).
+ * deadline first, no filing-date filter. Anything else is a search (MongoComplaintStore.list).
  */
 export function queueView(q: ComplaintListQuery): QueueQuery | undefined {
-  if (q.sort !== 'deadline' || q.categories || q.from || q.to || !q.departments) return undefined;
+  if (q.sort !== 'deadline' || q.from || q.to || !q.departments) return undefined;
   const onlyOpen = q.openOnly || q.overdueAt || q.dueBefore;
   if (!q.statuses && !onlyOpen) return undefined;
   const statuses = q.statuses ?? OPEN_STATUSES;
@@ -136,6 +139,7 @@ export function queueView(q: ComplaintListQuery): QueueQuery | undefined {
   const before = [q.overdueAt, q.dueBefore].filter((d): d is Date => !!d).sort((x, y) => x.getTime() - y.getTime())[0];
   return {
     departments: q.departments, ...(open.length === 1 ? { status: open[0] } : {}),
+    ...(q.categories ? { categories: q.categories } : {}),
     ...(q.assignee !== undefined ? { assignee: q.assignee } : {}),
     ...(q.dueFrom ? { deadlineFrom: q.dueFrom } : {}),
     ...(before ? { deadlineBefore: before } : {}),

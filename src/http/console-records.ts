@@ -13,11 +13,11 @@ import { parseTrackingCode, type TrackingKind } from '../domain/tracking-code.js
 import { z } from 'zod';
 import type { Lang } from '../text/language.js';
 import { cleanInput } from '../text/normalize.js';
-import { requireStaff } from './auth.js';
+import { refuse, SENT, staffRoutes } from './staff-route.js';
 import { optionalTyped, parseBody, parseQuery } from './input.js';
 import { departmentsOf, listScope, mayWorkOn, type Viewer } from '../domain/department-access.js';
 import type { AuditLog } from '../domain/audit.js';
-import { route, type EarlierRecords } from './console-api.js';
+import type { EarlierRecords } from './console-api.js';
 
 // Complaints and applications in the console. The work is the complaints/applications domain's; this file only
 // parses, checks the role, hides confidential identities from agents, audits, and answers.
@@ -80,6 +80,20 @@ const ApplicationListParams = z.object({
   size: z.coerce.number().int().min(1).max(200).optional().default(50),
 });
 
+const At = z.union([z.date(), z.string()]);
+const Who = z.object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() });
+/**
+ * A complaint as staff see it. Never its retry key; for a confidential one never who filed it or from which chat
+ * (those only through /reporter, audited).
+ */
+const ComplaintView = z.object({
+  code: z.string(), category: z.string(), department: z.string(), status: z.string(), privacy: z.enum(['named', 'confidential', 'anonymous']),
+  description: z.string(), createdAt: At, deadline: At, overdue: z.boolean(), identityHidden: z.boolean(),
+  assignee: z.string().nullable().optional(), photos: z.array(z.string()), history: z.array(z.object({ status: z.string().optional(), by: z.string(), at: At, note: z.string().optional() })),
+  reporter: Who.optional(), source: z.object({ channel: z.string(), user: z.string() }).optional(), idempotencyKey: z.undefined().optional(),
+}).refine((c) => c.privacy !== 'confidential' || (c.reporter === undefined && c.source === undefined && c.identityHidden), 'a confidential complaint shown with its reporter');
+const ComplaintList = z.object({ complaints: z.array(ComplaintView), total: z.number(), estimated: z.boolean().optional(), page: z.number(), size: z.number() });
+
 function codeOf(raw: string, kind: TrackingKind): string | undefined {
   const parsed = parseTrackingCode(raw);
   return parsed.ok && parsed.kind === kind ? parsed.code : undefined;
@@ -115,8 +129,8 @@ function chatOf(body: { channel?: ChannelName | ''; user?: string }): Chat | und
 export function recordsApi(deps: RecordsDeps): { router: Router; receipt: RequestHandler[]; decision: RequestHandler[]; earlier: EarlierRecords } {
   const router = express.Router();
   const now = deps.now ?? (() => new Date());
-  const agent = requireStaff(deps.staff, 'agent');
-  const audit = (req: Request, what: string, target?: string, detail?: string) => deps.audit.record({ who: req.staff!.username, what, target, detail });
+  const staffRoute = staffRoutes(deps.staff);
+  const audit = (who: Actor, what: string, target?: string, detail?: string) => deps.audit.record({ who: who.username, what, target, detail });
   /** The services whose applications this viewer works on (those its departments handle); undefined: every one. */
   const serviceScope = (viewer: Viewer, department?: string): string[] | undefined => {
     const scope = departmentsOf(viewer);
@@ -146,25 +160,22 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
       applications: applications.filter((a) => !services || services.includes(a.service)).map((a) => ({ code: a.code, service: a.service, status: a.status, createdAt: a.createdAt, expectedBy: a.expectedBy })) };
   };
 
-  router.get('/complaints', agent, route(async (req, res) => {
-    const q = parseQuery(ComplaintListParams, req, res, 'invalid-filter');
-    if (!q) return;
-    const scope = listScope(req.staff!, q.department);
-    if (!scope.ok) { res.status(403).json({ error: 'other-department' }); return; }
+  router.get('/complaints', ...staffRoute('agent', { query: ComplaintListParams, invalid: 'invalid-filter', output: ComplaintList }, async ({ staff, query: q }) => {
+    const scope = listScope(staff, q.department);
+    if (!scope.ok) return refuse(403, 'other-department');
     let assignee: string | null | undefined;
-    if (q.assignee === 'me') assignee = req.staff!.username;
+    if (q.assignee === 'me') assignee = staff.username;
     else if (q.assignee === 'none') assignee = null;
     else if (q.assignee) {
       assignee = staffUsername(q.assignee);
-      if (!assignee) { res.status(400).json({ error: 'invalid-filter', field: 'assignee' }); return; }
+      if (!assignee) return refuse(400, 'invalid-filter', { field: 'assignee' });
     }
     // A tracking code is one complaint: found by its key, shown only if it is in the viewer's departments.
     if (q.code) {
       const code = codeOf(q.code, 'complaint');
       const c = code ? await deps.complaints.find(code) : null;
       const shown = c && (!scope.departments || scope.departments.includes(c.department)) ? [c] : [];
-      res.json({ complaints: shown.map(complaintView), total: shown.length, page: 1, size: q.size });
-      return;
+      return { complaints: shown.map(complaintView), total: shown.length, page: 1, size: q.size };
     }
     const at = now();
     const work = q.overdue === '1' || q.dueSoon === '1' || q.open === '1' || assignee !== undefined;
@@ -185,32 +196,32 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     // The citizen office's work views read every department's queue (the same answer as no department filter).
     const everyDepartment = { ...asked, departments: deps.content.departments.map((d) => d.id) };
     const page = await deps.complaintStore.list(!asked.departments && queueView(everyDepartment) ? everyDepartment : asked);
-    res.json({ complaints: page.items.map(complaintView), total: page.total, page: q.page, size: q.size });
+    return { complaints: page.items.map(complaintView), total: page.total, ...(page.estimated ? { estimated: true } : {}), page: q.page, size: q.size };
   }));
 
   /** The complaint if it exists and this viewer works on its department; otherwise the refusal is already sent. */
-  async function workable(req: Request, res: express.Response): Promise<Complaint | undefined> {
+  async function workable(staff: Actor, req: Request, res: express.Response): Promise<Complaint | undefined> {
     const code = codeOf(String(req.params.code), 'complaint');
     const c = code && await deps.complaints.find(code);
     if (!c) { res.status(404).json({ error: 'not-found' }); return undefined; }
-    if (!mayWorkOn(req.staff!, c.department)) { res.status(403).json({ error: 'other-department' }); return undefined; }
+    if (!mayWorkOn(staff, c.department)) { res.status(403).json({ error: 'other-department' }); return undefined; }
     return c;
   }
 
-  router.get('/complaints/:code', agent, route(async (req, res) => {
-    const c = await workable(req, res);
-    if (!c) return;
-    res.json({ complaint: complaintView(c), canSeeIdentity: maySeeIdentity(req.staff!.role) });
+  router.get('/complaints/:code', ...staffRoute('agent', { output: z.object({ complaint: ComplaintView, canSeeIdentity: z.boolean() }) }, async ({ staff, req, res }) => {
+    const c = await workable(staff, req, res);
+    if (!c) return SENT;
+    return { complaint: complaintView(c), canSeeIdentity: maySeeIdentity(staff.role) };
   }));
 
   // A complaint's photos, for the staff who may open that complaint: through the session, never a public URL.
-  router.get('/complaints/:code/photos/:mediaId', agent, route(async (req, res) => {
-    const c = await workable(req, res);
+  router.get('/complaints/:code/photos/:mediaId', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
+    const c = await workable(staff, req, res);
     if (!c) return;
     const id = String(req.params.mediaId);
     const item = c.photos.includes(id) ? await deps.media?.get(id) : null;
     if (!item || !PHOTO_TYPES.includes(item.mimeType)) { res.status(404).json({ error: 'not-found' }); return; }
-    if (c.privacy === 'confidential') await audit(req, 'view-confidential-photo', c.code, id);
+    if (c.privacy === 'confidential') await audit(staff, 'view-confidential-photo', c.code, id);
     res.setHeader('content-type', item.mimeType);
     res.setHeader('content-disposition', 'inline');
     res.setHeader('x-content-type-options', 'nosniff');
@@ -219,37 +230,37 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
   }));
 
   // Confidential identities: the citizen office (supervisors, admins) only, and every look is audited.
-  router.get('/complaints/:code/reporter', requireStaff(deps.staff, 'supervisor'), route(async (req, res) => {
+  router.get('/complaints/:code/reporter', ...staffRoute('supervisor', {}, async ({ staff, req, res }) => {
     const code = codeOf(req.params.code, 'complaint');
     const c = code && await deps.complaints.find(code);
     if (!c) { res.status(404).json({ error: 'not-found' }); return; }
-    if (c.privacy === 'confidential') await audit(req, 'view-confidential-identity', c.code);
+    if (c.privacy === 'confidential') await audit(staff, 'view-confidential-identity', c.code);
     res.json({ privacy: c.privacy, reporter: c.reporter ?? null, source: c.source ?? null });
   }));
 
-  router.post('/complaints/:code/status', agent, route(async (req, res) => {
+  router.post('/complaints/:code/status', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
     const code = codeOf(req.params.code, 'complaint');
     const body = parseBody(StatusChange, req, res, 'code-and-status-required');
     if (!body) return;
     const status = body.status as ComplaintStatus, note = body.note;
     if (!code || !COMPLAINT_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: COMPLAINT_STATUSES }); return; }
-    if (!(await workable(req, res))) return;
-    const result = await deps.complaints.changeStatus(code, status, req.staff!.username, note);
+    if (!(await workable(staff, req, res))) return;
+    const result = await deps.complaints.changeStatus(code, status, staff.username, note);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
-    await audit(req, 'complaint-status', code, `${status}${note ? `: ${note}` : ''}`);
+    await audit(staff, 'complaint-status', code, `${status}${note ? `: ${note}` : ''}`);
     res.json({ complaint: complaintView(result.complaint), notified: result.complaint.consentToContact && !!result.complaint.source });
-    if (status === 'resolved') await deps.afterResolved?.(result.complaint, req.staff!.username).catch(() => undefined);
+    if (status === 'resolved') await deps.afterResolved?.(result.complaint, staff.username).catch(() => undefined);
   }));
 
   // Who works on it: a colleague of its department (or of the citizen office), or '' to put it back in the queue.
-  router.post('/complaints/:code/assignee', agent, route(async (req, res) => {
+  router.post('/complaints/:code/assignee', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
     const code = codeOf(String(req.params.code), 'complaint');
     const body = parseBody(AssigneeChange, req, res, 'assignee-required');
     if (!body) return;
     if (!code) { res.status(404).json({ error: 'not-found' }); return; }
-    const c = await workable(req, res);
+    const c = await workable(staff, req, res);
     if (!c) return;
-    const wanted = body.assignee === 'me' ? req.staff!.username : body.assignee ? staffUsername(body.assignee) : null;
+    const wanted = body.assignee === 'me' ? staff.username : body.assignee ? staffUsername(body.assignee) : null;
     if (wanted === undefined) { res.status(400).json({ error: 'unknown-staff' }); return; }
     if (wanted) {
       const account = await deps.staff.find(wanted);
@@ -257,27 +268,27 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
       if (!mayWorkOn({ role: account.role, department: account.department, departments: account.departments }, c.department)) { res.status(400).json({ error: 'other-department' }); return; }
     }
     const seen = body.from !== undefined ? (body.from ? cleanInput(body.from).trim() : null) : body.assignee === 'me' ? null : undefined;
-    const result = await deps.complaints.assign(code, wanted, req.staff!.username, body.note, seen);
+    const result = await deps.complaints.assign(code, wanted, staff.username, body.note, seen);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
-    await audit(req, wanted ? 'complaint-assigned' : 'complaint-unassigned', code, wanted ?? `was ${c.assignee ?? 'nobody'}`);
+    await audit(staff, wanted ? 'complaint-assigned' : 'complaint-unassigned', code, wanted ?? `was ${c.assignee ?? 'nobody'}`);
     res.json({ complaint: complaintView(result.complaint) });
   }));
 
-  router.post('/complaints/:code/department', agent, route(async (req, res) => {
+  router.post('/complaints/:code/department', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
     const code = codeOf(req.params.code, 'complaint');
     const body = parseBody(DepartmentChange, req, res, 'code-and-department-required');
     if (!body) return;
     const { department, note } = body;
     if (!code || !department) { res.status(400).json({ error: 'code-and-department-required' }); return; }
-    if (!(await workable(req, res))) return;
-    const result = await deps.complaints.reassign(code, department, req.staff!.username, note);
+    if (!(await workable(staff, req, res))) return;
+    const result = await deps.complaints.reassign(code, department, staff.username, note);
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unknown-department' ? 400 : 409).json({ error: result.reason }); return; }
-    await audit(req, 'complaint-reassigned', code, department);
+    await audit(staff, 'complaint-reassigned', code, department);
     res.json({ complaint: complaintView(result.complaint) });
   }));
 
   // A complaint filed for a citizen who phoned or walked in; staff read the tracking code back to them.
-  router.post('/complaints', agent, route(async (req, res) => {
+  router.post('/complaints', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
     const b = parseBody(CallerComplaint, req, res, 'invalid');
     if (!b) return;
     const privacy = b.privacy as Privacy;
@@ -292,35 +303,35 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
       ...(from ? { from } : {}),
       // The domain knows no "counter" channel yet; the audit entry records that staff filed it.
       via: from?.channel ?? 'web',
-      filedBy: req.staff!.username,
+      filedBy: staff.username,
       consentToContact: !!from && b.consentToContact === true,
-      idempotencyKey: `console:${req.staff!.username}:${b.requestId ?? `${Date.now()}:${Math.random()}`}`,
+      idempotencyKey: `console:${staff.username}:${b.requestId ?? `${Date.now()}:${Math.random()}`}`,
     });
     if (!result.ok) { res.status(400).json({ error: 'invalid', problems: result.problems.map((p) => p.problem) }); return; }
-    await audit(req, 'complaint-filed-for-caller', result.receipt.code, privacy);
+    await audit(staff, 'complaint-filed-for-caller', result.receipt.code, privacy);
     res.json({ code: result.receipt.code, department: result.receipt.department, deadline: result.receipt.deadline, duplicate: result.duplicate });
   }));
 
-  router.post('/applications', agent, route(async (req, res) => {
+  router.post('/applications', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
     const b = parseBody(CounterApplication, req, res, 'invalid');
     if (!b) return;
     const chat = chatOf(b);
     const result = await deps.applications.createApplication({
-      service: b.service, name: b.name, phone: b.phone, lang: langOf(b.lang), by: req.staff!.username, note: b.note, ...(chat ? { chat } : {}),
+      service: b.service, name: b.name, phone: b.phone, lang: langOf(b.lang), by: staff.username, note: b.note, ...(chat ? { chat } : {}),
     });
     if (!result.ok) { res.status(400).json({ error: 'invalid', problems: result.problems }); return; }
-    await audit(req, 'application-registered', result.application.code);
+    await audit(staff, 'application-registered', result.application.code);
     res.json({ application: result.application, receipt: `/console/receipt/${result.application.code}` });
   }));
 
   // The registry: by status, service, and overdue against the expected day (the municipality's calendar).
-  router.get('/applications', agent, route(async (req, res) => {
+  router.get('/applications', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
     const q = parseQuery(ApplicationListParams, req, res, 'invalid-filter');
     if (!q) return;
     const today = localDay(now(), deps.content.municipality.timezone);
-    if (q.department && !mayWorkOn(req.staff!, q.department)) { res.status(403).json({ error: 'other-department' }); return; }
+    if (q.department && !mayWorkOn(staff, q.department)) { res.status(403).json({ error: 'other-department' }); return; }
     // A department's staff see the applications of the services their departments handle.
-    const inScope = serviceScope(req.staff!, q.department);
+    const inScope = serviceScope(staff, q.department);
     if (q.service && inScope && !inScope.includes(q.service)) { res.status(403).json({ error: 'other-department' }); return; }
     const services = q.service ? [q.service] : inScope;
     const page = await deps.applicationStore.list({
@@ -335,48 +346,48 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     });
   }));
 
-  router.get('/applications/:code', agent, route(async (req, res) => {
+  router.get('/applications/:code', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
     const code = codeOf(req.params.code, 'application');
     const a = code && await deps.applications.find(code);
     if (!a) { res.status(404).json({ error: 'not-found' }); return; }
-    if (!mayWorkOnApplication(req.staff!, a)) { res.status(403).json({ error: 'other-department' }); return; }
+    if (!mayWorkOnApplication(staff, a)) { res.status(403).json({ error: 'other-department' }); return; }
     res.json({ application: a });
   }));
 
-  router.post('/applications/:code/status', agent, route(async (req, res) => {
+  router.post('/applications/:code/status', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
     const code = codeOf(req.params.code, 'application');
     const b = parseBody(ApplicationStatusChange, req, res, 'code-and-status-required');
     if (!b) return;
     const status = b.status as ApplicationStatus;
     if (!code || !APPLICATION_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: APPLICATION_STATUSES }); return; }
     const current = await deps.applications.find(code);
-    if (current && !mayWorkOnApplication(req.staff!, current)) { res.status(403).json({ error: 'other-department' }); return; }
+    if (current && !mayWorkOnApplication(staff, current)) { res.status(403).json({ error: 'other-department' }); return; }
     const missing = Array.isArray(b.missingDocuments) ? b.missingDocuments : typeof b.missingDocuments === 'string' ? b.missingDocuments.split(/\n|;/) : [];
-    const result = await deps.applications.changeStatus(code, { status, by: req.staff!.username, note: b.note, reason: b.reason, missingDocuments: missing });
+    const result = await deps.applications.changeStatus(code, { status, by: staff.username, note: b.note, reason: b.reason, missingDocuments: missing });
     if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unchanged' ? 409 : 400).json({ error: result.reason }); return; }
-    await audit(req, 'application-status', code, status);
+    await audit(staff, 'application-status', code, status);
     res.json({ application: result.application });
   }));
 
-  const receipt = route(async (req, res) => {
+  const receipt = staffRoute('agent', {}, async ({ staff, req, res }) => {
     const code = codeOf(req.params.code, 'application');
     const a = code && await deps.applications.find(code);
     if (!a) { res.status(404).type('text/plain').send('not found'); return; }
-    await audit(req, 'receipt-printed', a.code);
+    await audit(staff, 'receipt-printed', a.code);
     res.type('html').send(receiptHtml(a, deps));
   });
 
   // The decision letter: approval, or refusal with its reasons, in the applicant's language and the municipality's name.
-  const decision = route(async (req, res) => {
+  const decision = staffRoute('agent', {}, async ({ staff, req, res }) => {
     const code = codeOf(String(req.params.code), 'application');
     const a = code && await deps.applications.find(code);
     if (!a) { res.status(404).type('text/plain').send('not found'); return; }
     if (a.status !== 'approved' && a.status !== 'rejected' && a.status !== 'delivered') { res.status(409).type('text/plain').send('no decision recorded yet'); return; }
-    await audit(req, 'decision-printed', a.code);
+    await audit(staff, 'decision-printed', a.code);
     res.type('html').send(decisionHtml(a, deps));
   });
 
-  return { router, receipt: [agent, receipt], decision: [agent, decision], earlier };
+  return { router, receipt, decision, earlier };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));

@@ -36,8 +36,12 @@ export const refuse = (status: number, error: string, extra: Record<string, unkn
 export const SENT: unique symbol = Symbol('sent');
 
 type Out<O extends z.ZodType> = z.input<O>;
+/**
+ * Returns the answer (checked against `output`), a refusal, or SENT when it wrote the response itself; a route
+ * without an output schema may also write its answer and return nothing.
+ */
 export type StaffHandler<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, O extends z.ZodType> =
-  (call: StaffCall<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<Out<O> | Refusal | typeof SENT>;
+  (call: StaffCall<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<Out<O> | Refusal | typeof SENT | (O extends typeof Anything ? void : never)>;
 
 const Anything = z.unknown();
 // Answers are checked where a mismatch should fail loudly (the tests), not in production, where it would cost a
@@ -78,6 +82,7 @@ export function staffRoutes(staffStore: StaffStore) {
       if (!staff) { res.status(401).json({ error: 'sign-in-required' }); return; }
       handler({ staff, req, res, params: parts.params as never, query: parts.query as never, body: parts.body as never }).then((answer) => {
         if (answer === SENT) return;
+        if (answer === undefined && !spec.output) { if (!res.headersSent) throw new Error(`${req.method} ${req.baseUrl}${req.route?.path ?? ''} sent no answer`); return; }
         if (answer instanceof Refusal) { res.status(answer.status).json({ error: answer.error, ...answer.extra }); return; }
         if (spec.output && checkOutput()) {
           const checked = spec.output.safeParse(answer);

@@ -85,6 +85,7 @@ describe('the list answered by the database', () => {
     await server.db.connection.collection('complaints').insertMany([old, oldClosed, ...recent]);
     // Put straight into the collection: the queues are built from it as at a first start.
     await server.nafidha.stores.complaints.queues.rebuild();
+    await server.nafidha.stores.complaints.days.rebuild();
 
     const overdue = await sewage.json<Page>('GET', '/console/api/complaints?overdue=1');
     expect(overdue.status).toBe(200);

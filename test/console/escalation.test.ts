@@ -25,6 +25,7 @@ describe('overdue complaints escalate', () => {
     const closed = storedComplaint({ createdAt: new Date(now - 10 * DAY), deadline: new Date(now - DAY), status: 'closed' });
     await first.db.connection.collection('complaints').insertMany([...late, onTime, closed]);
     await first.nafidha.stores.complaints.queues.rebuild();
+    await first.nafidha.stores.complaints.days.rebuild();
     // Both instances' periodic jobs run, and both are also made to run at the very same moment.
     await Promise.all([first.console.escalate(), second.console.escalate(), first.console.escalate(), second.console.escalate()]);
     const alerts = first.db.connection.collection('console_alerts');
