@@ -15,7 +15,7 @@ export const CONVERSATION_DAYS = 'conversation_days';
 const REMEMBERED = 20_000;
 
 /** How long a conversation's first line of the day waits to be noted with others. */
-const WRITE_BEHIND_MS = 500;
+const WRITE_BEHIND_MS = 2000;
 
 export class MongoConversationDays {
   // Keys this process already wrote: most turns are not a conversation's first of the day and cost no write.

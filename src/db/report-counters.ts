@@ -18,7 +18,7 @@ export const COUNTERS = 'report_counters';
 export const CLAIMS = 'report_claims';
 const FIRST = 'first';
 /** How long counts wait to be summed with others before they are written. */
-const WRITE_BEHIND_MS = 500;
+const WRITE_BEHIND_MS = 2000;
 
 /** Field names may not hold '.' or start with '$': those characters (and '%') are escaped. */
 export const fieldOf = (key: string) => key.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/\$/g, '%24');

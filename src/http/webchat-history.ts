@@ -38,7 +38,7 @@ export function webChatHistoryRoutes(deps: WebChatHistoryDeps): Router {
   router.post('/session', limited, async (_req, res, next) => {
     try {
       for (let i = 0; i < 3; i++) {
-        const user = `w${randomBytes(18).toString('base64url')}`;
+        const user = `w${randomBytes(18).toString('base64url')}`; // OPENED_WEB_CHAT's shape
         const key = randomBytes(32).toString('base64url');
         if (await deps.keys.create(user, key)) { res.status(201).set('cache-control', 'no-store').json({ user, key }); return; }
       }

@@ -18,3 +18,9 @@ export const ChatKey = {
     return at > 0 && user && CHANNELS.includes(channel) ? { channel, user } : undefined;
   },
 };
+
+/**
+ * The shape of a web chat id the server opened (POST /chat/session: "w" and 24 random base64url characters). Such
+ * a chat has a key, and every way of speaking for it needs that key; other ids are scripted clients' own.
+ */
+export const OPENED_WEB_CHAT = /^w[A-Za-z0-9_-]{24}$/;

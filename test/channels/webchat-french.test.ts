@@ -6,7 +6,8 @@ import { StaffClient, startTestServer, until, type TestServer } from '../helpers
 // over the page's real socket, and reads every answer in French; staff read the chat in the console.
 
 let server: TestServer;
-const user = `french-citizen-${Math.random().toString(36).slice(2, 12)}`;
+// The chat the page opens (POST /chat/session): its socket proves the chat's key first.
+let user = '';
 
 beforeAll(async () => { server = await startTestServer({ dbName: 'webchat_french' }); });
 afterAll(async () => { await server?.close(); });
@@ -15,6 +16,8 @@ interface Received { text: string; lang?: string; quick_replies?: { title: strin
 
 /** The web chat page's protocol: hello on open (a French browser opens the page in English), acks for ids. */
 async function page() {
+  const session = await (await fetch(`${server.url}/chat/session`, { method: 'POST' })).json() as { user: string; key: string };
+  user = session.user;
   const ws = new WebSocket(`${server.url.replace('http', 'ws')}/chat/ws`);
   const received: Received[] = [];
   ws.on('message', (d) => {
@@ -23,7 +26,7 @@ async function page() {
     received.push(m);
   });
   await new Promise((r) => ws.once('open', r));
-  ws.send(JSON.stringify({ type: 'hello', user, channel: 'websocket', lang: 'en' }));
+  ws.send(JSON.stringify({ type: 'hello', user, key: session.key, channel: 'websocket', lang: 'en' }));
   await until(() => received.length > 0, 10_000);
   /** Sends a message and waits until the answer (everything until it goes quiet on the last expected line) arrives. */
   async function say(text: string, until_: (r: Received) => boolean): Promise<Received> {
@@ -78,7 +81,7 @@ describe('a French-writing citizen on the web chat', () => {
     expect(step.quick_replies?.map((q) => q.title)).toEqual(['À mon nom', 'Confidentielle', 'Anonyme']);
     step = await chat.say('/anonymous', (r) => r.text.includes('Veuillez vérifier votre plainte'));
     expect(step.text).toContain('• Type : Routes et trottoirs');
-    expect(step.text).toContain('• Photos : 0 photos');
+    expect(step.text).toContain('• Photos : aucune');
     expect(step.lang).toBe('fr');
     const receipt = await chat.say('/confirm', (r) => CODE.test(r.text));
     expect(receipt.lang).toBe('fr');

@@ -126,8 +126,9 @@ describe('the dashboard in the browser', () => {
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('ltr');
     expect(await page.textContent('#figure-complaint-sla h2')).toBe('Complaints finished on time, by department');
     expect(await drawn(page, 'conversations')).toBeGreaterThan(1000);
-    const weeks = await page.$$eval('#table-conversations tbody tr td[data-col=week]', (tds) => [...new Set(tds.map((td) => td.textContent))]);
-    expect(weeks).toEqual(['2025-02-24', '2025-03-03', '2025-03-10', '2025-03-17', '2025-03-24', '2025-03-31']);
+    // Each week is written out in English and carries its ISO day for machines and the tooltip.
+    const weeks = await page.$$eval('#table-conversations tbody tr td[data-col=week] time', (ts) => [...new Set(ts.map((t) => `${t.getAttribute('datetime')} ${t.textContent}`))]);
+    expect(weeks).toEqual(['2025-02-24 24 February 2025', '2025-03-03 3 March 2025', '2025-03-10 10 March 2025', '2025-03-17 17 March 2025', '2025-03-24 24 March 2025', '2025-03-31 31 March 2025']);
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-en.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.context().close();

@@ -13,14 +13,18 @@ let server: TestServer;
 beforeAll(async () => { server = await startTestServer({ dbName: 'webchat_history_security' }); });
 afterAll(async () => { await server?.close(); });
 
+// The keys of the chats opened here: the webhook needs a chat's key, as the socket does.
+const keys = new Map<string, string>();
 const open = async () => {
   const res = await fetch(`${server.url}/chat/session`, { method: 'POST' });
   expect(res.status).toBe(201);
-  return (await res.json()) as { user: string; key: string };
+  const chat = (await res.json()) as { user: string; key: string };
+  keys.set(chat.user, chat.key);
+  return chat;
 };
 const history = (body: unknown) => fetch(`${server.url}/chat/history`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const say = async (user: string, text: string, extra: Record<string, unknown> = {}) => {
-  const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', user, text, ...extra }) });
+  const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', user, text, key: keys.get(user), ...extra }) });
   expect(res.status).toBe(200);
   return (await res.json()) as Array<{ text: string }>;
 };

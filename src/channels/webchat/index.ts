@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Kernel } from '../../conversation/kernel.js';
 import type { Attachment, ChannelSender, InboundMessage, Reply } from '../../shared/message.js';
-import { ChatKey } from '../../shared/chat.js';
+import { ChatKey, OPENED_WEB_CHAT } from '../../shared/chat.js';
 import { stagedUploads, type MediaStore } from '../../domain/media.js';
 import { sockets } from './sockets.js';
 
@@ -22,17 +22,11 @@ const ORIGIN = 'nafidhaOrigin';
 const ACK_TIMEOUT_MS = 5_000;
 /** How often open sockets are pinged; one that did not answer the previous ping is closed. */
 const HEARTBEAT_MS = 30_000;
-const MAX_KEYLESS = 50_000;
-
 /** The close code a socket gets when its key does not open the chat it named (the page then opens a new chat). */
 export const NOT_YOUR_CHAT = 4403;
 
 /** Checks a chat's key (src/db/webchat-keys.ts). */
-export interface WebChatKeys {
-  verify(user: string, key: string): Promise<boolean>;
-  /** Whether POST /chat/session opened this chat (it then has a key). */
-  opened(user: string): Promise<boolean>;
-}
+export interface WebChatKeys { verify(user: string, key: string): Promise<boolean> }
 
 export interface WebChat {
   /** The webhook mode: POST /api/messages. */
@@ -121,9 +115,6 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>, opts: { 
     return [];
   }
 
-  // Ids the webhook found without a key: ids of keyed chats are made by the server, so one of these never gets one.
-  const keyless = new Set<string>();
-
   /** The webhook's turn (botkit's protocol): the replies go back in the HTTP answer. */
   async function logic(ctx: TurnContext): Promise<void> {
     const user = String(ctx.activity.from?.id ?? '');
@@ -183,13 +174,11 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>, opts: { 
         // A chat the page opened has a key: the webhook then needs it too, or anyone who saw the chat's id (staff
         // do) could ask for its status. Scripted clients' own ids have none and need none.
         const user = r.body.user, key = r.body.key;
-        if (typeof user === 'string' && WEB_USER.test(user) && !keyless.has(user)) {
-          if (await opts.keys.opened(user)) {
-            if (typeof key !== 'string' || key.length > 100 || !(await opts.keys.verify(user, key))) { answer.status(403).json({ error: 'not-your-chat' }); return; }
-          } else {
-            if (keyless.size >= MAX_KEYLESS) keyless.clear();
-            keyless.add(user);
-          }
+        if (typeof user === 'string' && OPENED_WEB_CHAT.test(user)) {
+          // The key could not be checked (the database is away): the client tries again later.
+          const ok = typeof key === 'string' && key.length <= 100 && await opts.keys.verify(user, key).catch(() => undefined);
+          if (ok === undefined) { answer.status(503).json({ error: 'try-again' }); return; }
+          if (!ok) { answer.status(403).json({ error: 'not-your-chat' }); return; }
         }
         delete r.body.key;
         r.body[ORIGIN] = hashOrigin(r.ip);
