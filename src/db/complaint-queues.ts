@@ -53,9 +53,13 @@ const dayKey = (dept: string, day: string) => `day|${dept}|${day}`;
 const whoKey = (user: string) => `who|${user}`;
 const byDeadline = (a: QueueEntry, b: QueueEntry) => a.d - b.d || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
-/** The counters an entry adds to its day: by status, by status when unassigned, and not escalated yet. */
+/**
+ * The counters an entry adds to its day: by status, by status when unassigned, not escalated yet, and the same
+ * two by category (`k|roads|received`), so a category's list skips whole days too.
+ */
 function countKeys(e: QueueEntry): string[] {
-  return [e.status, ...(e.assignee ? [] : [`${e.status}|u`]), ...(e.escalated ? [] : ['x'])];
+  const unassigned = e.assignee ? [] : [`${e.status}|u`, ...(e.k ? [`k|${e.k}|${e.status}|u`] : [])];
+  return [e.status, ...(e.k ? [`k|${e.k}|${e.status}`] : []), ...unassigned, ...(e.escalated ? [] : ['x'])];
 }
 
 export function entryOf(c: Complaint, ref: unknown): QueueEntry | null {
@@ -81,10 +85,11 @@ function matches(e: QueueEntry, q: QueueQuery): boolean {
 
 /** How many of a whole day's entries match, from its counters; undefined when the counters cannot say. */
 function counted(c: Counts, q: QueueQuery): number | undefined {
-  if (q.categories) return undefined;
-  if (q.notEscalated) return q.status || q.assignee !== undefined ? undefined : (c.x ?? 0);
+  if (q.notEscalated) return q.status || q.assignee !== undefined || q.categories ? undefined : (c.x ?? 0);
   const statuses = q.status ? [q.status] : OPEN_STATUSES;
-  return statuses.reduce((n, s) => n + (c[q.assignee === null ? `${s}|u` : s] ?? 0), 0);
+  const key = (s: string) => (q.assignee === null ? `${s}|u` : s);
+  if (q.categories) return q.categories.reduce((n, k) => n + statuses.reduce((m, s) => m + (c[`k|${k}|${key(s)}`] ?? 0), 0), 0);
+  return statuses.reduce((n, s) => n + (c[key(s)] ?? 0), 0);
 }
 
 export class ComplaintQueues {
@@ -216,10 +221,10 @@ export class ComplaintQueues {
 
   /** At start: builds the index once for a database that has none yet (complaints filed before it existed). */
   async ensureBuilt(): Promise<void> {
-    // `built2`: since the entries keep their category.
-    if (await this.read('meta|built2')) return;
+    // `built3`: since the days count their entries by category too.
+    if (await this.read('meta|built3')) return;
     await this.rebuild();
-    await this.write('meta|built2', { at: new Date() });
+    await this.write('meta|built3', { at: new Date() });
   }
 
   /**

@@ -32,6 +32,11 @@ export class MongoWebChatKeys {
     }
   }
 
+  async opened(user: string): Promise<boolean> {
+    // findOne by _id, not a count: FerretDB answers only this from its index.
+    return (await this.model.findOne({ _id: user }, { _id: 1 }).lean()) !== null;
+  }
+
   async verify(user: string, key: string): Promise<boolean> {
     const doc = await this.model.findOne({ _id: user }).lean();
     if (!doc) return false;

@@ -20,7 +20,7 @@ export const ChatKey = {
 };
 
 /**
- * The shape of a web chat id the server opened (POST /chat/session: "w" and 24 random base64url characters). Such
- * a chat has a key, and every way of speaking for it needs that key; other ids are scripted clients' own.
+ * The shape of a web chat id the server opens (POST /chat/session: "w" and 24 random base64url characters). Only
+ * an id of this shape can have a key; other ids are scripted clients' own and are never looked up.
  */
 export const OPENED_WEB_CHAT = /^w[A-Za-z0-9_-]{24}$/;

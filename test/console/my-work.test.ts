@@ -182,6 +182,11 @@ describe('the queue documents', () => {
       { departments, assignee: 'nour', openOnly: true, sort: 'deadline', skip: 0, limit: 100 },
       { departments, statuses: ['in-progress'], sort: 'deadline', skip: 0, limit: 100 },
       { departments, overdueAt: at, notEscalated: true, sort: 'deadline', skip: 0, limit: 100 },
+      // A category's open work, earliest deadline first: whole days are skipped by their category counts.
+      { departments, categories: ['waste'], openOnly: true, sort: 'deadline', skip: 0, limit: 100 },
+      { departments, categories: ['irrigation'], openOnly: true, sort: 'deadline', skip: 3, limit: 4 },
+      { departments, categories: ['waste'], assignee: null, openOnly: true, sort: 'deadline', skip: 0, limit: 100 },
+      { departments: ['agriculture'], categories: ['irrigation', 'waste'], statuses: ['received'], sort: 'deadline', skip: 0, limit: 100 },
     ];
     for (const view of views) {
       const fromQueues = await store.list(view);

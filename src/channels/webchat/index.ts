@@ -26,7 +26,11 @@ const HEARTBEAT_MS = 30_000;
 export const NOT_YOUR_CHAT = 4403;
 
 /** Checks a chat's key (src/db/webchat-keys.ts). */
-export interface WebChatKeys { verify(user: string, key: string): Promise<boolean> }
+export interface WebChatKeys {
+  verify(user: string, key: string): Promise<boolean>;
+  /** Whether POST /chat/session opened this chat (it then has a key). */
+  opened(user: string): Promise<boolean>;
+}
 
 export interface WebChat {
   /** The webhook mode: POST /api/messages. */
@@ -175,8 +179,10 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>, opts: { 
         // do) could ask for its status. Scripted clients' own ids have none and need none.
         const user = r.body.user, key = r.body.key;
         if (typeof user === 'string' && OPENED_WEB_CHAT.test(user)) {
-          // The key could not be checked (the database is away): the client tries again later.
-          const ok = typeof key === 'string' && key.length <= 100 && await opts.keys.verify(user, key).catch(() => undefined);
+          // Only an id of that shape may have been opened by the page; whether it was is asked by _id. When the
+          // database is away the client is asked to try again.
+          const check = async () => !(await opts.keys.opened(user)) || (typeof key === 'string' && key.length <= 100 && await opts.keys.verify(user, key));
+          const ok = await check().catch(() => undefined);
           if (ok === undefined) { answer.status(503).json({ error: 'try-again' }); return; }
           if (!ok) { answer.status(403).json({ error: 'not-your-chat' }); return; }
         }
