@@ -6,7 +6,7 @@ import { testDatabase } from '../helpers/db.js';
 // The record lock: one holder at a time across processes (the database decides) and, within one process, waiters
 // in line instead of each asking the database every few milliseconds.
 
-let db: Database;
+let db: Awaited<ReturnType<typeof testDatabase>>;
 let other: Database;
 beforeAll(async () => {
   db = await testDatabase('record_lock');
