@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 // Composition root: config → content → database → domain → conversation → HTTP + channels.
 import http from 'node:http';
 import { loadConfig } from './config.js';
 import { ContentError, loadContent } from './content/load.js';
 import { connectDatabase, DatabaseUnreachable, type Database } from './db/connection.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { embeddedUriFile, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 
 const log = (line: string) => console.log(`[nafidha] ${line}`);
 
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   if (given) db = given;
   else {
     embedded = await startEmbeddedDatabase(config.dataDir, log);
-    log(`database: embedded ${embedded.kind}, data in ${config.dataDir}`);
+    log(`database: embedded ${embedded.kind}, data in ${config.dataDir}, at ${embedded.uri} (npm run staff uses it while this runs)`);
+    fs.writeFileSync(embeddedUriFile(config.dataDir), embedded.uri);
     db = await connectOrExplain(embedded.uri, embedded);
   }
   // The rest (botkit, telegraf, express, ...) takes seconds to load: loaded once the database answered, so a wrong
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
     await step(() => nafidha.stop());
     await step(() => staffConsole.stop()); // console & handoff
     await step(() => db.close());
-    await step(async () => embedded?.stop());
+    await step(async () => { fs.rmSync(embeddedUriFile(config.dataDir), { force: true }); await embedded?.stop(); });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

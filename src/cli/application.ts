@@ -7,6 +7,7 @@ import { createServices } from '../app/services.js';
 import { createStores } from '../app/stores.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
+import { runningEmbeddedUri } from '../db/embedded.js';
 import type { ChannelName } from '../shared/message.js';
 import { connectDatabase } from '../db/connection.js';
 import { loadContent } from '../content/load.js';
@@ -39,12 +40,14 @@ const [command, codeArg] = positionals;
 if (values.help || !command) fail(USAGE);
 
 const config = loadConfig();
-if (!config.mongodbUri) fail('MONGODB_URI is not set: it must point at the municipality\'s database.');
+// Without MONGODB_URI: the embedded database of the `npm start` running here.
+const databaseUri = config.mongodbUri ?? runningEmbeddedUri(config.dataDir);
+if (!databaseUri) fail('MONGODB_URI is not set and no `npm start` with its embedded database is running: start it, or set MONGODB_URI to the municipality\'s database.');
 // The same content check as the server's: a broken file is reported before the database is touched.
 const content = loadContent(config.knowledgeDir, config.intentsDir);
 const { services } = content;
 
-const db = await connectDatabase(config.mongodbUri);
+const db = await connectDatabase(databaseUri);
 const stores = createStores(db.connection, content.municipality.timezone);
 try {
   const { applications } = createServices(stores, content);

@@ -8,6 +8,7 @@
 import { createStores } from '../app/stores.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
+import { runningEmbeddedUri } from '../db/embedded.js';
 import { loadContent } from '../content/load.js';
 import { connectDatabase } from '../db/connection.js';
 import { generatePassword, hashPassword, newAccount, ROLES, staffUsername, type Role } from '../domain/staff.js';
@@ -30,7 +31,9 @@ const { values, positionals } = parseArgs({ allowPositionals: true, options: { r
 const [command, rawName, rawDepartment] = positionals;
 if (values.help || !command) fail(USAGE);
 const config = loadConfig();
-if (!config.mongodbUri) fail('MONGODB_URI is not set: it must point at the municipality\'s database (the one the server uses).');
+// Without MONGODB_URI: the embedded database of the `npm start` running here.
+const databaseUri = config.mongodbUri ?? runningEmbeddedUri(config.dataDir);
+if (!databaseUri) fail('MONGODB_URI is not set and no `npm start` with its embedded database is running: start it, or set MONGODB_URI to the municipality\'s database.');
 
 // Department ids come from knowledge/departments.yaml; a typo would leave the account seeing nothing.
 const departments = loadContent(config.knowledgeDir, config.intentsDir).departments.map((d) => d.id);
@@ -39,7 +42,7 @@ const knownDepartment = (id: string | undefined) => {
   return id;
 };
 
-const db = await connectDatabase(config.mongodbUri);
+const db = await connectDatabase(databaseUri);
 try {
   const { staff, audit } = createStores(db.connection);
   const by = `cli:${process.env.USER ?? 'unknown'}`;

@@ -172,3 +172,11 @@ export async function startEmbeddedDatabase(dataDir: string, log: (line: string)
   }
   return startFerretDB(binary, path.join(dataDir, 'ferretdb'), { log });
 }
+
+/** Where `npm start` notes its embedded database's URI while it runs, for the CLIs (npm run staff, application). */
+export const embeddedUriFile = (dataDir: string) => path.join(dataDir, 'embedded-uri');
+
+/** The URI of the embedded database a running `npm start` uses, or undefined when none runs. */
+export function runningEmbeddedUri(dataDir: string): string | undefined {
+  try { return fs.readFileSync(embeddedUriFile(dataDir), 'utf8').trim() || undefined; } catch { return undefined; }
+}
