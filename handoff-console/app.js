@@ -90,7 +90,17 @@ function resync() {
   if (!ctx.me) return;
   let handled = false;
   for (const fn of listeners) if (fn('resync', {}) === true) handled = true;
-  if (!handled) route();
+  // A view drawn again loses what staff typed: one with a form being filled keeps its screen.
+  if (!handled && !typing(view)) route();
+}
+
+/** Whether any field in the view differs from how it was drawn. */
+function typing(root) {
+  for (const el of root.querySelectorAll('input, textarea')) {
+    if (el.type === 'checkbox' || el.type === 'radio' ? el.checked !== el.defaultChecked : el.value !== el.defaultValue) return true;
+  }
+  for (const option of root.querySelectorAll('option')) if (option.selected !== option.defaultSelected) return true;
+  return false;
 }
 
 /** The feed was refused or the server is away: still signed in? Then reconnect; if not, sign in again. */
@@ -115,19 +125,23 @@ async function route() {
   const [, path, param] = (location.hash || '#/queue').split('/');
   const name = (path ?? '').split('?')[0];
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${name}`);
+  // Each visit draws into a box of its own: a view still loading from an earlier visit (a save that reloads it)
+  // finishes into a box no longer on the page instead of over the view staff went to.
+  const box = h('div', { class: 'view' });
+  clear(view, box);
   const routes = {
-    queue: () => renderQueue(view, ctx),
-    conversation: () => renderConversation(view, ctx, decodeURIComponent(param || '')),
-    alerts: () => renderAlerts(view, ctx),
-    mywork: () => renderMyWork(view, ctx),
-    complaints: () => (param ? renderComplaint(view, ctx, decodeURIComponent(param)) : renderComplaints(view, ctx)),
-    file: () => renderFileForCaller(view, ctx),
-    applications: () => renderApplications(view, ctx, param ? decodeURIComponent(param) : undefined),
-    bookings: () => renderBookings(view, ctx),
-    canned: () => renderCanned(view, ctx),
-    dashboard: () => renderDashboard(view, ctx),
-    ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(view, ctx), staff: () => renderStaff(view, ctx) } : {}),
-    ...(ctx.me.role !== 'agent' ? { misunderstood: () => renderMisunderstood(view, ctx) } : {}),
+    queue: () => renderQueue(box, ctx),
+    conversation: () => renderConversation(box, ctx, decodeURIComponent(param || '')),
+    alerts: () => renderAlerts(box, ctx),
+    mywork: () => renderMyWork(box, ctx),
+    complaints: () => (param ? renderComplaint(box, ctx, decodeURIComponent(param)) : renderComplaints(box, ctx)),
+    file: () => renderFileForCaller(box, ctx),
+    applications: () => renderApplications(box, ctx, param ? decodeURIComponent(param) : undefined),
+    bookings: () => renderBookings(box, ctx),
+    canned: () => renderCanned(box, ctx),
+    dashboard: () => renderDashboard(box, ctx),
+    ...(ctx.me.role === 'admin' ? { channels: () => renderChannels(box, ctx), staff: () => renderStaff(box, ctx) } : {}),
+    ...(ctx.me.role !== 'agent' ? { misunderstood: () => renderMisunderstood(box, ctx) } : {}),
   };
   refreshAlertBadge().catch(() => undefined);
   try {

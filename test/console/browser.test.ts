@@ -155,11 +155,23 @@ describe('the counter and complaint pages', () => {
     await staff.click('#reveal');
     await staff.locator('#reporter', { hasText: 'Mona' }).waitFor();
     await staff.selectOption('#status-form select[name=status]', 'in-progress');
+    // The save reloads the complaint; its last request is held until staff have moved on to another view.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await staff.route('**/console/api/staff', async (r) => { await held; await r.continue(); });
     await staff.click('#status-form button[type=submit]');
     await staff.locator('#toast').filter({ hasText: 'Saved' }).waitFor();
     await staff.screenshot({ path: path.join(SHOTS, 'console-complaint-en.png'), fullPage: true });
 
     await staff.click('a[href="#/applications"]');
+    await staff.locator('#registry-info').waitFor();
+    const reloaded = staff.waitForEvent('requestfinished', (q) => q.url().endsWith('/console/api/staff'));
+    release();
+    await reloaded;
+    await staff.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await staff.unroute('**/console/api/staff');
+    // The late reload of the complaint does not draw over the applications view.
+    expect(await staff.locator('#status-form').count()).toBe(0);
     await staff.selectOption('#register-form select[name=service]', 'residence-certificate');
     await staff.fill('#register-form input[name=name]', 'Huda Ali');
     await staff.fill('#register-form input[name=phone]', '0925556666');
