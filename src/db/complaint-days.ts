@@ -2,6 +2,7 @@ import type { Connection, mongo } from 'mongoose';
 import { OPEN_STATUSES, type Complaint, type ComplaintListQuery, type ComplaintPage } from '../domain/complaints.js';
 import type { ComplaintStatus } from '../shared/statuses.js';
 import { putById, withoutId } from './duplicate-key.js';
+import { LockedBatches } from './locked-batches.js';
 import { RecordLocks } from './record-lock.js';
 import { retryTransient } from './transient.js';
 
@@ -19,8 +20,9 @@ import { retryTransient } from './transient.js';
  * A page reads the directory and the months of its date range, skips whole days by their counts, reads only the
  * day documents it shows, then those complaints by _id. A filter the counts cannot answer (assignee, deadlines)
  * reads the day documents of its range; the total is then estimated from the days read. Every change is made
- * under the month's record lock while the complaint's own lock is held (so in the order made) and is idempotent
- * (an entry is replaced by code). MongoDB answers from the same documents.
+ * under the month's record lock (the changes of the moment together) while the complaint's own lock is held (so
+ * in the order made) and is idempotent (an entry is replaced by code; a day's counts are counted from its list).
+ * MongoDB answers from the same documents.
  */
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -49,6 +51,12 @@ const dayId = (day: string) => `day|${day}`;
 const monthId = (month: string) => `month|${month}`;
 const DIR = 'dir';
 const comboOf = (e: Pick<DayEntry, 'd' | 's' | 'k'>) => `${e.d}|${e.s}|${e.k}`;
+function combosOf(items: DayEntry[]): Combos {
+  const combos: Combos = {};
+  for (const e of items) combos[comboOf(e)] = (combos[comboOf(e)] ?? 0) + 1;
+  return combos;
+}
+interface DayChange { day: string; code: string; entry: DayEntry | null }
 
 export function dayEntryOf(c: Complaint, ref: unknown): DayEntry {
   return {
@@ -95,11 +103,13 @@ export class ComplaintDays {
   private readonly docs: mongo.Collection;
   private readonly complaints: mongo.Collection;
   private readonly locks: RecordLocks;
+  private readonly batches: LockedBatches<DayChange>;
 
   constructor(connection: Connection) {
     this.docs = connection.collection('complaint_days');
     this.complaints = connection.collection('complaints');
     this.locks = new RecordLocks(connection);
+    this.batches = new LockedBatches(this.locks, (key, changes) => this.applyMonth(key, changes));
   }
 
   private async read<T>(id: string): Promise<T | null> {
@@ -119,29 +129,32 @@ export class ComplaintDays {
     await this.change(dayOf(now.t), now.c, now);
   }
 
-  /** Replaces one complaint's entry in its day (and the month's counts) under the month's lock. */
-  private async change(day: string, code: string, entry: DayEntry | null): Promise<void> {
-    const month = day.slice(0, 7);
-    await this.locks.withLock(`days:${month}`, async () => {
-      const doc = await this.read<DayDoc>(dayId(day));
-      const items = doc?.items ?? [];
-      const gone = items.find((x) => x.c === code);
-      if (!gone && !entry) return;
-      const next = items.filter((x) => x.c !== code);
-      if (entry) next.push(entry);
-      await this.write(dayId(day), next.length ? { items: next } : null);
-      const m = await this.read<MonthDoc>(monthId(month));
-      const combos: Combos = { ...m?.days[day] };
-      if (gone) combos[comboOf(gone)] = (combos[comboOf(gone)] ?? 0) - 1;
-      if (entry) combos[comboOf(entry)] = (combos[comboOf(entry)] ?? 0) + 1;
-      for (const k of Object.keys(combos)) if (!combos[k]) delete combos[k];
-      const days = { ...m?.days };
-      if (Object.keys(combos).length) days[day] = combos; else delete days[day];
-      const has = Object.keys(days).length > 0;
-      await this.write(monthId(month), has ? { days } : null);
-      // The directory changes only when a month gains its first complaint or loses its last.
-      if (!m !== !has) await this.changeDir(month, has);
-    }, 30_000);
+  /** Replaces one complaint's entry in its day (and the month's counts), with the month's other changes of the moment. */
+  private change(day: string, code: string, entry: DayEntry | null): Promise<void> {
+    return this.batches.add(`days:${day.slice(0, 7)}`, { day, code, entry });
+  }
+
+  /** Under the month's lock: each day's list takes its changes in order; the month counts each changed day again. */
+  private async applyMonth(key: string, changes: DayChange[]): Promise<void> {
+    const month = key.slice('days:'.length);
+    const byDay = new Map<string, DayChange[]>();
+    for (const ch of changes) byDay.set(ch.day, [...(byDay.get(ch.day) ?? []), ch]);
+    const m = await this.read<MonthDoc>(monthId(month));
+    const days = { ...m?.days };
+    await Promise.all([...byDay].map(async ([day, list]) => {
+      let items = (await this.read<DayDoc>(dayId(day)))?.items ?? [];
+      for (const ch of list) {
+        items = items.filter((x) => x.c !== ch.code);
+        if (ch.entry) items.push(ch.entry);
+      }
+      await this.write(dayId(day), items.length ? { items } : null);
+      // Counted from the list itself, so applying a change twice (a retried batch) leaves the counts right.
+      if (items.length) days[day] = combosOf(items); else delete days[day];
+    }));
+    const has = Object.keys(days).length > 0;
+    await this.write(monthId(month), has ? { days } : null);
+    // The directory changes only when a month gains its first complaint or loses its last.
+    if (!m !== !has) await this.changeDir(month, has);
   }
 
   private async changeDir(month: string, has: boolean): Promise<void> {
@@ -219,12 +232,9 @@ export class ComplaintDays {
       const e = dayEntryOf(doc as unknown as Complaint, doc._id);
       const day = dayOf(e.t);
       days.set(day, [...(days.get(day) ?? []), e]);
-      const m = months.get(day.slice(0, 7)) ?? {};
-      const combos = m[day] ?? {};
-      combos[comboOf(e)] = (combos[comboOf(e)] ?? 0) + 1;
-      m[day] = combos;
-      months.set(day.slice(0, 7), m);
+      months.set(day.slice(0, 7), months.get(day.slice(0, 7)) ?? {});
     }
+    for (const [day, items] of days) months.get(day.slice(0, 7))![day] = combosOf(items);
     return { days, months };
   }
 

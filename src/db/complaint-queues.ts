@@ -2,6 +2,7 @@ import type { Connection, mongo } from 'mongoose';
 import { OPEN_STATUSES, type Complaint, type ComplaintPage, type QueueQuery } from '../domain/complaints.js';
 import type { ComplaintStatus } from '../shared/statuses.js';
 import { withoutId } from './duplicate-key.js';
+import { LockedBatches } from './locked-batches.js';
 import { RecordLocks } from './record-lock.js';
 import { retryTransient } from './transient.js';
 
@@ -19,10 +20,10 @@ import { retryTransient } from './transient.js';
  *   `who|<username>`            the open complaints assigned to that person
  *
  * A page reads the directories, skips whole days by their counts, reads only the day documents it shows, then the
- * complaints themselves by _id. Every change is made under the department's (or person's) record lock and is
- * idempotent (an entry is replaced by code), and the complaint store changes them while it holds the complaint's
- * own lock, so two changes to one complaint reach the index in the order they were made. MongoDB answers the same
- * documents the same way.
+ * complaints themselves by _id. Every change is made under the department's (or person's) record lock (a
+ * department's changes of the moment together) and is idempotent (an entry is replaced by code, a day counted
+ * from its list), and the complaint store changes them while it holds the complaint's own lock, so two changes
+ * to one complaint reach the index in the order they were made. MongoDB answers the same documents the same way.
  */
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -62,6 +63,14 @@ function countKeys(e: QueueEntry): string[] {
   return [e.status, ...(e.k ? [`k|${e.k}|${e.status}`] : []), ...unassigned, ...(e.escalated ? [] : ['x'])];
 }
 
+function countsOf(items: QueueEntry[]): Counts {
+  const counts: Counts = {};
+  for (const e of items) for (const k of countKeys(e)) counts[k] = (counts[k] ?? 0) + 1;
+  return counts;
+}
+
+interface QueueChange { dept: string; day: string; code: string; entry: QueueEntry | null }
+
 export function entryOf(c: Complaint, ref: unknown): QueueEntry | null {
   if (!OPEN_STATUSES.includes(c.status)) return null;
   return { code: c.code, ref, department: c.department, d: c.deadline.getTime(), status: c.status, ...(c.assignee ? { assignee: c.assignee } : {}), escalated: !!c.escalatedAt, k: c.category };
@@ -96,11 +105,13 @@ export class ComplaintQueues {
   private readonly docs: mongo.Collection;
   private readonly complaints: mongo.Collection;
   private readonly locks: RecordLocks;
+  private readonly batches: LockedBatches<QueueChange>;
 
   constructor(connection: Connection) {
     this.docs = connection.collection('complaint_queues');
     this.complaints = connection.collection('complaints');
     this.locks = new RecordLocks(connection);
+    this.batches = new LockedBatches(this.locks, (_key, changes) => this.applyDepartment(changes));
   }
 
   private async read<T>(id: string): Promise<T | null> {
@@ -132,26 +143,31 @@ export class ComplaintQueues {
     await this.changeDay(e.department, dayOf(e.d), e.code, null);
   }
 
-  /** Replaces (or removes) one complaint's entry in a department's day, and the day's counters with it. */
-  private async changeDay(dept: string, day: string, code: string, entry: QueueEntry | null): Promise<void> {
-    await this.locks.withLock(`queue:${dept}`, async () => {
+  /** Replaces (or removes) one complaint's entry in a department's day, with the department's other changes of the moment. */
+  private changeDay(dept: string, day: string, code: string, entry: QueueEntry | null): Promise<void> {
+    return this.batches.add(`queue:${dept}`, { dept, day, code, entry });
+  }
+
+  /** Under the department's lock: each day's list takes its changes in order; the directory counts each changed day again. */
+  private async applyDepartment(changes: QueueChange[]): Promise<void> {
+    const dept = changes[0]!.dept;
+    const byDay = new Map<string, QueueChange[]>();
+    for (const ch of changes) byDay.set(ch.day, [...(byDay.get(ch.day) ?? []), ch]);
+    const dir = (await this.read<DirDoc>(dirKey(dept))) ?? { _id: dirKey(dept), days: {} };
+    const days = { ...dir.days };
+    await Promise.all([...byDay].map(async ([day, list]) => {
       const id = dayKey(dept, day);
-      const doc = await this.read<ListDoc>(id);
-      const items = doc?.items ?? [];
-      const gone = items.find((x) => x.code === code);
-      if (!gone && !entry) return;
-      const next = items.filter((x) => x.code !== code);
-      if (entry) { next.push(entry); next.sort(byDeadline); }
-      await this.write(id, next.length ? { items: next } : null);
-      const dir = (await this.read<DirDoc>(dirKey(dept))) ?? { _id: dirKey(dept), days: {} };
-      const counts: Counts = { ...dir.days[day] };
-      for (const k of gone ? countKeys(gone) : []) counts[k] = (counts[k] ?? 0) - 1;
-      for (const k of entry ? countKeys(entry) : []) counts[k] = (counts[k] ?? 0) + 1;
-      for (const k of Object.keys(counts)) if (!counts[k]) delete counts[k];
-      const days = { ...dir.days };
-      if (next.length) days[day] = counts; else delete days[day];
-      await this.write(dirKey(dept), { days });
-    }, 30_000);
+      let items = (await this.read<ListDoc>(id))?.items ?? [];
+      for (const ch of list) {
+        items = items.filter((x) => x.code !== ch.code);
+        if (ch.entry) items.push(ch.entry);
+      }
+      items.sort(byDeadline);
+      await this.write(id, items.length ? { items } : null);
+      // Counted from the list itself, so applying a change twice (a retried batch) leaves the counters right.
+      if (items.length) days[day] = countsOf(items); else delete days[day];
+    }));
+    await this.write(dirKey(dept), { days });
   }
 
   private async changeWho(user: string, code: string, entry: QueueEntry | null): Promise<void> {
@@ -256,9 +272,7 @@ export class ComplaintQueues {
         for (const [day, items] of days) {
           items.sort(byDeadline);
           await this.write(dayKey(dept, day), { items });
-          const counts: Counts = {};
-          for (const e of items) for (const k of countKeys(e)) counts[k] = (counts[k] ?? 0) + 1;
-          dir[day] = counts;
+          dir[day] = countsOf(items);
         }
         await this.write(dirKey(dept), Object.keys(dir).length ? { days: dir } : null);
       }, 60_000);

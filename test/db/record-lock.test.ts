@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
+import { LockedBatches } from '../../src/db/locked-batches.js';
 import { RecordLocks } from '../../src/db/record-lock.js';
 import { testDatabase } from '../helpers/db.js';
 
@@ -41,5 +42,23 @@ describe('record locks', () => {
     // The line moves on: the next change runs.
     expect(await locks.withLock('record:two', async () => 'next', 5_000)).toBe('next');
     expect(ran).toBe(false);
+  });
+
+  it('changes asked for while a record is locked go together under its next lock, from two servers, none lost', async () => {
+    const here = new RecordLocks(db.connection), there = new RecordLocks(other.connection);
+    const applied: number[] = [];
+    let inside = 0, most = 0, batches = 0;
+    const apply = async (_key: string, changes: number[]) => {
+      inside += 1; most = Math.max(most, inside); batches += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+      applied.push(...changes);
+      inside -= 1;
+    };
+    const a = new LockedBatches(here, apply), b = new LockedBatches(there, apply);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? b : a).add('record:batched', i)));
+    expect([...applied].sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(most).toBe(1);
+    // One lock per change would be 60 batches; the waiting ones share the next lock.
+    expect(batches).toBeLessThan(20);
   });
 });
