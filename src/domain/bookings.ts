@@ -5,7 +5,7 @@ import { normalizePhone } from './applications.js';
 import { fill, formatDate, listOf, type NotificationTexts } from './notification-texts.js';
 import type { Outbox } from './notifications.js';
 import { newTrackingCode } from './tracking-code.js';
-import { localDay, nextDay, weekday, zonedInstant } from './working-days.js';
+import { dayFormat, localDay, nextDay, weekday, zonedInstant } from './working-days.js';
 
 export { BOOKING_STATUSES, type BookingStatus };
 
@@ -149,8 +149,7 @@ const REOFFERED = 3;
 
 const dayCount = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 /** "Thu 3 Dec" / "الخميس ٣ ديسمبر": short enough for a WhatsApp list row. */
-const shortDay = (day: string, lang: Lang) => new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
-  .format(new Date(`${day}T12:00:00Z`));
+const shortDay = (day: string, lang: Lang) => dayFormat(lang, 'short').format(new Date(`${day}T12:00:00Z`));
 
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
 const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;

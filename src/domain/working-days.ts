@@ -1,12 +1,27 @@
 import type { Day } from '../content/schema.js';
+import type { Lang } from '../text/language.js';
 
 const WEEKDAYS: Day[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 export const DEFAULT_WORKING_DAYS: Day[] = ['sun', 'mon', 'tue', 'wed', 'thu'];
 
+// Made once per zone: building an Intl.DateTimeFormat costs far more than formatting with one (a booking's slot
+// search converts hundreds of times; it was a tenth of the server's CPU in the bench).
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: 'day' | 'parts' | 'time', timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = kind === 'day' ? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }) // YYYY-MM-DD
+      : kind === 'time' ? new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' })
+        : new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** The calendar day (YYYY-MM-DD) an instant falls on in the given time zone. */
 export function localDay(at: Date, timeZone: string): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return formatter('day', timeZone).format(at);
 }
 
 /**
@@ -47,8 +62,7 @@ export function zonedInstant(day: string, time: string, timeZone: string): Date 
 }
 
 function offsetMs(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(at);
+  const parts = formatter('parts', timeZone).formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
@@ -56,5 +70,17 @@ function offsetMs(at: Date, timeZone: string): number {
 
 /** The local wall-clock time (HH:MM) of an instant. */
 export function localTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(at);
+  return formatter('time', timeZone).format(at);
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** How a local day is written for citizens ("Thursday 3 December" / "الخميس ٣ ديسمبر"), made once per language. */
+export function dayFormat(lang: Lang, width: 'long' | 'short'): Intl.DateTimeFormat {
+  const key = `${lang}|${width}`;
+  let f = dayFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: width, day: 'numeric', month: width, timeZone: 'UTC' });
+    dayFormats.set(key, f);
+  }
+  return f;
 }

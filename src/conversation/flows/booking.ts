@@ -3,6 +3,7 @@ import type { Content } from '../../content/load.js';
 import type { Booking, BookingProblem, BookingService } from '../../domain/bookings.js';
 import { normalizePhone } from '../../domain/applications.js';
 import { codeShaped } from '../../domain/tracking-code.js';
+import { dayFormat } from '../../domain/working-days.js';
 import type { Lang } from '../../text/language.js';
 import { normalize } from '../../text/normalize.js';
 import type { Phrasebook } from '../replies.js';
@@ -393,7 +394,6 @@ export class BookingFlow {
 
   /** "Monday 28 December" / "الاثنين ٢٨ ديسمبر": a local day as citizens say it. */
   private dayLabel(lang: Lang, day: string): string {
-    return new Intl.DateTimeFormat(lang === 'ar' ? 'ar-LY' : lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
-      .format(new Date(`${day}T12:00:00Z`));
+    return dayFormat(lang, 'long').format(new Date(`${day}T12:00:00Z`));
   }
 }
