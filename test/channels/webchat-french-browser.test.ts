@@ -209,8 +209,13 @@ describe('the console offers French for a citizen', () => {
     await p.click('a[href="#/applications"]');
     await p.locator('#register-form').waitFor();
     expect(await p.locator('#register-form select[name=lang] option').allTextContents()).toEqual(['Arabic', 'English', 'French']);
+    await p.click('a[href="#/bookings"]');
+    await p.locator('#book-form').waitFor();
+    expect(await p.locator('#book-form select[name=lang] option').allTextContents()).toEqual(['Arabic', 'English', 'French']);
     await p.click('#lang');
     await p.waitForSelector('html[lang=ar]');
+    await p.click('a[href="#/applications"]');
+    await p.locator('#register-form').waitFor();
     expect(await p.locator('#register-form select[name=lang] option').allTextContents()).toEqual(['عربي', 'إنجليزي', 'فرنسي']);
     expect(errors).toEqual([]);
     await context.close();
@@ -222,6 +227,20 @@ describe('the console offers French for a citizen', () => {
     const sent = await until(() => telegram.sent.find((s) => s.user === TELEGRAM), 10_000);
     expect(sent.reply.lang).toBe('fr');
     expect(sent.reply.text).toContain(`Suivi de votre plainte ${code} :`);
+
+    // A booking for a French caller is kept in French (its reminder goes in French).
+    const { body: catalog } = await staff.json<{ branches: { id: string; services: { id: string; request?: boolean }[] }[] }>('GET', '/console/api/bookings/catalog');
+    const branch = catalog.branches[0];
+    const service = branch.services.find((x) => !x.request)!.id;
+    let booked: { status: number; body: { booking?: { code: string } } } | undefined;
+    for (let i = 1; i <= 21 && !booked; i++) {
+      const day = new Date(Date.now() + i * 86_400_000).toISOString().slice(0, 10);
+      const { body } = await staff.json<{ slots: { time: string; free: number }[] }>('GET', `/console/api/bookings/slots?branch=${branch.id}&service=${service}&day=${day}`);
+      const slot = body.slots?.find((x) => x.free > 0);
+      if (slot) booked = await staff.json('POST', '/console/api/bookings', { branch: branch.id, service, day, time: slot.time, name: 'Claire', phone: '0913334444', lang: 'fr' });
+    }
+    expect(booked?.status, JSON.stringify(booked?.body)).toBe(200);
+    expect((await server.nafidha.bookings.find(booked!.body.booking!.code))?.lang).toBe('fr');
   }, 120_000);
 });
 
