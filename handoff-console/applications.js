@@ -1,7 +1,7 @@
 // Applications at the counter: register one and print the receipt; find one and update its status.
 import { get, post } from './api.js';
 import { clear, field, formValues, h, select, phoneLink } from './dom.js';
-import { currentLang, named, t, when } from './i18n.js';
+import { citizenLanguages, currentLang, named, t, when } from './i18n.js';
 
 const statusName = (ctx, s) => ctx.catalog.statusNames?.application?.[s]?.[currentLang()] ?? s;
 
@@ -51,7 +51,7 @@ export async function renderApplications(view, ctx, code) {
     h('div', { class: 'row wrap' },
       field(t('file.channel'), select('channel', [['', t('file.none')], ['whatsapp', t('channel.whatsapp')], ['telegram', t('channel.telegram')]], '')),
       field(t('file.user'), h('input', { name: 'user', dir: 'ltr', maxlength: 100 }))),
-    field(t('file.lang'), select('lang', [['ar', t('lang.ar')], ['en', t('lang.en')]], 'ar')),
+    field(t('file.lang'), select('lang', citizenLanguages(ctx.catalog), 'ar')),
     h('button', { type: 'submit', class: 'primary' }, t('apps.submit')));
   const find = h('form', { class: 'card row', id: 'find-form' },
     field(t('apps.find'), h('input', { name: 'code', dir: 'ltr', required: true, value: code || '' })),

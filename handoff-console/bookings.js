@@ -2,7 +2,7 @@
 // Appointments: a branch's day (arrivals, no-shows, cancellations) and booking for a caller or a walk-in citizen.
 import { api, get, post } from './api.js';
 import { clear, field, formValues, h, select, phoneLink } from './dom.js';
-import { named, t } from './i18n.js';
+import { citizenLanguages, named, t } from './i18n.js';
 
 const today = () => new Date().toLocaleDateString('en-CA');
 // Staff words for a booking's status (the citizens' wording is theirs: "you have arrived").
@@ -28,7 +28,7 @@ export async function renderBookings(view, ctx) {
     h('div', { class: 'row wrap' },
       field(t('apps.name'), h('input', { name: 'name', required: true, dir: 'auto', maxlength: 100 })),
       field(t('apps.phone'), h('input', { name: 'phone', required: true, dir: 'ltr', maxlength: 40 }))),
-    field(t('file.lang'), select('lang', [['ar', t('lang.ar')], ['en', t('lang.en')]], 'ar')),
+    field(t('file.lang'), select('lang', citizenLanguages(ctx.catalog), 'ar')),
     h('button', { type: 'submit', class: 'primary' }, t('book.submit')));
 
   // Closing counters (a clerk is absent) or the whole centre (supervisors only; the server checks it too).

@@ -1,7 +1,7 @@
 // Filing a complaint for someone who phoned or walked in; the tracking code is shown large to read back.
 import { post } from './api.js';
 import { clear, field, formValues, h, select } from './dom.js';
-import { named, t } from './i18n.js';
+import { citizenLanguages, named, t } from './i18n.js';
 
 export async function renderFileForCaller(view, ctx) {
   const c = ctx.catalog;
@@ -21,7 +21,7 @@ export async function renderFileForCaller(view, ctx) {
       field(t('file.channel'), select('channel', [['', t('file.none')], ['whatsapp', t('channel.whatsapp')], ['telegram', t('channel.telegram')]], '')),
       field(t('file.user'), h('input', { name: 'user', dir: 'ltr', maxlength: 100 }))),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'consentToContact', value: 'yes' }), t('file.consent')),
-    field(t('file.lang'), select('lang', [['ar', t('lang.ar')], ['en', t('lang.en')]], 'ar')),
+    field(t('file.lang'), select('lang', citizenLanguages(ctx.catalog), 'ar')),
     h('button', { type: 'submit', class: 'primary' }, t('file.submit')),
     result);
   const requestId = () => crypto.randomUUID();

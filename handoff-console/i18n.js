@@ -248,6 +248,11 @@ let lang = localStorage.getItem('nafidha.console.lang') === 'en' ? 'en' : 'ar';
 
 export function currentLang() { return lang; }
 
+/** The choices of a citizen's language (the console itself stays ar/en): the municipality's languages, from /catalog. */
+export function citizenLanguages(catalog) {
+  return (catalog?.languages ?? ['ar', 'en']).map((l) => [l, t(`lang.${l}`)]);
+}
+
 export function t(key, vars = {}) {
   const text = words[lang][key] ?? words.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));

@@ -102,7 +102,7 @@ export function composeNafidha(opts: ComposeOptions): Nafidha {
     { path: '/open311/v2', router: createOpen311Router({ complaints, store: complaintStore, categories: content.categories, departments: content.departments, apiKeys: config.open311Keys, texts, timeZone: content.municipality.timezone, contact: content.municipality.phone }) },
     { path: '/chat/upload', router: uploadRoute({ media, maxBytes: MAX_MEDIA_BYTES, filingSince: (user) => webComplaintSince(stores.chatStates, user),
       stores: { perChat: stores.limits.uploadPerChat, perAddress: stores.limits.uploadPerAddress } }) },
-    { path: '/chat', router: webChatHistoryRoutes({ keys: stores.webchatKeys, transcripts, state: (chat) => stores.chatStates.read(chat) }) },
+    { path: '/chat', router: webChatHistoryRoutes({ keys: stores.webchatKeys, transcripts, state: (chat) => stores.chatStates.read(chat), languages: content.municipality.languages }) },
   ];
   // Polls for what was not sent at once: retries, messages another instance stored, web chats that reconnect.
   const dispatcher = new NotificationDispatcher({ store: outbox, senders, intervalMs: opts.dispatchIntervalMs ?? 300, log, digits: content.municipality.digits });

@@ -136,7 +136,7 @@ export function createConsole(deps: ConsoleDeps): Console {
     categories: content.categories.map((c) => ({ id: c.id, name: c.name, department: c.department })),
     departments: content.departments.map((d) => ({ id: d.id, name: d.name })),
     complaintStatuses: COMPLAINT_STATUSES, applicationStatuses: APPLICATION_STATUSES, outcomes: OUTCOMES.slice(0, 4),
-    statusNames: records.texts.statuses, bounds: content.municipality.bounds,
+    statusNames: records.texts.statuses, bounds: content.municipality.bounds, languages: content.municipality.languages,
   });
   const templates = deps.stores.templates;
   const satisfaction = new SatisfactionService({ store: deps.stores.satisfaction, outbox: deps.outbox, texts: deps.phrases, timeZone: content.municipality.timezone, now: deps.now });

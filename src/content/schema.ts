@@ -37,8 +37,8 @@ const form = (n: boolean) => n ? z.string().min(1).regex(/\{n\}/, 'put {n} where
 export const CountForms = z.object({
   ar: z.object({ one: form(false), two: form(false), few: form(true), many: form(true), other: form(true) }).strict(),
   en: z.object({ one: form(false), other: form(true) }).strict(),
-  // French has one (0 and 1) and other; without it French replies count in English.
-  fr: z.object({ one: form(false), other: form(true) }).strict().optional(),
+  // French has one (0 and 1, so its form needs {n}) and other; without it French replies count in English.
+  fr: z.object({ one: form(true), other: form(true) }).strict().optional(),
 }).strict().transform((c) => ({ ...c, fr: c.fr ?? c.en }));
 export type CountForms = z.infer<typeof CountForms>;
 /** Counted words of replies (knowledge/counts.yaml): days, documents, photos... */

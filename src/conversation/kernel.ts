@@ -132,8 +132,10 @@ export function createKernel(deps: KernelDeps): Kernel {
         return { kind: 'done', result, citizen };
       });
     },
-    greet(chat, asked) {
+    greet(chat, wanted) {
       const key = ChatKey.of(chat.channel, chat.user);
+      // A page asking for a language the municipality does not answer in (French without fr) is greeted in English.
+      const asked = wanted && !deps.content.municipality.languages.includes(wanted) ? 'en' : wanted;
       return turn(key, () => asked ?? DEFAULT_LANG, async (state) => {
         // The page's language is the chat's until the citizen writes: a first message that is only a code is
         // answered in it.

@@ -11,6 +11,7 @@ import { refuse, SENT, staffRoutes, type Refusal } from './staff-route.js';
 import { transcriptFor } from '../domain/confidentiality.js';
 import { optionalTyped, parseBody, typed } from './input.js';
 import type { Content } from '../content/load.js';
+import type { Lang } from '../shared/lang.js';
 import type { AuditLog } from '../domain/audit.js';
 import type { CannedReplyStore } from '../domain/canned-replies.js';
 import { queuePreview, readableLine, withoutDebug } from './console-lines.js';
@@ -33,7 +34,8 @@ export interface ConsoleApiDeps {
   earlier?: EarlierRecords;
   /** Messages of this handoff that WhatsApp Cloud had to send as the approved template (the 24-hour window was closed). */
   templates?: (user: string, since: Date) => Promise<{ at: Date; template: string }[]>;
-  catalog: () => unknown;
+  /** Services, categories, departments, statuses... and the languages the municipality answers citizens in. */
+  catalog: () => { languages: Lang[]; [part: string]: unknown };
   /** Button labels and names, so transcripts show what the citizen saw rather than payloads. */
   labels: Pick<Content, 'replies' | 'services' | 'categories'>;
   /** Told of every handoff staff closed (the satisfaction question); its failure never fails the close. */
@@ -191,7 +193,9 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
     return { staff: { username: account.username, role: account.role, disabled: account.disabled } };
   }));
 
-  router.get('/catalog', ...staffRoute('agent', {}, async () => deps.catalog()));
+  // The rest of the catalog is the content's own shapes; the languages are what the citizen-language choices offer.
+  const Catalog = z.object({ languages: z.array(z.enum(['ar', 'en', 'fr'])).min(1) }).passthrough();
+  router.get('/catalog', ...staffRoute('agent', { output: Catalog }, async () => deps.catalog()));
 
   // Repeated or non-string filters are dropped rather than refused: the audit list is read, never changed.
   const pick = (v: unknown) => (typeof v === 'string' ? v : undefined);

@@ -5,7 +5,7 @@ import type { Booking, BookingService } from '../domain/bookings.js';
 import { atLeast, type Actor, type StaffStore } from '../domain/staff.js';
 import { parseTrackingCode } from '../domain/tracking-code.js';
 import { cleanInput } from '../text/normalize.js';
-import { optionalTyped } from './input.js';
+import { citizenLang, optionalTyped } from './input.js';
 import type { AuditLog } from '../domain/audit.js';
 import { refuse, staffRoutes } from './staff-route.js';
 
@@ -26,7 +26,7 @@ const DayQuery = z.object({ branch: Id, day: Day }).strict();
 const SlotQuery = z.object({ branch: Id, service: Id, day: Day }).strict();
 const NewBooking = z.object({
   branch: Id, service: Id, day: Day, time: z.string().regex(/^\d{2}:\d{2}$/), name: text(100), phone: text(40),
-  lang: z.enum(['ar', 'en']).optional(), subject: optionalTyped(500), requestId: optionalTyped(80),
+  lang: z.enum(['ar', 'en', 'fr']).optional(), subject: optionalTyped(500), requestId: optionalTyped(80),
 });
 const Mark = z.object({ status: z.enum(['arrived', 'done', 'no-show']) });
 const Decision = z.object({ approve: z.boolean(), reason: optionalTyped(500) });
@@ -86,7 +86,7 @@ export function bookingsApi(deps: BookingsApiDeps): Router {
   // Booked for a citizen who phoned or walked in: the clerk reads the code back to them.
   router.post('/bookings', ...staffRoute('agent', { body: NewBooking, invalid: 'invalid', output: OneBooking }, async ({ staff, body: b }) => {
     const result = await deps.bookings.book({
-      service: b.service, branch: b.branch, day: b.day, time: b.time, name: b.name, phone: b.phone, lang: b.lang ?? 'ar', subject: b.subject,
+      service: b.service, branch: b.branch, day: b.day, time: b.time, name: b.name, phone: b.phone, lang: citizenLang(b.lang, deps.content.municipality.languages), subject: b.subject,
       by: staff.username, via: 'counter', idempotencyKey: `console:${staff.username}:${b.requestId ?? `${Date.now()}:${Math.random()}`}`,
     });
     if (!result.ok) return Refused(result.problem);

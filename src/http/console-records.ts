@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Lang } from '../text/language.js';
 import { cleanInput } from '../text/normalize.js';
 import { refuse, SENT, staffRoutes } from './staff-route.js';
-import { optionalTyped, parseBody, parseQuery } from './input.js';
+import { citizenLang, optionalTyped, parseBody, parseQuery } from './input.js';
 import { departmentsOf, listScope, mayWorkOn, type Viewer } from '../domain/department-access.js';
 import type { AuditLog } from '../domain/audit.js';
 import type { EarlierRecords } from './console-api.js';
@@ -99,7 +99,6 @@ function codeOf(raw: string, kind: TrackingKind): string | undefined {
   return parsed.ok && parsed.kind === kind ? parsed.code : undefined;
 }
 
-const langOf = (v: unknown): Lang => (v === 'en' ? 'en' : 'ar');
 
 // Form fields: strings only (a number or an object is refused, never turned into "[object Object]"), cleaned like
 // what citizens type; an empty field reads as absent. The domain then says what is missing or wrong.
@@ -297,7 +296,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     const from = anonymous ? undefined : chatOf(b);
     const location = b.location;
     const result = await deps.complaints.fileComplaint({
-      category: b.category, description: b.description, privacy, lang: langOf(b.lang),
+      category: b.category, description: b.description, privacy, lang: citizenLang(b.lang, deps.content.municipality.languages),
       ...(location ? { location: { text: location } } : {}),
       ...(anonymous ? {} : { name: b.name, phone: b.phone, email: b.email }),
       ...(from ? { from } : {}),
@@ -317,7 +316,7 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     if (!b) return;
     const chat = chatOf(b);
     const result = await deps.applications.createApplication({
-      service: b.service, name: b.name, phone: b.phone, lang: langOf(b.lang), by: staff.username, note: b.note, ...(chat ? { chat } : {}),
+      service: b.service, name: b.name, phone: b.phone, lang: citizenLang(b.lang, deps.content.municipality.languages), by: staff.username, note: b.note, ...(chat ? { chat } : {}),
     });
     if (!result.ok) { res.status(400).json({ error: 'invalid', problems: result.problems }); return; }
     await audit(staff, 'application-registered', result.application.code);

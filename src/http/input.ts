@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import type { Lang } from '../shared/lang.js';
 import { cleanInput } from '../text/normalize.js';
 
 // What every route does with what a client sends: a request id, JSON bodies read one way, fields checked by zod,
@@ -62,6 +63,15 @@ export const optionalTyped = (max: number) => z.string().max(max * 2).transform(
   .optional().transform((v) => (v ? v : undefined));
 
 /** Parses a body with a zod schema; on failure answers 400 with the fields that are wrong and returns undefined. */
+/**
+ * The language staff chose for a citizen (a caller's complaint, a counter application, a booking): one the
+ * municipality answers in; French where it does not is English, anything else Arabic.
+ */
+export function citizenLang(v: unknown, offered: readonly Lang[]): Lang {
+  if (v === 'en' || (v === 'fr' && offered.includes('fr'))) return v;
+  return v === 'fr' ? 'en' : 'ar';
+}
+
 export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Response, error: string): z.infer<S> | undefined {
   const result = schema.safeParse(req.body);
   if (result.success) return result.data;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ChatKey } from '../shared/chat.js';
 import type { Choice } from '../shared/message.js';
 import type { TranscriptStore } from '../domain/transcript.js';
+import type { Lang } from '../shared/lang.js';
 import { clientError, jsonBody, parseBody } from './input.js';
 
 // The web chat's own identity and memory. The server opens each chat: a random id (which staff see, as the
@@ -16,6 +17,8 @@ export interface WebChatHistoryDeps {
   transcripts: Pick<TranscriptStore, 'list'>;
   /** The chat's language and the buttons of its last reply, from its state. */
   state(chatKey: string): Promise<{ lang?: string; choices?: Choice[] } | undefined>;
+  /** The languages the municipality answers in (municipality.yaml): the page's language button goes round them. */
+  languages: readonly Lang[];
   /** Attempts per address per window (both routes together). */
   limit?: number;
 }
@@ -25,6 +28,8 @@ const HistoryRequest = z.object({ user: z.string().regex(WEB_USER), key: z.strin
 /** What the citizen saw: their lines, the assistant's and staff's. Staff notes and system lines stay in the console. */
 const SHOWN = new Set(['citizen', 'bot', 'staff']);
 const LINES = 200;
+/** What the page needs to know before it greets: which languages it may be shown in. */
+const ChatConfig = z.object({ languages: z.array(z.enum(['ar', 'en', 'fr'])).min(1) }).strict();
 
 export function webChatHistoryRoutes(deps: WebChatHistoryDeps): Router {
   const router = express.Router();
@@ -33,6 +38,11 @@ export function webChatHistoryRoutes(deps: WebChatHistoryDeps): Router {
     windowMs: 60_000, limit: deps.limit ?? 120, standardHeaders: 'draft-7', legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
     handler: (req, res) => clientError(req, res, 429, 'too-many-requests', 'too many requests from this address; try again in a minute'),
+  });
+
+  // The same for every visitor and public: cached briefly, not counted against the address.
+  router.get('/config', (_req, res) => {
+    res.set('cache-control', 'public, max-age=300').json(ChatConfig.parse({ languages: deps.languages }));
   });
 
   router.post('/session', limited, async (_req, res, next) => {
@@ -57,7 +67,7 @@ export function webChatHistoryRoutes(deps: WebChatHistoryDeps): Router {
       res.set('cache-control', 'no-store').json({
         lines: lines.filter((l) => SHOWN.has(l.from)).map((l) => ({ from: l.from, text: l.text, at: l.at })),
         choices: (state?.choices ?? []).map((c) => ({ title: c.label, payload: c.value })),
-        lang: state?.lang === 'en' || state?.lang === 'ar' ? state.lang : undefined,
+        lang: state?.lang && (deps.languages as readonly string[]).includes(state.lang) ? state.lang : undefined,
       });
     } catch (err) { next(err); }
   });

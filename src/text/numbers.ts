@@ -18,21 +18,26 @@ export interface CountForms {
   other: string;
 }
 
-/** The grammatical number of `n` in a language: Arabic has five (CLDR), English and French two. */
+const RULES: Record<Lang, Intl.PluralRules> = { ar: new Intl.PluralRules('ar'), en: new Intl.PluralRules('en'), fr: new Intl.PluralRules('fr') };
+
+/**
+ * The grammatical number of `n` in a language, by CLDR's rules (Intl.PluralRules): Arabic has one, two, few, many
+ * and other; English one (1) and other; French one (0 and 1, and 1.5) and other. A category the content has no form
+ * for (Arabic "zero", French "many" for a million) is "other".
+ */
 export function pluralCategory(lang: Lang, n: number): keyof CountForms {
-  if (lang === 'en' || lang === 'fr') return n === 1 ? 'one' : 'other';
-  if (!Number.isInteger(n)) return 'other';
-  const r = n % 100;
-  if (n === 1) return 'one';
-  if (n === 2) return 'two';
-  if (r >= 3 && r <= 10) return 'few';
-  if (r >= 11 && r <= 99) return 'many';
-  return 'other';
+  const c = RULES[lang].select(n);
+  if (c === 'one' || c === 'other') return c;
+  return lang === 'ar' && (c === 'two' || c === 'few' || c === 'many') ? c : 'other';
 }
 
-/** "{n} days" in the right form: "1 day", "2 days"; "يوم واحد", "يومان", "3 أيام", "11 يوماً", "100 يوم". */
+/**
+ * "{n} days" in the right form: "1 day", "2 days"; "0 jour", "2 jours"; "يوم واحد", "يومان", "3 أيام", "11 يوماً",
+ * "100 يوم". A "one" written without {n} ("1 day") names the number 1 only: French 0 then takes the other form.
+ */
 export function countOf(lang: Lang, n: number, forms: CountForms): string {
-  const form = forms[pluralCategory(lang, n)] ?? forms.other;
+  const category = pluralCategory(lang, n);
+  const form = (category === 'one' && n !== 1 && !forms.one.includes('{n}') ? forms.other : forms[category]) ?? forms.other;
   return form.replace('{n}', String(n));
 }
 

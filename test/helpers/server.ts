@@ -9,6 +9,7 @@ import { attachConsole, type Console } from '../../src/app/console.js';
 import type { ChannelName, ChannelSender, Reply } from '../../src/shared/message.js';
 import { newAccount, generatePassword, type Role } from '../../src/domain/staff.js';
 import { shippedContent } from './assistant.js';
+import type { Content } from '../../src/content/load.js';
 import { connectDatabase } from '../../src/db/connection.js';
 import { testDatabase } from './db.js';
 
@@ -33,10 +34,10 @@ export interface TestServer {
 }
 
 /** The app exactly as main.ts builds it (composeNafidha + attachConsole), on a test database, on 127.0.0.1:<free port>. */
-export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; channelRows?: ChannelFactory[]; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number; port?: number; embedOrigins?: string[]; understander?: Understander; digestAt?: string; /** The console's clock (deadlines, alerts, digests). */ now?: () => Date } = {}): Promise<TestServer> {
+export async function startTestServer(o: { staffClock?: () => Date; signInLimit?: number; dbName?: string; senders?: ChannelSender[]; join?: TestServer; channels?: { overview(): ChannelOverview }; channelRows?: ChannelFactory[]; open311Keys?: string[]; log?: (line: string) => void; escalateMs?: number; port?: number; embedOrigins?: string[]; understander?: Understander; /** Content other than the shipped files' (a municipality without French). */ content?: Content; digestAt?: string; /** The console's clock (deadlines, alerts, digests). */ now?: () => Date } = {}): Promise<TestServer> {
   // `join`: a second server instance on the first one's database (closing it leaves the database to the first).
   const db = o.join ? await joinDatabase(o.join.db.uri) : await testDatabase(o.dbName ?? 'console');
-  const { content } = shippedContent();
+  const content = o.content ?? shippedContent().content;
   const understander = o.understander ?? shippedContent().understander;
   const knowledgeDir = path.join(root, 'knowledge');
   const log = o.log ?? (() => undefined);

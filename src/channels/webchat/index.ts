@@ -22,6 +22,8 @@ const ORIGIN = 'nafidhaOrigin';
 const ACK_TIMEOUT_MS = 5_000;
 /** How often open sockets are pinged; one that did not answer the previous ping is closed. */
 const HEARTBEAT_MS = 30_000;
+/** The page's languages; the kernel answers one the municipality does not offer in English. */
+const PAGE_LANGS = ['ar', 'en', 'fr'] as const;
 /** The close code a socket gets when its key does not open the chat it named (the page then opens a new chat). */
 export const NOT_YOUR_CHAT = 4403;
 
@@ -114,7 +116,7 @@ export function createWebChat(kernel: Pick<Kernel, 'handle' | 'greet'>, opts: { 
         for (const x of inbound.attachments ?? []) if (x.kind === 'audio' && x.fileName) await opts.staged?.remove(x.fileName);
       }
     }
-    if (data.type === 'hello' || data.type === 'welcome_back') return kernel.greet({ channel: 'web', user }, data.lang === 'en' ? 'en' : data.lang === 'ar' ? 'ar' : undefined);
+    if (data.type === 'hello' || data.type === 'welcome_back') return kernel.greet({ channel: 'web', user }, PAGE_LANGS.find((l) => l === data.lang));
     if (data.type === 'ack' && typeof data.ack === 'string') open.acknowledged(user, data.ack);
     return [];
   }

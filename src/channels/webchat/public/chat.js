@@ -12,23 +12,37 @@ const recordButton = document.getElementById('record');
 const params = new URLSearchParams(location.search);
 const T = {
   ar: {
-    title: 'نافذة البلدية', send: 'إرسال', placeholder: 'اكتب رسالتك', textLabel: 'اكتب رسالتك', other: 'English',
-    otherLabel: 'Switch to English', log: 'المحادثة', choices: 'خيارات الرد', locate: 'مشاركة الموقع', attach: 'إرفاق صورة أو تسجيل صوتي',
+    title: 'نافذة البلدية', send: 'إرسال', placeholder: 'اكتب رسالتك', textLabel: 'اكتب رسالتك',
+    log: 'المحادثة', choices: 'خيارات الرد', locate: 'مشاركة الموقع', attach: 'إرفاق صورة أو تسجيل صوتي',
     record: 'تسجيل رسالة صوتية', stop: 'إيقاف التسجيل وإرساله', lastCode: 'رمز المتابعة الأخير:', photo: 'صورة', voice: 'رسالة صوتية',
     uploadFailed: 'تعذّر رفع الملف', noMic: 'لا يمكن الوصول إلى الميكروفون؛ أرفق ملفًا صوتيًا بدلًا من ذلك.',
   },
   en: {
     // The hint is short enough to be read whole in a 320 px wide text box; the label says it in full.
-    title: 'Municipality single window', send: 'Send', placeholder: 'Message', textLabel: 'Type your message', other: 'عربي',
-    otherLabel: 'التبديل إلى العربية', log: 'Conversation', choices: 'Reply options', locate: 'Share location', attach: 'Attach a photo or a voice recording',
+    title: 'Municipality single window', send: 'Send', placeholder: 'Message', textLabel: 'Type your message',
+    log: 'Conversation', choices: 'Reply options', locate: 'Share location', attach: 'Attach a photo or a voice recording',
     record: 'Record a voice message', stop: 'Stop recording and send', lastCode: 'Your last tracking code:', photo: 'photo', voice: 'voice message',
     uploadFailed: 'upload failed', noMic: 'The microphone is not available; attach an audio file instead.',
   },
+  fr: {
+    title: 'Guichet unique municipal', send: 'Envoyer', placeholder: 'Message', textLabel: 'Écrivez votre message',
+    log: 'Conversation', choices: 'Réponses proposées', locate: 'Partager ma position', attach: 'Joindre une photo ou un enregistrement vocal',
+    record: 'Enregistrer un message vocal', stop: "Arrêter l'enregistrement et l'envoyer", lastCode: 'Votre dernier code de suivi :', photo: 'photo',
+    voice: 'message vocal', uploadFailed: "l'envoi du fichier a échoué", noMic: "Le microphone n'est pas disponible ; joignez plutôt un fichier audio.",
+  },
+};
+/** The language button names the next language in that language, and says what it does in it too. */
+const NAMES = {
+  ar: { name: 'عربي', switchTo: 'التبديل إلى العربية' },
+  en: { name: 'English', switchTo: 'Switch to English' },
+  fr: { name: 'Français', switchTo: 'Passer en français' },
 };
 
 // The chat's id and the key that reads its history back: both opened by the server (POST /chat/session).
 let session = readJson('nafidha.session');
-let lang = params.get('lang') === 'en' || params.get('lang') === 'ar' ? params.get('lang') : localStorage.getItem('nafidha.lang') || (navigator.language?.startsWith('ar') ? 'ar' : 'en');
+// The languages the municipality answers in (GET /chat/config); until the server says, those of the last visit.
+let languages = readJson('nafidha.languages') || ['ar', 'en'];
+let lang = pickLang();
 let socket;
 let queue = [];
 let retry = 500;
@@ -41,15 +55,30 @@ function readJson(key) {
   try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch { return null; }
 }
 
-function setLang(l) {
+/** The page's language: ?lang=, else the citizen's earlier choice, else the browser's; one the municipality answers in. */
+function pickLang() {
+  const offered = (l) => (l && languages.includes(l) && T[l] ? l : undefined);
+  const browser = navigator.language?.slice(0, 2).toLowerCase();
+  return offered(params.get('lang')) || offered(localStorage.getItem('nafidha.lang')) || (browser === 'ar' ? 'ar' : offered(browser)) || 'en';
+}
+
+/** The language after `l` in the municipality's list: the button goes round them all. */
+function nextLang(l) {
+  const list = languages.filter((x) => T[x]);
+  return list[(list.indexOf(l) + 1) % list.length];
+}
+
+/** `keep`: remembered for the next visit (not the guess made before the server named its languages). */
+function setLang(l, keep = true) {
   lang = l;
-  localStorage.setItem('nafidha.lang', l);
+  if (keep) localStorage.setItem('nafidha.lang', l);
   const t = T[l];
+  const next = nextLang(l);
   document.documentElement.lang = l;
   document.documentElement.dir = l === 'ar' ? 'rtl' : 'ltr';
-  langButton.textContent = t.other;
-  langButton.lang = l === 'ar' ? 'en' : 'ar';
-  langButton.setAttribute('aria-label', t.otherLabel);
+  langButton.textContent = NAMES[next].name;
+  langButton.lang = next;
+  langButton.setAttribute('aria-label', NAMES[next].switchTo);
   document.getElementById('send').textContent = t.send;
   document.getElementById('title').textContent = t.title;
   document.getElementById('text-label').textContent = t.textLabel;
@@ -122,12 +151,17 @@ function render(parent, text) {
 
 // --- The log ------------------------------------------------------------------------------------------------
 
-/** Keeps the newest message in view: its bottom when it fits, its top when it is taller than the log. */
+/**
+ * Keeps the newest message in view: its bottom when it fits, its top when it is taller than the log, and the whole
+ * of it, centred, when it only just fits (a long French welcome in the widget's frame).
+ */
 let pinnedAt = -1;
 function pin() {
   const last = log.lastElementChild;
   if (!last || !stick) return;
-  if (last.offsetHeight > log.clientHeight - 16) log.scrollTop = last.offsetTop - 8;
+  const room = log.clientHeight - last.offsetHeight;
+  if (room < 0) log.scrollTop = last.offsetTop - 8;
+  else if (room < 16) log.scrollTop = last.offsetTop - room / 2;
   else log.scrollTop = log.scrollHeight;
   pinnedAt = log.scrollTop;
 }
@@ -271,7 +305,23 @@ async function restore() {
   return any;
 }
 
+/** The municipality's languages; a choice it no longer offers falls back to what pickLang finds. */
+async function loadConfig() {
+  try {
+    const res = await fetch('/chat/config');
+    if (!res.ok) return;
+    const c = await res.json();
+    if (!Array.isArray(c.languages)) return;
+    languages = c.languages;
+    localStorage.setItem('nafidha.languages', JSON.stringify(languages));
+    setLang(pickLang());
+  } catch {
+    // The server is not answering yet: the languages of the last visit stay.
+  }
+}
+
 async function start() {
+  await loadConfig();
   const saved = localStorage.getItem('nafidha.lastCode');
   if (saved) rememberCode(saved);
   let restored = false;
@@ -301,7 +351,7 @@ form.addEventListener('submit', (e) => {
 });
 
 langButton.addEventListener('click', () => {
-  setLang(lang === 'ar' ? 'en' : 'ar');
+  setLang(nextLang(lang));
   send(`/lang ${lang}`, '');
 });
 
@@ -315,15 +365,15 @@ document.getElementById('locate').addEventListener('click', () => {
 
 // The upload's refusals, in the citizen's language (the server answers with a code and an English hint).
 const UPLOAD_ERRORS = {
-  'not-a-photo': { ar: 'أرسل صورة JPEG أو PNG أو WebP حتى 5 ميغابايت.', en: 'Send a JPEG, PNG or WebP photo up to 5 MB.' },
-  'photo-too-large': { ar: 'الصورة أكبر من 5 ميغابايت.', en: 'The photo is larger than 5 MB.' },
-  'not-filing-a-complaint': { ar: 'تُضاف الصور أثناء تقديم شكوى.', en: 'Photos are added while filing a complaint.' },
-  'too-many-photos': { ar: 'وصلت الشكوى إلى عدد الصور الأقصى.', en: 'This complaint has as many photos as it can take.' },
-  'too-many-bytes': { ar: 'وصلت الشكوى إلى الحجم الأقصى للصور.', en: 'This complaint has as many photos as it can take.' },
-  'too-many-uploads': { ar: 'ملفات كثيرة خلال وقت قصير؛ حاول بعد دقائق.', en: 'Too many files in a short time; try again in a few minutes.' },
-  'upload-in-progress': { ar: 'ملف واحد في كل مرة من فضلك.', en: 'One file at a time, please.' },
-  'not-audio': { ar: 'أرسل تسجيلًا صوتيًا (WebM أو Ogg أو MP3 أو M4A أو WAV) حتى 5 ميغابايت.', en: 'Send a recording (WebM, Ogg, MP3, M4A or WAV) up to 5 MB.' },
-  'audio-too-large': { ar: 'التسجيل أكبر من 5 ميغابايت.', en: 'The recording is larger than 5 MB.' },
+  'not-a-photo': { ar: 'أرسل صورة JPEG أو PNG أو WebP حتى 5 ميغابايت.', en: 'Send a JPEG, PNG or WebP photo up to 5 MB.', fr: 'Envoyez une photo JPEG, PNG ou WebP de 5 Mo au plus.' },
+  'photo-too-large': { ar: 'الصورة أكبر من 5 ميغابايت.', en: 'The photo is larger than 5 MB.', fr: 'La photo dépasse 5 Mo.' },
+  'not-filing-a-complaint': { ar: 'تُضاف الصور أثناء تقديم شكوى.', en: 'Photos are added while filing a complaint.', fr: "Les photos s'ajoutent pendant le dépôt d'une plainte." },
+  'too-many-photos': { ar: 'وصلت الشكوى إلى عدد الصور الأقصى.', en: 'This complaint has as many photos as it can take.', fr: "Cette plainte a déjà autant de photos qu'elle peut en recevoir." },
+  'too-many-bytes': { ar: 'وصلت الشكوى إلى الحجم الأقصى للصور.', en: 'This complaint has as many photos as it can take.', fr: "Cette plainte a déjà autant de photos qu'elle peut en recevoir." },
+  'too-many-uploads': { ar: 'ملفات كثيرة خلال وقت قصير؛ حاول بعد دقائق.', en: 'Too many files in a short time; try again in a few minutes.', fr: 'Trop de fichiers en peu de temps ; réessayez dans quelques minutes.' },
+  'upload-in-progress': { ar: 'ملف واحد في كل مرة من فضلك.', en: 'One file at a time, please.', fr: "Un fichier à la fois, s'il vous plaît." },
+  'not-audio': { ar: 'أرسل تسجيلًا صوتيًا (WebM أو Ogg أو MP3 أو M4A أو WAV) حتى 5 ميغابايت.', en: 'Send a recording (WebM, Ogg, MP3, M4A or WAV) up to 5 MB.', fr: 'Envoyez un enregistrement (WebM, Ogg, MP3, M4A ou WAV) de 5 Mo au plus.' },
+  'audio-too-large': { ar: 'التسجيل أكبر من 5 ميغابايت.', en: 'The recording is larger than 5 MB.', fr: "L'enregistrement dépasse 5 Mo." },
 };
 
 async function upload(blob, type) {
@@ -398,5 +448,5 @@ recordButton.addEventListener('click', async () => {
 });
 
 if (params.get('embed') === '1') document.documentElement.classList.add('embedded');
-setLang(lang);
+setLang(lang, false);
 start().then(() => { window.nafidha = { user: session.user, ready: true }; });

@@ -7,13 +7,17 @@
   if (!script || window.nafidhaWidget) return;
   const base = new URL(script.src, location.href).origin;
   const data = script.dataset;
-  const lang = data.lang === 'en' ? 'en' : 'ar';
-  // The bubble sits at the end of the reading direction unless the page says otherwise: left in Arabic, right in English.
+  const TEXTS = {
+    ar: { open: 'تحدث مع البلدية', close: 'إغلاق المحادثة', title: 'محادثة البلدية' },
+    en: { open: 'Chat with the municipality', close: 'Close the chat', title: 'Municipality chat' },
+    fr: { open: 'Discuter avec la municipalité', close: 'Fermer la conversation', title: 'Conversation avec la municipalité' },
+  };
+  const lang = Object.hasOwn(TEXTS, data.lang) ? data.lang : 'ar';
+  // The bubble sits at the end of the reading direction unless the page says otherwise: left in Arabic, right in
+  // English and French.
   const side = data.position === 'left' || data.position === 'right' ? data.position : lang === 'ar' ? 'left' : 'right';
   const color = data.color && CSS.supports('color', data.color) ? data.color : '#0b6e4f';
-  const text = lang === 'ar'
-    ? { open: 'تحدث مع البلدية', close: 'إغلاق المحادثة', title: 'محادثة البلدية' }
-    : { open: 'Chat with the municipality', close: 'Close the chat', title: 'Municipality chat' };
+  const text = TEXTS[lang];
 
   const bubble = document.createElement('button');
   bubble.type = 'button';
