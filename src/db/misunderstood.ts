@@ -36,6 +36,9 @@ function misunderstoodMatch(p: { start: Date; end: Date }, low: number) {
 /** One missed line as its day's document keeps it. */
 interface DayLine { t: string; i: string; f: number; c: string; at: Date }
 interface DayDoc { _id: string; lines: DayLine[] }
+/** The chats with missed lines on a day (`who|day|…`). */
+interface WhoDoc { _id: string; convs: string[] }
+const whoId = (dayId: string) => `who|${dayId}`;
 const MISSED = 'misunderstood_days';
 const MARKER = 'meta|built';
 const utcDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -51,6 +54,7 @@ export function isMissed(e: Pick<TranscriptEntry, 'from' | 'confidential' | 'int
  */
 export class MisunderstoodDays {
   private readonly docs: mongo.Collection<DayDoc>;
+  private readonly who: mongo.Collection<WhoDoc>;
   private readonly locks: RecordLocks;
   private readonly pending = new Map<string, DayLine[]>();
   private waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
@@ -58,6 +62,7 @@ export class MisunderstoodDays {
 
   constructor(private readonly connection: Connection) {
     this.docs = connection.collection(MISSED);
+    this.who = connection.collection(MISSED);
     this.locks = new RecordLocks(connection);
   }
 
@@ -82,8 +87,10 @@ export class MisunderstoodDays {
       const done = this.waiting;
       this.waiting = [];
       try {
-        await Promise.all(batch.map(([id, lines]) => this.locks.withLock(`missed:${id}`, () =>
-          retryTransient(() => this.docs.updateOne({ _id: id }, { $push: { lines: { $each: lines } } }, { upsert: true })), 20_000)));
+        await Promise.all(batch.map(([id, lines]) => this.locks.withLock(`missed:${id}`, async () => {
+          await retryTransient(() => this.docs.updateOne({ _id: id }, { $push: { lines: { $each: lines } } }, { upsert: true }));
+          await retryTransient(() => this.who.updateOne({ _id: whoId(id) }, { $addToSet: { convs: { $each: [...new Set(lines.map((l) => l.c))] } } }, { upsert: true }));
+        }, 20_000)));
         for (const w of done) w.resolve();
       } catch (err) {
         for (const w of done) w.reject(err);
@@ -98,11 +105,18 @@ export class MisunderstoodDays {
     const last = utcDay(new Date());
     for (let day = utcDay(since); day <= last; day = utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000))) {
       const id = `day|${day}`;
+      // Most chats have no missed line that day: the small list of the day's chats says so without a lock (this
+      // runs on every turn of a confidential complaint). A day written before the list existed is read in full.
+      const listed = await this.who.findOne({ _id: whoId(id) });
+      if (listed ? !listed.convs.includes(conversation) : !(await this.docs.findOne({ _id: id }, { projection: { _id: 1 } }))) continue;
       await this.locks.withLock(`missed:${id}`, async () => {
         const doc = await this.docs.findOne({ _id: id });
         if (!doc) return;
         const lines = doc.lines.filter((l) => !(l.c === conversation && l.at >= since));
         if (lines.length !== doc.lines.length) await putById(this.docs as never, id, { lines });
+        if (listed && !lines.some((l) => l.c === conversation)) {
+          await retryTransient(() => this.who.updateOne({ _id: whoId(id) }, { $pull: { convs: conversation } }));
+        }
       }, 20_000);
     }
   }
@@ -139,8 +153,15 @@ export class MisunderstoodDays {
       n++;
     }
     const old = await this.docs.find({ _id: { $regex: /^day\|/ } as never }, { projection: { _id: 1 } }).toArray();
-    for (const { _id } of old) if (!byDay.has(_id)) await this.locks.withLock(`missed:${_id}`, () => retryTransient(() => this.docs.deleteOne({ _id })), 20_000);
-    for (const [id, lines] of byDay) await this.locks.withLock(`missed:${id}`, () => putById(this.docs as never, id, { lines }), 20_000);
+    for (const { _id } of old) {
+      if (!byDay.has(_id)) await this.locks.withLock(`missed:${_id}`, async () => { await retryTransient(() => this.docs.deleteOne({ _id })); await retryTransient(() => this.who.deleteOne({ _id: whoId(_id) })); }, 20_000);
+    }
+    for (const [id, lines] of byDay) {
+      await this.locks.withLock(`missed:${id}`, async () => {
+        await putById(this.docs as never, id, { lines });
+        await putById(this.who as never, whoId(id), { convs: [...new Set(lines.map((l) => l.c))] });
+      }, 20_000);
+    }
     return n;
   }
 }

@@ -60,6 +60,17 @@ describe('what the assistant did not understand', () => {
     expect(water.sample?.conversation).toMatch(/^web:[0-9a-f]{16}$/);
   });
 
+  it('takes out a line kept before its day listed its chats, when that chat turns confidential', async () => {
+    const lines = new MongoTranscriptStore(server.db.connection);
+    await lines.append([{ conversation: 'telegram:116', from: 'citizen', text: 'شارعنا ما فيه ضو من زمان وما بدي حدا يعرف', at: at(9), intent: 'complaint-file', confidence: 0.1 }]);
+    const listed = async () => JSON.stringify((await supervisor.json<{ groups: Group[] }>('GET', '/console/api/reports/misunderstood')).body);
+    expect(await listed()).toContain('ضو من زمان');
+    // As a database kept before the days listed their chats.
+    await server.db.connection.collection('misunderstood_days').deleteOne({ _id: `who|day|${at(9).toISOString().slice(0, 10)}` as never });
+    await lines.markConfidential('telegram:116', at(9));
+    expect(await listed()).not.toContain('ضو من زمان');
+  });
+
   it('is for the citizen office only', async () => {
     expect((await agent.call('GET', '/console/api/reports/misunderstood')).status).toBe(403);
     expect((await agent.call('POST', '/console/api/reports/misunderstood/labels', { text: 'x', intent: 'fees' })).status).toBe(403);
