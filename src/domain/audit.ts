@@ -11,5 +11,5 @@ export interface AuditEntry {
 /** The audit log port: every staff action and every look at a confidential record is written here. */
 export interface AuditLog {
   record(entry: { who: string; what: string; target?: string; detail?: string }): Promise<void>;
-  list(filter?: { who?: string; what?: string; target?: string }, limit?: number): Promise<unknown[]>;
+  list(filter?: { who?: string; what?: string; target?: string }, limit?: number): Promise<AuditEntry[]>;
 }

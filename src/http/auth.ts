@@ -3,8 +3,8 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import rateLimit, { ipKeyGenerator, type Store } from 'express-rate-limit';
 import session, { type Store as SessionStore } from 'express-session';
 import { z } from 'zod';
-import { atLeast, hashPassword, MIN_PASSWORD, staffDepartments, staffUsername, verifyPassword, type Actor, type Role, type StaffStore } from '../domain/staff.js';
-import { parseBody } from './input.js';
+import { atLeast, hashPassword, MIN_PASSWORD, ROLES, staffDepartments, staffUsername, verifyPassword, type Actor, type Role, type StaffAccount, type StaffStore } from '../domain/staff.js';
+import { parseBody, shaped } from './input.js';
 
 // Staff sign-in for the console: session cookie, CSRF token per session, roles as middleware.
 
@@ -88,14 +88,26 @@ export interface AuthDeps {
   onSignOut?: (sessionId: string) => void;
 }
 
-const SignIn = z.object({ username: z.string().max(200), password: z.string().max(200) });
-const PasswordChange = z.object({ current: z.string().max(200), next: z.string().max(200) });
+const SignIn = z.strictObject({ username: z.string().max(200), password: z.string().max(200) });
+const PasswordChange = z.strictObject({ current: z.string().max(200), next: z.string().max(200) });
+
+/** Who is signed in, as the page needs it: never the password hash. */
+const SignedIn = z.strictObject({
+  username: z.string(), role: z.enum(ROLES), department: z.string().nullable(), departments: z.array(z.string()),
+  csrf: z.string().optional(), mustChangePassword: z.boolean().optional(),
+});
+const Done = z.strictObject({ ok: z.literal(true) });
+
+const signedIn = (account: StaffAccount, csrf: string | undefined, route: string) => shaped(SignedIn, {
+  username: account.username, role: account.role, department: account.department ?? null, departments: staffDepartments(account), csrf, mustChangePassword: account.mustChangePassword,
+}, route);
+
+/** The sign-in body once its shape was checked (signInBody keeps it for the limit and the handler). */
+const signInOf = (res: Response) => res.locals.signIn as z.infer<typeof SignIn>;
 
 /** The sign-in limit's key: the address and the account the guess would be checked against (one spelling). */
-function signInKey(req: Request): string {
-  const typed = (req.body as { username?: unknown } | undefined)?.username;
-  const name = typeof typed === 'string' ? staffUsername(typed) ?? '(no such account)' : '(not a name)';
-  return `${ipKeyGenerator(req.ip ?? '')}|${name}`;
+function signInKey(req: Request, res: Response): string {
+  return `${ipKeyGenerator(req.ip ?? '')}|${staffUsername(signInOf(res).username) ?? '(no such account)'}`;
 }
 
 /** /session (sign in, who am I, sign out) and /password, under the console API. */
@@ -112,10 +124,15 @@ export function authRoutes(deps: AuthDeps): Router {
   });
 
   // The body's shape is checked first: a request that cannot be a guess neither counts nor is counted.
-  const signInBody: RequestHandler = (req, res, next) => { if (parseBody(SignIn, req, res, 'username-and-password-required')) next(); };
+  const signInBody: RequestHandler = (req, res, next) => {
+    const body = parseBody(SignIn, req, res, 'username-and-password-required');
+    if (!body) return;
+    res.locals.signIn = body;
+    next();
+  };
 
   router.post('/session', signInBody, signInLimit, (req: Request, res: Response, next: NextFunction) => {
-    const body = SignIn.parse(req.body);
+    const body = signInOf(res);
     const { password } = body;
     (async () => {
       const name = staffUsername(body.username);
@@ -132,7 +149,7 @@ export function authRoutes(deps: AuthDeps): Router {
       req.session.csrf = randomBytes(24).toString('base64url');
       await deps.staff.update(account.username, { lastSignInAt: new Date() });
       await deps.audit({ who: account.username, what: 'sign-in', detail: req.ip });
-      res.json({ username: account.username, role: account.role, department: account.department ?? null, departments: staffDepartments(account), csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
+      res.json(signedIn(account, req.session.csrf, 'POST /console/api/session'));
     })().catch(next);
   });
 
@@ -141,7 +158,7 @@ export function authRoutes(deps: AuthDeps): Router {
     if (!who) { res.status(401).json({ error: 'sign-in-required' }); return; }
     deps.staff.find(who.username).then((account) => {
       if (!account || account.disabled) { res.status(401).json({ error: 'sign-in-required' }); return; }
-      res.json({ username: account.username, role: account.role, department: account.department ?? null, departments: staffDepartments(account), csrf: req.session.csrf, mustChangePassword: account.mustChangePassword });
+      res.json(signedIn(account, req.session.csrf, 'GET /console/api/session'));
     }).catch(next);
   });
 
@@ -151,7 +168,7 @@ export function authRoutes(deps: AuthDeps): Router {
     req.session.destroy((err) => {
       if (err) { next(err); return; }
       deps.onSignOut?.(sessionId);
-      deps.audit({ who, what: 'sign-out' }).then(() => res.json({ ok: true }), next);
+      deps.audit({ who, what: 'sign-out' }).then(() => { res.json(shaped(Done, { ok: true }, 'DELETE /console/api/session')); }).catch(next);
     });
   });
 
@@ -165,7 +182,7 @@ export function authRoutes(deps: AuthDeps): Router {
       if (!account || !(await verifyPassword(current, account.passwordHash))) { res.status(403).json({ error: 'wrong-password' }); return; }
       await deps.staff.update(account.username, { passwordHash: await hashPassword(wanted), mustChangePassword: false });
       await deps.audit({ who: account.username, what: 'password-changed', target: account.username });
-      res.json({ ok: true });
+      res.json(shaped(Done, { ok: true }, 'POST /console/api/password'));
     })().catch(next);
   });
 

@@ -7,11 +7,10 @@ import type { TranscriptStore } from '../domain/transcript.js';
 import type { ConsoleEvents } from './console-events.js';
 import { handoffSummary, shownLine } from './console-events.js';
 import { requireStaff } from './auth.js';
-import { refuse, SENT, staffRoutes, type Refusal } from './staff-route.js';
+import { refuse, staffRoutes, type Refusal } from './staff-route.js';
 import { transcriptFor } from '../domain/confidentiality.js';
-import { optionalTyped, parseBody, typed } from './input.js';
+import { optionalTyped, typed } from './input.js';
 import type { Content } from '../content/load.js';
-import type { Lang } from '../shared/lang.js';
 import type { AuditLog } from '../domain/audit.js';
 import type { CannedReplyStore } from '../domain/canned-replies.js';
 import { queuePreview, readableLine, withoutDebug } from './console-lines.js';
@@ -22,7 +21,7 @@ import { queuePreview, readableLine, withoutDebug } from './console-lines.js';
 export type { AuditLog } from '../domain/audit.js';
 
 /** The citizen's earlier records, shown next to the conversation; confidential ones only to the citizen office. */
-export type EarlierRecords = (chat: { channel: Handoff['channel']; user: string }, viewer: Actor) => Promise<{ complaints: unknown[]; applications: unknown[] }>;
+export type EarlierRecords = (chat: { channel: Handoff['channel']; user: string }, viewer: Actor) => Promise<z.input<typeof Earlier>>;
 
 export interface ConsoleApiDeps {
   staff: StaffStore;
@@ -35,7 +34,7 @@ export interface ConsoleApiDeps {
   /** Messages of this handoff that WhatsApp Cloud had to send as the approved template (the 24-hour window was closed). */
   templates?: (user: string, since: Date) => Promise<{ at: Date; template: string }[]>;
   /** Services, categories, departments, statuses... and the languages the municipality answers citizens in. */
-  catalog: () => { languages: Lang[]; [part: string]: unknown };
+  catalog: () => z.input<typeof Catalog>;
   /** Button labels and names, so transcripts show what the citizen saw rather than payloads. */
   labels: Pick<Content, 'replies' | 'services' | 'categories'>;
   /** Told of every handoff staff closed (the satisfaction question); its failure never fails the close. */
@@ -53,12 +52,22 @@ const STATUS_FOR: Record<string, number> = { 'not-found': 404, closed: 409, take
 const NoBody = z.strictObject({});
 const Text = z.object({ text: typed(4000) });
 const Transfer = z.object({ staff: optionalTyped(40), department: optionalTyped(60) });
-const Close = z.object({ outcome: z.enum(OUTCOMES) });
+// 'citizen-left' is recorded by the assistant, never chosen by staff.
+const STAFF_OUTCOMES = OUTCOMES.filter((o): o is Exclude<Outcome, 'citizen-left'> => o !== 'citizen-left');
+const Close = z.strictObject({ outcome: z.enum(STAFF_OUTCOMES) });
 // French is kept when the municipality answers in it (the console itself stays ar/en).
-const Bilingual = z.object({ ar: typed(2000), en: typed(2000), fr: typed(2000).optional() });
-const CannedReply = z.object({ title: Bilingual, text: Bilingual });
+const Bilingual = z.strictObject({ ar: typed(2000), en: typed(2000), fr: typed(2000).optional() });
+const CannedReply = z.strictObject({ title: Bilingual, text: Bilingual });
+// A new reply's id is the client's choice: a wrong one is refused as a mistake (400), not answered as missing.
+const CannedId = z.strictObject({ id: z.string() });
+const CANNED_ID = /^[a-z0-9-]{1,60}$/;
 
 const At = z.union([z.date(), z.string()]);
+/** The citizen's earlier records beside a conversation: what each is and where it stands, never who filed it. */
+const Earlier = z.strictObject({
+  complaints: z.array(z.strictObject({ code: z.string(), category: z.string(), status: z.string(), createdAt: At, privacy: z.string() })),
+  applications: z.array(z.strictObject({ code: z.string(), service: z.string(), status: z.string(), createdAt: At, expectedBy: z.string() })),
+});
 const Id = z.object({ id: z.string().min(1).max(100) });
 /** A handoff as staff see it; `assistantGuess` only for supervisors and admins (withoutDebug). */
 const HandoffView = z.object({
@@ -73,7 +82,23 @@ const QueueRow = HandoffView.extend({ contact: z.string().optional(), last: z.ob
 // Other fields a line may carry (intent, attachments, a system line's `say`) are not part of the contract.
 const Line = z.object({ conversation: z.string(), from: z.string(), text: z.string(), at: At, staff: z.string().optional(), payload: z.string().optional() });
 const CannedView = z.object({ id: z.string(), title: z.object({ ar: z.string(), en: z.string() }), text: z.object({ ar: z.string(), en: z.string() }) });
-const AuditQuery = z.object({ who: z.string().max(100).optional(), what: z.string().max(100).optional(), target: z.string().max(100).optional() });
+// Repeated or non-string filters are dropped, and a filter too long to be real drops them all: the audit list is
+// read, never changed, so a bad filter shows the whole list rather than an error.
+const filter = z.preprocess((v) => (typeof v === 'string' ? v : undefined), z.string().max(100).optional());
+const AuditQuery = z.object({ who: filter, what: filter, target: filter }).catch({});
+const AuditEntry = z.strictObject({ who: z.string(), what: z.string(), when: At, target: z.string().optional(), detail: z.string().optional() });
+const Name = z.record(z.string(), z.string());
+/** What the console's forms choose from; no record and no person in it. */
+const Catalog = z.strictObject({
+  services: z.array(z.strictObject({ id: z.string(), name: Name })),
+  categories: z.array(z.strictObject({ id: z.string(), name: Name, department: z.string() })),
+  departments: z.array(z.strictObject({ id: z.string(), name: Name })),
+  complaintStatuses: z.array(z.string()).readonly(), applicationStatuses: z.array(z.string()).readonly(), outcomes: z.array(z.string()).readonly(),
+  statusNames: z.record(z.string(), z.record(z.string(), Name)),
+  bounds: z.strictObject({ north: z.number(), south: z.number(), east: z.number(), west: z.number() }),
+  /** The languages the citizen-language choices offer. */
+  languages: z.array(z.enum(['ar', 'en', 'fr'])).min(1).readonly(),
+});
 
 export function consoleApi(deps: ConsoleApiDeps): Router {
   const router = express.Router();
@@ -101,7 +126,7 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
   }));
 
   const ConversationView = z.object({
-    handoff: WithNotes.shape.handoff, transcript: z.array(Line), complaints: z.array(z.unknown()), applications: z.array(z.unknown()),
+    handoff: WithNotes.shape.handoff, transcript: z.array(Line), ...Earlier.shape,
     templates: z.array(z.object({ at: At, template: z.string() })),
   });
   router.get('/conversations/:id', ...staffRoute('agent', { params: Id, output: ConversationView }, async ({ staff, params }) => {
@@ -141,9 +166,7 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
   router.post('/conversations/:id/hand-back', ...staffRoute('agent', { ...action, body: NoBody, invalid: 'expected-empty-body' },
     async ({ staff, params }) => answer(staff, 'hand-back', await deps.handoffs.handBack(params.id, staff))));
 
-  router.post('/conversations/:id/close', ...staffRoute('agent', action, async ({ staff, params, req }) => {
-    const outcome: Outcome | undefined = Close.safeParse(req.body).data?.outcome;
-    if (!outcome || outcome === 'citizen-left') return refuse(400, 'outcome-required', { outcomes: OUTCOMES.slice(0, 4), requestId: req.requestId });
+  router.post('/conversations/:id/close', ...staffRoute('agent', { ...action, body: Close, invalid: 'outcome-required', invalidExtra: { outcomes: STAFF_OUTCOMES.slice(0, 4) } }, async ({ staff, params, body: { outcome } }) => {
     const result = await deps.handoffs.close(params.id, staff, outcome);
     const answered = await answer(staff, 'close', result, outcome);
     if (result.ok) await deps.afterClose?.(result.handoff).catch(() => undefined);
@@ -153,11 +176,9 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
   router.get('/canned', ...staffRoute('agent', { output: z.object({ replies: z.array(CannedView) }) }, async () => ({ replies: await deps.canned.list() })));
 
   const cannedError = 'expected {title:{ar,en}, text:{ar,en}} and an id of a-z, 0-9 and -';
-  router.put('/canned/:id', ...staffRoute('admin', { output: z.object({ reply: CannedView }) }, async ({ staff, req, res }) => {
-    if (!/^[a-z0-9-]{1,60}$/.test(String(req.params.id))) return refuse(400, cannedError, { requestId: req.requestId });
-    const b = parseBody(CannedReply, req, res, cannedError);
-    if (!b) return SENT;
-    const reply = { id: String(req.params.id), title: b.title, text: b.text };
+  router.put('/canned/:id', ...staffRoute('admin', { params: CannedId, body: CannedReply, invalid: cannedError, output: z.strictObject({ reply: CannedView }) }, async ({ staff, params, body: b, req }) => {
+    if (!CANNED_ID.test(params.id)) return refuse(400, cannedError, { requestId: req.requestId });
+    const reply = { id: params.id, title: b.title, text: b.text };
     await deps.canned.save(reply, staff.username);
     await audit(staff, 'canned-reply-saved', reply.id);
     return { reply };
@@ -193,17 +214,10 @@ export function consoleApi(deps: ConsoleApiDeps): Router {
     return { staff: { username: account.username, role: account.role, disabled: account.disabled } };
   }));
 
-  // The rest of the catalog is the content's own shapes; the languages are what the citizen-language choices offer.
-  const Catalog = z.object({ languages: z.array(z.enum(['ar', 'en', 'fr'])).min(1) }).passthrough();
   router.get('/catalog', ...staffRoute('agent', { output: Catalog }, async () => deps.catalog()));
 
-  // Repeated or non-string filters are dropped rather than refused: the audit list is read, never changed.
-  const pick = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  router.get('/audit', ...staffRoute('supervisor', { output: z.object({ entries: z.array(z.unknown()) }) }, async ({ req }) => {
-    const q = req.query as Record<string, unknown>;
-    const filter = AuditQuery.safeParse({ who: pick(q.who), what: pick(q.what), target: pick(q.target) });
-    return { entries: await deps.audit.list(filter.success ? filter.data : {}, 200) };
-  }));
+  router.get('/audit', ...staffRoute('supervisor', { query: AuditQuery, output: z.strictObject({ entries: z.array(AuditEntry) }) },
+    async ({ query }) => ({ entries: await deps.audit.list(query, 200) })));
 
   return router;
 }

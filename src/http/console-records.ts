@@ -1,6 +1,6 @@
 import type { ReplyKey } from '../content/reply-keys.js';
 import { earlierComplaintsFor, maySeeIdentity } from '../domain/confidentiality.js';
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { Content } from '../content/load.js';
 import type { ChannelName } from '../shared/message.js';
 import { FINISHED_APPLICATION, type Application, type ApplicationService, type ApplicationStore } from '../domain/applications.js';
@@ -10,11 +10,13 @@ import { localDay } from '../domain/working-days.js';
 import { staffUsername, type Actor, type StaffStore } from '../domain/staff.js';
 import { APPLICATION_STATUSES, COMPLAINT_STATUSES, type ApplicationStatus, type Chat, type ComplaintStatus } from '../shared/statuses.js';
 import { parseTrackingCode, type TrackingKind } from '../domain/tracking-code.js';
-import { z } from 'zod';
 import type { Lang } from '../text/language.js';
-import { cleanInput } from '../text/normalize.js';
-import { refuse, SENT, staffRoutes } from './staff-route.js';
-import { citizenLang, optionalTyped, parseBody, parseQuery } from './input.js';
+import { Refusal, refuse, SENT, staffRoutes } from './staff-route.js';
+import { citizenLang } from './input.js';
+import {
+  ApplicationList, ApplicationListParams, ApplicationStatusChange, AssigneeChange, CallerComplaint, CodeParam, ComplaintList, ComplaintListParams,
+  ComplaintOpened, CounterApplication, DepartmentChange, Filed, OneApplication, OneComplaint, PhotoParam, Registered, ReporterView, StatusChange, StatusChanged,
+} from './console-record-schemas.js';
 import { departmentsOf, listScope, mayWorkOn, type Viewer } from '../domain/department-access.js';
 import type { AuditLog } from '../domain/audit.js';
 import type { EarlierRecords } from './console-api.js';
@@ -45,81 +47,16 @@ export interface RecordsDeps {
 // Only what a browser shows as a picture is ever served from here, never as a page.
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
-const CHANNELS: ChannelName[] = ['web', 'telegram', 'whatsapp', 'whatsapp-cloud'];
-
 const DAY_MS = 24 * 60 * 60_000;
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
-const blank = z.literal('').transform(() => undefined);
 /** A calendar day as typed in the list's date fields; days are counted in UTC. */
 const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
-const ComplaintListParams = z.object({
-  status: z.union([z.enum(COMPLAINT_STATUSES), blank]).optional(),
-  category: optionalTyped(60), department: optionalTyped(60),
-  overdue: z.enum(['0', '1', '']).optional(),
-  /** Open and due within `within` hours (the deployment's window when absent). */
-  dueSoon: z.enum(['0', '1', '']).optional(),
-  within: z.coerce.number().int().min(1).max(24 * 60).optional(),
-  /** Only the open statuses. */
-  open: z.enum(['0', '1', '']).optional(),
-  /** 'me', 'none' (waiting for someone) or a colleague's username. */
-  assignee: optionalTyped(40),
-  code: optionalTyped(40),
-  from: z.union([day, blank]).optional(), to: z.union([day, blank]).optional(),
-  /** Earliest deadline first by default for the work views (open, overdue, due soon, assigned), newest otherwise. */
-  sort: z.enum(['newest', 'oldest', 'deadline']).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
-  size: z.coerce.number().int().min(1).max(200).optional().default(50),
-});
-
-const ApplicationListParams = z.object({
-  status: z.union([z.enum(APPLICATION_STATUSES), blank]).optional(),
-  service: optionalTyped(60), department: optionalTyped(60),
-  overdue: z.enum(['0', '1', '']).optional(),
-  sort: z.enum(['newest', 'oldest', 'expected']).optional().default('newest'),
-  page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
-  size: z.coerce.number().int().min(1).max(200).optional().default(50),
-});
-
-const At = z.union([z.date(), z.string()]);
-const Who = z.object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() });
-/**
- * A complaint as staff see it. Never its retry key; for a confidential one never who filed it or from which chat
- * (those only through /reporter, audited).
- */
-const ComplaintView = z.object({
-  code: z.string(), category: z.string(), department: z.string(), status: z.string(), privacy: z.enum(['named', 'confidential', 'anonymous']),
-  description: z.string(), createdAt: At, deadline: At, overdue: z.boolean(), identityHidden: z.boolean(),
-  assignee: z.string().nullable().optional(), photos: z.array(z.string()), history: z.array(z.object({ status: z.string().optional(), by: z.string(), at: At, note: z.string().optional() })),
-  reporter: Who.optional(), source: z.object({ channel: z.string(), user: z.string() }).optional(), idempotencyKey: z.undefined().optional(),
-}).refine((c) => c.privacy !== 'confidential' || (c.reporter === undefined && c.source === undefined && c.identityHidden), 'a confidential complaint shown with its reporter');
-const ComplaintList = z.object({ complaints: z.array(ComplaintView), total: z.number(), estimated: z.boolean().optional(), page: z.number(), size: z.number() });
 
 function codeOf(raw: string, kind: TrackingKind): string | undefined {
   const parsed = parseTrackingCode(raw);
   return parsed.ok && parsed.kind === kind ? parsed.code : undefined;
 }
 
-
-// Form fields: strings only (a number or an object is refused, never turned into "[object Object]"), cleaned like
-// what citizens type; an empty field reads as absent. The domain then says what is missing or wrong.
-const field = (max: number) => z.string().max(max * 2).transform(cleanInput).pipe(z.string().max(max)).optional().default('');
-const ChatFields = { channel: z.union([z.enum(CHANNELS), z.literal('')]).optional(), user: optionalTyped(100) };
-const StatusChange = z.object({ status: z.string().max(40), note: optionalTyped(2000) });
-// `from`: who held it as the clerk saw it; "me" without it takes a complaint nobody holds.
-const AssigneeChange = z.object({ assignee: z.union([z.string().max(40), z.null()]).transform((v) => (v ? cleanInput(v).trim() : '')), from: z.union([z.string().max(40), z.null()]).optional(), note: optionalTyped(2000) });
-const DepartmentChange = z.object({ department: optionalTyped(60), note: optionalTyped(2000) });
-const CallerComplaint = z.object({
-  privacy: z.string().max(20), category: field(60), description: field(4000), lang: z.string().max(5).optional(),
-  location: optionalTyped(300), name: optionalTyped(100), phone: optionalTyped(40), email: optionalTyped(200),
-  consentToContact: z.boolean().optional(), requestId: optionalTyped(80), ...ChatFields,
-});
-const CounterApplication = z.object({
-  service: field(60), name: field(100), phone: field(40), lang: z.string().max(5).optional(), note: optionalTyped(2000), ...ChatFields,
-});
-const ApplicationStatusChange = z.object({
-  status: z.string().max(40), note: optionalTyped(2000), reason: optionalTyped(2000),
-  missingDocuments: z.union([z.array(z.string().max(400).transform(cleanInput)).max(30), z.string().max(12_000).transform(cleanInput)]).optional(),
-});
+const PRIVACIES: Privacy[] = ['named', 'confidential', 'anonymous'];
 
 function chatOf(body: { channel?: ChannelName | ''; user?: string }): Chat | undefined {
   return body.channel && body.user ? { channel: body.channel, user: body.user } : undefined;
@@ -198,100 +135,96 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
     return { complaints: page.items.map(complaintView), total: page.total, ...(page.estimated ? { estimated: true } : {}), page: q.page, size: q.size };
   }));
 
-  /** The complaint if it exists and this viewer works on its department; otherwise the refusal is already sent. */
-  async function workable(staff: Actor, req: Request, res: express.Response): Promise<Complaint | undefined> {
-    const code = codeOf(String(req.params.code), 'complaint');
+  /** The complaint if it exists and this viewer works on its department; otherwise the refusal to answer. */
+  async function workable(staff: Actor, raw: string): Promise<Complaint | Refusal> {
+    const code = codeOf(raw, 'complaint');
     const c = code && await deps.complaints.find(code);
-    if (!c) { res.status(404).json({ error: 'not-found' }); return undefined; }
-    if (!mayWorkOn(staff, c.department)) { res.status(403).json({ error: 'other-department' }); return undefined; }
+    if (!c) return refuse(404, 'not-found');
+    if (!mayWorkOn(staff, c.department)) return refuse(403, 'other-department');
     return c;
   }
 
-  router.get('/complaints/:code', ...staffRoute('agent', { output: z.object({ complaint: ComplaintView, canSeeIdentity: z.boolean() }) }, async ({ staff, req, res }) => {
-    const c = await workable(staff, req, res);
-    if (!c) return SENT;
+  router.get('/complaints/:code', ...staffRoute('agent', { params: CodeParam, output: ComplaintOpened }, async ({ staff, params }) => {
+    const c = await workable(staff, params.code);
+    if (c instanceof Refusal) return c;
     return { complaint: complaintView(c), canSeeIdentity: maySeeIdentity(staff.role) };
   }));
 
   // A complaint's photos, for the staff who may open that complaint: through the session, never a public URL.
-  router.get('/complaints/:code/photos/:mediaId', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const c = await workable(staff, req, res);
-    if (!c) return;
-    const id = String(req.params.mediaId);
+  router.get('/complaints/:code/photos/:mediaId', ...staffRoute('agent', { params: PhotoParam }, async ({ staff, params, res }) => {
+    const c = await workable(staff, params.code);
+    if (c instanceof Refusal) return c;
+    const id = params.mediaId;
     const item = c.photos.includes(id) ? await deps.media?.get(id) : null;
-    if (!item || !PHOTO_TYPES.includes(item.mimeType)) { res.status(404).json({ error: 'not-found' }); return; }
+    if (!item || !PHOTO_TYPES.includes(item.mimeType)) return refuse(404, 'not-found');
     if (c.privacy === 'confidential') await audit(staff, 'view-confidential-photo', c.code, id);
     res.setHeader('content-type', item.mimeType);
     res.setHeader('content-disposition', 'inline');
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('cache-control', 'private, no-store');
     res.end(item.data);
+    return SENT;
   }));
 
   // Confidential identities: the citizen office (supervisors, admins) only, and every look is audited.
-  router.get('/complaints/:code/reporter', ...staffRoute('supervisor', {}, async ({ staff, req, res }) => {
-    const code = codeOf(req.params.code, 'complaint');
+  router.get('/complaints/:code/reporter', ...staffRoute('supervisor', { params: CodeParam, output: ReporterView }, async ({ staff, params }) => {
+    const code = codeOf(params.code, 'complaint');
     const c = code && await deps.complaints.find(code);
-    if (!c) { res.status(404).json({ error: 'not-found' }); return; }
+    if (!c) return refuse(404, 'not-found');
     if (c.privacy === 'confidential') await audit(staff, 'view-confidential-identity', c.code);
-    res.json({ privacy: c.privacy, reporter: c.reporter ?? null, source: c.source ?? null });
+    return { privacy: c.privacy, reporter: c.reporter ?? null, source: c.source ?? null };
   }));
 
-  router.post('/complaints/:code/status', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const code = codeOf(req.params.code, 'complaint');
-    const body = parseBody(StatusChange, req, res, 'code-and-status-required');
-    if (!body) return;
+  router.post('/complaints/:code/status', ...staffRoute('agent', { params: CodeParam, body: StatusChange, invalid: 'code-and-status-required', output: StatusChanged }, async ({ staff, params, body }) => {
+    const code = codeOf(params.code, 'complaint');
     const status = body.status as ComplaintStatus, note = body.note;
-    if (!code || !COMPLAINT_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: COMPLAINT_STATUSES }); return; }
-    if (!(await workable(staff, req, res))) return;
+    if (!code || !COMPLAINT_STATUSES.includes(status)) return refuse(400, 'code-and-status-required', { statuses: COMPLAINT_STATUSES });
+    const c = await workable(staff, params.code);
+    if (c instanceof Refusal) return c;
     const result = await deps.complaints.changeStatus(code, status, staff.username, note);
-    if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
+    if (!result.ok) return refuse(result.reason === 'not-found' ? 404 : 409, result.reason);
     await audit(staff, 'complaint-status', code, `${status}${note ? `: ${note}` : ''}`);
-    res.json({ complaint: complaintView(result.complaint), notified: result.complaint.consentToContact && !!result.complaint.source });
-    if (status === 'resolved') await deps.afterResolved?.(result.complaint, staff.username).catch(() => undefined);
+    // The satisfaction question goes out beside the answer; its failure never fails the change.
+    if (status === 'resolved') void deps.afterResolved?.(result.complaint, staff.username).catch(() => undefined);
+    return { complaint: complaintView(result.complaint), notified: result.complaint.consentToContact && !!result.complaint.source };
   }));
 
   // Who works on it: a colleague of its department (or of the citizen office), or '' to put it back in the queue.
-  router.post('/complaints/:code/assignee', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const code = codeOf(String(req.params.code), 'complaint');
-    const body = parseBody(AssigneeChange, req, res, 'assignee-required');
-    if (!body) return;
-    if (!code) { res.status(404).json({ error: 'not-found' }); return; }
-    const c = await workable(staff, req, res);
-    if (!c) return;
+  router.post('/complaints/:code/assignee', ...staffRoute('agent', { params: CodeParam, body: AssigneeChange, invalid: 'assignee-required', output: OneComplaint }, async ({ staff, params, body }) => {
+    const code = codeOf(params.code, 'complaint');
+    if (!code) return refuse(404, 'not-found');
+    const c = await workable(staff, params.code);
+    if (c instanceof Refusal) return c;
     const wanted = body.assignee === 'me' ? staff.username : body.assignee ? staffUsername(body.assignee) : null;
-    if (wanted === undefined) { res.status(400).json({ error: 'unknown-staff' }); return; }
+    if (wanted === undefined) return refuse(400, 'unknown-staff');
     if (wanted) {
       const account = await deps.staff.find(wanted);
-      if (!account || account.disabled) { res.status(400).json({ error: 'unknown-staff' }); return; }
-      if (!mayWorkOn({ role: account.role, department: account.department, departments: account.departments }, c.department)) { res.status(400).json({ error: 'other-department' }); return; }
+      if (!account || account.disabled) return refuse(400, 'unknown-staff');
+      if (!mayWorkOn({ role: account.role, department: account.department, departments: account.departments }, c.department)) return refuse(400, 'other-department');
     }
-    const seen = body.from !== undefined ? (body.from ? cleanInput(body.from).trim() : null) : body.assignee === 'me' ? null : undefined;
+    const seen = body.from !== undefined ? body.from : body.assignee === 'me' ? null : undefined;
     const result = await deps.complaints.assign(code, wanted, staff.username, body.note, seen);
-    if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : 409).json({ error: result.reason }); return; }
+    if (!result.ok) return refuse(result.reason === 'not-found' ? 404 : 409, result.reason);
     await audit(staff, wanted ? 'complaint-assigned' : 'complaint-unassigned', code, wanted ?? `was ${c.assignee ?? 'nobody'}`);
-    res.json({ complaint: complaintView(result.complaint) });
+    return { complaint: complaintView(result.complaint) };
   }));
 
-  router.post('/complaints/:code/department', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const code = codeOf(req.params.code, 'complaint');
-    const body = parseBody(DepartmentChange, req, res, 'code-and-department-required');
-    if (!body) return;
+  router.post('/complaints/:code/department', ...staffRoute('agent', { params: CodeParam, body: DepartmentChange, invalid: 'code-and-department-required', output: OneComplaint }, async ({ staff, params, body }) => {
+    const code = codeOf(params.code, 'complaint');
     const { department, note } = body;
-    if (!code || !department) { res.status(400).json({ error: 'code-and-department-required' }); return; }
-    if (!(await workable(staff, req, res))) return;
+    if (!code || !department) return refuse(400, 'code-and-department-required');
+    const c = await workable(staff, params.code);
+    if (c instanceof Refusal) return c;
     const result = await deps.complaints.reassign(code, department, staff.username, note);
-    if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unknown-department' ? 400 : 409).json({ error: result.reason }); return; }
+    if (!result.ok) return refuse(result.reason === 'not-found' ? 404 : result.reason === 'unknown-department' ? 400 : 409, result.reason);
     await audit(staff, 'complaint-reassigned', code, department);
-    res.json({ complaint: complaintView(result.complaint) });
+    return { complaint: complaintView(result.complaint) };
   }));
 
   // A complaint filed for a citizen who phoned or walked in; staff read the tracking code back to them.
-  router.post('/complaints', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const b = parseBody(CallerComplaint, req, res, 'invalid');
-    if (!b) return;
+  router.post('/complaints', ...staffRoute('agent', { body: CallerComplaint, invalid: 'invalid', output: Filed }, async ({ staff, body: b }) => {
     const privacy = b.privacy as Privacy;
-    if (!['named', 'confidential', 'anonymous'].includes(privacy)) { res.status(400).json({ error: 'privacy-required', choices: ['named', 'confidential', 'anonymous'] }); return; }
+    if (!PRIVACIES.includes(privacy)) return refuse(400, 'privacy-required', { choices: PRIVACIES });
     const anonymous = privacy === 'anonymous';
     const from = anonymous ? undefined : chatOf(b);
     const location = b.location;
@@ -306,32 +239,28 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
       consentToContact: !!from && b.consentToContact === true,
       idempotencyKey: `console:${staff.username}:${b.requestId ?? `${Date.now()}:${Math.random()}`}`,
     });
-    if (!result.ok) { res.status(400).json({ error: 'invalid', problems: result.problems.map((p) => p.problem) }); return; }
+    if (!result.ok) return refuse(400, 'invalid', { problems: result.problems.map((p) => p.problem) });
     await audit(staff, 'complaint-filed-for-caller', result.receipt.code, privacy);
-    res.json({ code: result.receipt.code, department: result.receipt.department, deadline: result.receipt.deadline, duplicate: result.duplicate });
+    return { code: result.receipt.code, department: result.receipt.department, deadline: result.receipt.deadline, duplicate: result.duplicate };
   }));
 
-  router.post('/applications', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const b = parseBody(CounterApplication, req, res, 'invalid');
-    if (!b) return;
+  router.post('/applications', ...staffRoute('agent', { body: CounterApplication, invalid: 'invalid', output: Registered }, async ({ staff, body: b }) => {
     const chat = chatOf(b);
     const result = await deps.applications.createApplication({
       service: b.service, name: b.name, phone: b.phone, lang: citizenLang(b.lang, deps.content.municipality.languages), by: staff.username, note: b.note, ...(chat ? { chat } : {}),
     });
-    if (!result.ok) { res.status(400).json({ error: 'invalid', problems: result.problems }); return; }
+    if (!result.ok) return refuse(400, 'invalid', { problems: result.problems });
     await audit(staff, 'application-registered', result.application.code);
-    res.json({ application: result.application, receipt: `/console/receipt/${result.application.code}` });
+    return { application: result.application, receipt: `/console/receipt/${result.application.code}` };
   }));
 
   // The registry: by status, service, and overdue against the expected day (the municipality's calendar).
-  router.get('/applications', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const q = parseQuery(ApplicationListParams, req, res, 'invalid-filter');
-    if (!q) return;
+  router.get('/applications', ...staffRoute('agent', { query: ApplicationListParams, invalid: 'invalid-filter', output: ApplicationList }, async ({ staff, query: q }) => {
     const today = localDay(now(), deps.content.municipality.timezone);
-    if (q.department && !mayWorkOn(staff, q.department)) { res.status(403).json({ error: 'other-department' }); return; }
+    if (q.department && !mayWorkOn(staff, q.department)) return refuse(403, 'other-department');
     // A department's staff see the applications of the services their departments handle.
     const inScope = serviceScope(staff, q.department);
-    if (q.service && inScope && !inScope.includes(q.service)) { res.status(403).json({ error: 'other-department' }); return; }
+    if (q.service && inScope && !inScope.includes(q.service)) return refuse(403, 'other-department');
     const services = q.service ? [q.service] : inScope;
     const page = await deps.applicationStore.list({
       ...(q.status ? { statuses: [q.status] } : {}),
@@ -339,51 +268,50 @@ export function recordsApi(deps: RecordsDeps): { router: Router; receipt: Reques
       ...(q.overdue === '1' ? { overdueOn: today } : {}),
       sort: q.sort, skip: (q.page - 1) * q.size, limit: q.size,
     });
-    res.json({
+    return {
       applications: page.items.map((a) => ({ ...a, overdue: !FINISHED_APPLICATION.includes(a.status) && a.expectedBy < today })),
       total: page.total, page: q.page, size: q.size,
-    });
+    };
   }));
 
-  router.get('/applications/:code', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const code = codeOf(req.params.code, 'application');
+  router.get('/applications/:code', ...staffRoute('agent', { params: CodeParam, output: OneApplication }, async ({ staff, params }) => {
+    const code = codeOf(params.code, 'application');
     const a = code && await deps.applications.find(code);
-    if (!a) { res.status(404).json({ error: 'not-found' }); return; }
-    if (!mayWorkOnApplication(staff, a)) { res.status(403).json({ error: 'other-department' }); return; }
-    res.json({ application: a });
+    if (!a) return refuse(404, 'not-found');
+    if (!mayWorkOnApplication(staff, a)) return refuse(403, 'other-department');
+    return { application: a };
   }));
 
-  router.post('/applications/:code/status', ...staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const code = codeOf(req.params.code, 'application');
-    const b = parseBody(ApplicationStatusChange, req, res, 'code-and-status-required');
-    if (!b) return;
+  router.post('/applications/:code/status', ...staffRoute('agent', { params: CodeParam, body: ApplicationStatusChange, invalid: 'code-and-status-required', output: OneApplication }, async ({ staff, params, body: b }) => {
+    const code = codeOf(params.code, 'application');
     const status = b.status as ApplicationStatus;
-    if (!code || !APPLICATION_STATUSES.includes(status)) { res.status(400).json({ error: 'code-and-status-required', statuses: APPLICATION_STATUSES }); return; }
+    if (!code || !APPLICATION_STATUSES.includes(status)) return refuse(400, 'code-and-status-required', { statuses: APPLICATION_STATUSES });
     const current = await deps.applications.find(code);
-    if (current && !mayWorkOnApplication(staff, current)) { res.status(403).json({ error: 'other-department' }); return; }
-    const missing = Array.isArray(b.missingDocuments) ? b.missingDocuments : typeof b.missingDocuments === 'string' ? b.missingDocuments.split(/\n|;/) : [];
-    const result = await deps.applications.changeStatus(code, { status, by: staff.username, note: b.note, reason: b.reason, missingDocuments: missing });
-    if (!result.ok) { res.status(result.reason === 'not-found' ? 404 : result.reason === 'unchanged' ? 409 : 400).json({ error: result.reason }); return; }
+    if (current && !mayWorkOnApplication(staff, current)) return refuse(403, 'other-department');
+    const result = await deps.applications.changeStatus(code, { status, by: staff.username, note: b.note, reason: b.reason, missingDocuments: b.missingDocuments });
+    if (!result.ok) return refuse(result.reason === 'not-found' ? 404 : result.reason === 'unchanged' ? 409 : 400, result.reason);
     await audit(staff, 'application-status', code, status);
-    res.json({ application: result.application });
+    return { application: result.application };
   }));
 
-  const receipt = staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const code = codeOf(req.params.code, 'application');
+  const receipt = staffRoute('agent', { params: CodeParam }, async ({ staff, params, res }) => {
+    const code = codeOf(params.code, 'application');
     const a = code && await deps.applications.find(code);
-    if (!a) { res.status(404).type('text/plain').send('not found'); return; }
+    if (!a) { res.status(404).type('text/plain').send('not found'); return SENT; }
     await audit(staff, 'receipt-printed', a.code);
     res.type('html').send(receiptHtml(a, deps));
+    return SENT;
   });
 
   // The decision letter: approval, or refusal with its reasons, in the applicant's language and the municipality's name.
-  const decision = staffRoute('agent', {}, async ({ staff, req, res }) => {
-    const code = codeOf(String(req.params.code), 'application');
+  const decision = staffRoute('agent', { params: CodeParam }, async ({ staff, params, res }) => {
+    const code = codeOf(params.code, 'application');
     const a = code && await deps.applications.find(code);
-    if (!a) { res.status(404).type('text/plain').send('not found'); return; }
-    if (a.status !== 'approved' && a.status !== 'rejected' && a.status !== 'delivered') { res.status(409).type('text/plain').send('no decision recorded yet'); return; }
+    if (!a) { res.status(404).type('text/plain').send('not found'); return SENT; }
+    if (a.status !== 'approved' && a.status !== 'rejected' && a.status !== 'delivered') { res.status(409).type('text/plain').send('no decision recorded yet'); return SENT; }
     await audit(staff, 'decision-printed', a.code);
     res.type('html').send(decisionHtml(a, deps));
+    return SENT;
   });
 
   return { router, receipt, decision, earlier };

@@ -62,7 +62,15 @@ export const typed = (max: number) => z.string().max(max * 2).transform(cleanInp
 export const optionalTyped = (max: number) => z.string().max(max * 2).transform(cleanInput).pipe(z.string().max(max))
   .optional().transform((v) => (v ? v : undefined));
 
-/** Parses a body with a zod schema; on failure answers 400 with the fields that are wrong and returns undefined. */
+/** The fields a client got wrong, by path (at most 10); a field a strict schema does not know is named too. */
+export function fieldsOf(error: z.ZodError, where: string): string[] {
+  const paths = error.issues.flatMap((i) => {
+    const at = i.path.join('.');
+    return i.code === 'unrecognized_keys' ? i.keys.map((k) => (at ? `${at}.${k}` : k)) : [at || `(${where})`];
+  });
+  return [...new Set(paths)].slice(0, 10);
+}
+
 /**
  * The language staff chose for a citizen (a caller's complaint, a counter application, a booking): one the
  * municipality answers in; French where it does not is English, anything else Arabic.
@@ -72,21 +80,24 @@ export function citizenLang(v: unknown, offered: readonly Lang[]): Lang {
   return v === 'fr' ? 'en' : 'ar';
 }
 
+/** Parses a body with a zod schema; on failure answers 400 with the fields that are wrong and returns undefined. */
 export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Response, error: string): z.infer<S> | undefined {
   const result = schema.safeParse(req.body);
   if (result.success) return result.data;
-  const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || '(body)'))].slice(0, 10);
-  clientError(req, res, 400, error, undefined, { fields });
+  clientError(req, res, 400, error, undefined, { fields: fieldsOf(result.error, 'body') });
   return undefined;
 }
 
-/** Like parseBody, for a query string (list filters): 400 with the fields that are wrong. */
-export function parseQuery<S extends z.ZodType>(schema: S, req: Request, res: Response, error: string): z.infer<S> | undefined {
-  const result = schema.safeParse(req.query);
-  if (result.success) return result.data;
-  const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || '(query)'))].slice(0, 10);
-  clientError(req, res, 400, error, undefined, { fields });
-  return undefined;
+// Answers are checked where a mismatch should fail loudly (the tests), not in production, where it would cost a
+// citizen or a clerk a 500 for a field the schema forgot.
+const checkOutput = () => process.env.VITEST !== undefined || process.env.NAFIDHA_CHECK_OUTPUT === '1';
+
+/** The answer of a route, checked against its output schema under the tests (or NAFIDHA_CHECK_OUTPUT=1): a mismatch throws, naming the fields. */
+export function shaped<S extends z.ZodType>(schema: S, answer: z.input<S>, route: string): z.input<S> {
+  if (!checkOutput()) return answer;
+  const checked = schema.safeParse(answer);
+  if (!checked.success) throw new Error(`${route} answered outside its output schema: ${fieldsOf(checked.error, 'answer').join(', ')}`);
+  return answer;
 }
 
 function routeOf(req: Request, res: Response): string {

@@ -6,7 +6,7 @@ import { ChatKey } from '../shared/chat.js';
 import type { Choice } from '../shared/message.js';
 import type { TranscriptStore } from '../domain/transcript.js';
 import type { Lang } from '../shared/lang.js';
-import { clientError, jsonBody, parseBody } from './input.js';
+import { clientError, jsonBody, parseBody, shaped } from './input.js';
 
 // The web chat's own identity and memory. The server opens each chat: a random id (which staff see, as the
 // chat's name) and a separate random key that only the browser holds. Reading the chat's history back needs both,
@@ -24,9 +24,16 @@ export interface WebChatHistoryDeps {
 }
 
 const WEB_USER = /^[A-Za-z0-9_-]{16,64}$/;
-const HistoryRequest = z.object({ user: z.string().regex(WEB_USER), key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
+const HistoryRequest = z.strictObject({ user: z.string().regex(WEB_USER), key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
 /** What the citizen saw: their lines, the assistant's and staff's. Staff notes and system lines stay in the console. */
 const SHOWN = new Set(['citizen', 'bot', 'staff']);
+const Opened = z.strictObject({ user: z.string().regex(WEB_USER), key: z.string() });
+/** The chat as the browser redraws it: who said what and when (no staff names, notes or intents), and the last buttons. */
+const History = z.strictObject({
+  lines: z.array(z.strictObject({ from: z.enum(['citizen', 'bot', 'staff']), text: z.string(), at: z.union([z.date(), z.string()]) })),
+  choices: z.array(z.strictObject({ title: z.string(), payload: z.string() })),
+  lang: z.enum(['ar', 'en', 'fr']).optional(),
+});
 const LINES = 200;
 /** What the page needs to know before it greets: which languages it may be shown in. */
 const ChatConfig = z.object({ languages: z.array(z.enum(['ar', 'en', 'fr'])).min(1) }).strict();
@@ -50,7 +57,7 @@ export function webChatHistoryRoutes(deps: WebChatHistoryDeps): Router {
       for (let i = 0; i < 3; i++) {
         const user = `w${randomBytes(18).toString('base64url')}`; // OPENED_WEB_CHAT's shape
         const key = randomBytes(32).toString('base64url');
-        if (await deps.keys.create(user, key)) { res.status(201).set('cache-control', 'no-store').json({ user, key }); return; }
+        if (await deps.keys.create(user, key)) { res.status(201).set('cache-control', 'no-store').json(shaped(Opened, { user, key }, 'POST /chat/session')); return; }
       }
       throw new Error('could not open a web chat');
     } catch (err) { next(err); }
@@ -64,11 +71,11 @@ export function webChatHistoryRoutes(deps: WebChatHistoryDeps): Router {
       if (!(await deps.keys.verify(asked.user, asked.key))) { clientError(req, res, 403, 'not-your-chat', 'this key does not open that chat'); return; }
       const chat = ChatKey.of('web', asked.user);
       const [lines, state] = await Promise.all([deps.transcripts.list(chat, LINES), deps.state(chat)]);
-      res.set('cache-control', 'no-store').json({
-        lines: lines.filter((l) => SHOWN.has(l.from)).map((l) => ({ from: l.from, text: l.text, at: l.at })),
+      res.set('cache-control', 'no-store').json(shaped(History, {
+        lines: lines.filter((l) => SHOWN.has(l.from)).map((l) => ({ from: l.from as 'citizen' | 'bot' | 'staff', text: l.text, at: l.at })),
         choices: (state?.choices ?? []).map((c) => ({ title: c.label, payload: c.value })),
-        lang: state?.lang && (deps.languages as readonly string[]).includes(state.lang) ? state.lang : undefined,
-      });
+        lang: state?.lang && (deps.languages as readonly string[]).includes(state.lang) ? state.lang as Lang : undefined,
+      }, 'POST /chat/history'));
     } catch (err) { next(err); }
   });
   return router;
