@@ -4,12 +4,14 @@
 //   1. the slot search a citizen's chat runs (the next days with free slots, then one day's free times);
 //   2. confirmations per second: W citizens at once each search and book a free time, for S seconds;
 //   3. a 40-way race for the last 3 places of a slot (exactly 3 must win), repeated.
-// The shipped knowledge is used with twice the counters, so the run does not fill the two weeks on offer.
+// The shipped knowledge is used with twice the counters, so the run does not fill the two weeks on offer. The store
+// and the service are the server's own (src/app/), with an outbox that sends nothing.
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { createServices } from '../src/app/services.js';
+import { createStores } from '../src/app/stores.js';
 import { loadContent } from '../src/content/load.js';
-import { MongoBookingStore } from '../src/db/bookings.js';
-import { BookingService, type Booking } from '../src/domain/bookings.js';
+import type { Booking } from '../src/domain/bookings.js';
 import { newTrackingCode } from '../src/domain/tracking-code.js';
 import { nextDay } from '../src/domain/working-days.js';
 import { startDatabase } from './bench-database.js';
@@ -29,7 +31,6 @@ const root = path.resolve(import.meta.dirname, '..');
 const content = loadContent(path.join(root, 'knowledge'), path.join(root, 'intents'));
 const booking = structuredClone(content.booking);
 for (const b of booking.branches) for (const s of b.services) { s.counters *= 2; s.request = false; }
-const rules = { booking, municipality: content.municipality, services: content.services, holidays: content.holidays.map((h) => h.date) };
 const offers = booking.branches.flatMap((b) => b.services.map((s) => ({ branch: b.branch, service: s.service })));
 
 let seed = 7;
@@ -41,8 +42,8 @@ const outbox = { enqueue: async () => undefined };
 const database = await startDatabase();
 const connection = await mongoose.createConnection(database.uri, { socketTimeoutMS: 600_000, serverSelectionTimeoutMS: 10_000 }).asPromise();
 try {
-  const store = new MongoBookingStore(connection);
-  const service = new BookingService({ store, rules, outbox, texts: content.notifications });
+  const stores = createStores(connection, content.municipality.timezone);
+  const service = createServices(stores, { ...content, booking }, outbox).bookings;
   await Promise.all(Object.values(connection.models).map((m) => m.init()));
   const today = new Date().toISOString().slice(0, 10);
 
@@ -113,9 +114,9 @@ try {
     + `${taken} "just taken"; the book() call alone median ${pct(confirm, 0.5).toFixed(1)} ms, p99 ${pct(confirm, 0.99).toFixed(1)} ms`);
 
   // 3. The race for the last 3 places.
-  const raceRules = structuredClone(rules);
-  raceRules.booking.branches.find((b) => b.branch === 'main-hall')!.services.find((s) => s.service === 'building-permit')!.counters = 3;
-  const racing = new BookingService({ store, rules: raceRules, outbox, texts: content.notifications });
+  const raceBooking = structuredClone(booking);
+  raceBooking.branches.find((b) => b.branch === 'main-hall')!.services.find((s) => s.service === 'building-permit')!.counters = 3;
+  const racing = createServices(stores, { ...content, booking: raceBooking }, outbox).bookings;
   const raceMs: number[] = [];
   const winners: number[] = [];
   for (let r = 0; r < RACES; r++) {

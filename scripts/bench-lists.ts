@@ -6,9 +6,9 @@
 // the searches (newest first, category, status, date range) by the filing-day documents (db/complaint-days.ts),
 // the alerts list by its index documents (db/alerts.ts). With --collection, the same searches as queries on the
 // collection (what they were before the day documents; minutes each on FerretDB at 100,000) are timed once.
+// The stores are the server's own (src/app/stores.ts): filing and changing a status also keep the dashboard counts.
 import mongoose from 'mongoose';
-import { MongoAlertStore } from '../src/db/alerts.js';
-import { MongoComplaintStore } from '../src/db/complaints.js';
+import { createConsoleStores, createStores } from '../src/app/stores.js';
 import type { Complaint, ComplaintListQuery } from '../src/domain/complaints.js';
 import { newTrackingCode } from '../src/domain/tracking-code.js';
 import { COMPLAINT_STATUSES } from '../src/shared/statuses.js';
@@ -49,7 +49,7 @@ const database = await startDatabase();
 const connection = await mongoose.createConnection(database.uri, { socketTimeoutMS: 600_000, serverSelectionTimeoutMS: 10_000 }).asPromise();
 const db = { connection, close: () => connection.close() };
 try {
-  const store = new MongoComplaintStore(db.connection);
+  const store = createStores(db.connection).complaints;
   await db.connection.models.Complaint!.init();
   const started = Date.now();
   // Small batches: FerretDB writes each document and its seven index entries in SQLite, and a big batch outlasts
@@ -67,7 +67,7 @@ try {
   await store.days.rebuild();
   console.log(`built the filing-day documents in ${((Date.now() - builtDays) / 1000).toFixed(1)} s (likewise once)`);
   // A year of overdue alerts (one in ten complaints), raised as the escalation job raises them.
-  const alerts = new MongoAlertStore(db.connection);
+  const { alerts } = createConsoleStores(db.connection);
   const seededAlerts = Math.round(N / 10);
   for (let i = 0; i < seededAlerts; i += 500) {
     await db.connection.collection('console_alerts').insertMany(Array.from({ length: Math.min(500, seededAlerts - i) }, (_, j) => {
@@ -78,7 +78,7 @@ try {
   // Listed as a first start lists alerts raised before the index documents.
   await db.connection.collection('console_alerts_index').deleteMany({});
   const alertsBuilt = Date.now();
-  await new MongoAlertStore(db.connection).list({ limit: 1 });
+  await createConsoleStores(db.connection).alerts.list({ limit: 1 });
   console.log(`seeded ${seededAlerts} alerts; their index documents built in ${((Date.now() - alertsBuilt) / 1000).toFixed(1)} s (once)`);
 
   const at = new Date(now);

@@ -1,5 +1,5 @@
 // Wiring of the staff console and handoff: stores → domain → conversation flows + HTTP router. Called by main.ts.
-import type { Stores } from './stores.js';
+import { createConsoleStores, type Stores } from './stores.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
@@ -31,8 +31,6 @@ import { recordsApi } from '../http/console-records.js';
 import { bookingsApi } from '../http/console-bookings.js';
 import type { BookingService } from '../domain/bookings.js';
 import { jsonBody } from '../http/input.js';
-import { MongoAlertsSeen, MongoAlertStore } from '../db/alerts.js';
-import { MongoDigestStore } from '../db/digests.js';
 import { sendDailyDigests } from '../domain/digest.js';
 import { escalateOverdue } from '../domain/escalation.js';
 import { alertsApi } from '../http/console-alerts.js';
@@ -151,10 +149,9 @@ export function createConsole(deps: ConsoleDeps): Console {
   api.use(channelsApi({ staff, overview: deps.channels, templates }));
   api.use(consoleMediaApi({ staff, handoffs, media: deps.stores.media, audit }));
   api.use(rec.router);
-  const alerts = new MongoAlertStore(connection);
-  const digests = new MongoDigestStore(connection);
+  const { alerts, alertsSeen, digests } = createConsoleStores(connection);
   const departmentIds = content.departments.map((d) => d.id);
-  api.use(alertsApi({ staff, alerts, seen: new MongoAlertsSeen(connection), digests, departments: departmentIds, timeZone: content.municipality.timezone, now: deps.now }));
+  api.use(alertsApi({ staff, alerts, seen: alertsSeen, digests, departments: departmentIds, timeZone: content.municipality.timezone, now: deps.now }));
   const calendar = { timeZone: content.municipality.timezone, holidays: content.holidays.map((h) => h.date),
     ...(content.municipality.staffHours?.length ? { workingDays: [...new Set(content.municipality.staffHours.flatMap((h) => h.days))] } : {}) };
   const digest = () => sendDailyDigests({ complaints: records.complaintStore, digests, departments: departmentIds, calendar, sendAt: deps.digestAt ?? '07:00', now: deps.now });

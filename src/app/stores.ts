@@ -1,5 +1,7 @@
 import type { Connection } from 'mongoose';
+import { MongoAlertsSeen, MongoAlertStore } from '../db/alerts.js';
 import { MongoAuditLog } from '../db/audit.js';
+import { MongoDigestStore } from '../db/digests.js';
 import { MongoBookingStore } from '../db/bookings.js';
 import { MongoCannedReplies } from '../db/canned-replies.js';
 import { MongoChannelWindows } from '../db/channel-windows.js';
@@ -62,3 +64,11 @@ export function createStores(connection: Connection, timeZone = 'UTC') {
 }
 
 export type Stores = ReturnType<typeof createStores>;
+
+/**
+ * The console's own repositories: overdue alerts (whose index documents are built when the store is made), what
+ * each person has seen of them, and the department digests. Made by the console, not by every command-line tool.
+ */
+export function createConsoleStores(connection: Connection) {
+  return { alerts: new MongoAlertStore(connection), alertsSeen: new MongoAlertsSeen(connection), digests: new MongoDigestStore(connection) };
+}
