@@ -155,8 +155,8 @@ export function reportsApi(deps: ReportsDeps): Router {
       every: s.q.every ?? 'day', tables: await tables(s.scope, s.q.lang ?? 'ar', s.q.every ?? 'day', staff.role) };
   }));
 
-  router.get('/reports/:figure.csv', ...staffRoute('agent', { query: Query, invalid: 'query-invalid' }, async ({ staff, query, req, res }) => {
-    const figure = req.params.figure as Figure;
+  router.get('/reports/:figure.csv', ...staffRoute('agent', { params: z.strictObject({ figure: z.string() }), query: Query, invalid: 'query-invalid' }, async ({ staff, params, query, req, res }) => {
+    const figure = params.figure as Figure;
     if (!FIGURES.includes(figure)) return refuse(404, 'no-such-figure', { figures: FIGURES });
     const s = await scopeFor(staff, query);
     if (s instanceof Refusal) return s;
