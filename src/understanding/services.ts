@@ -124,7 +124,8 @@ export class ServiceFinder {
           const core = word.slice(p.length, word.length - s.length);
           if ((p || s) && this.weight.has(core)) add(core, this.t.variant);
           else if ((p || s) && this.weight.has(stem(core))) add(stem(core), this.t.variant);
-          else for (const w of this.byRoot.get(core) ?? []) add(w, this.t.variant * this.t.variant);
+          // (Not a word other messages use as it is: "بتقدر" of "what can you do" is not "تقدير".)
+          else if (!this.elsewhere(word)) for (const w of this.byRoot.get(core) ?? []) add(w, this.t.variant * this.t.variant);
         }
         if (out.length) break;
       }

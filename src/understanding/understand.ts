@@ -241,7 +241,7 @@ export class Understander {
       .flatMap((s) => s.all.map((j) => raw[origin[j]])));
     const bare = (outright || serviceChoices.length > 1) && raw.every((w) => naming.has(w) || this.finder.isFiller(w));
     if (named && intent !== 'service-info' && ((SERVICE_WINS.has(intent) && outright) || bare || lead <= margin
-      || (asking && (intent === 'complaint-file' || intent === 'status-check')))) intent = 'service-info';
+      || (asking && (intent === 'status-check' || (intent === 'complaint-file' && (outright || aspect !== 'fees')))))) intent = 'service-info';
     // A tracking code in the message means the citizen is following something up.
     const tracked = mentionsTrackingCode(text);
     // ("please cancel complaint C-…" stays a cancel.)

@@ -11,7 +11,7 @@ const read = (name: string): Labelled[] => fs.readFileSync(path.resolve(import.m
 const data = read('labelled.jsonl');
 
 // Gates about two points under the figures measured with `npm run eval -- test/data/FILE.jsonl --baseline`
-// (dev 99.0 / 99.3 / 92.4, labelled 97.5 / 97.1 / 96.6, held-out 95.9 / 92.8 / 90.0: intent / service / category).
+// (dev 99.0 / 100 / 95.5, labelled 97.8 / 97.1 / 97.7, held-out 95.9 / 94.7 / 91.7: intent / service / category).
 describe('the labelled set (dialects, English, Arabizi, typos; not copies of the intent examples)', () => {
   it('has at least 300 utterances none of which is an intent example', () => {
     const { content } = shippedContent();
@@ -20,12 +20,12 @@ describe('the labelled set (dialects, English, Arabizi, typos; not copies of the
     expect(data.filter((d) => examples.has(d.text.trim())).map((d) => d.text)).toEqual([]);
   });
 
-  it('is understood with at least 95.5% intent, 95% service and 94.5% category accuracy', () => {
+  it('is understood with at least 95.5% intent, 95% service and 95.5% category accuracy', () => {
     const result = evaluate(shippedContent().understander, data);
     console.log(report(result));
     expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.955);
     expect(result.service.accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.945);
+    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.955);
   });
 
   it('answers given with confidence 0.8 or more are at least 97% right, and the assistant beats the baseline', () => {
@@ -39,11 +39,11 @@ describe('the labelled set (dialects, English, Arabizi, typos; not copies of the
 });
 
 describe('the dev set', () => {
-  it('is understood with at least 97% intent, 97.5% service and 90.5% category accuracy', () => {
+  it('is understood with at least 97% intent, 97.5% service and 93% category accuracy', () => {
     const result = evaluate(shippedContent().understander, read('dev.jsonl'));
     expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.97);
     expect(result.service.accuracy).toBeGreaterThanOrEqual(0.975);
-    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.905);
+    expect(result.category.accuracy).toBeGreaterThanOrEqual(0.93);
   });
 });
 
@@ -52,11 +52,11 @@ describe('the dev set', () => {
 describe('the held-out set (never used for tuning)', () => {
   const holdout = read('holdout.jsonl');
 
-  it('is understood with at least 94% intent, 91% service and 88% category accuracy', () => {
+  it('is understood with at least 94% intent, 92.5% service and 88% category accuracy', () => {
     const result = evaluate(shippedContent().understander, holdout);
     expect(holdout.length).toBeGreaterThanOrEqual(300);
     expect(result.intent.accuracy).toBeGreaterThanOrEqual(0.94);
-    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.91);
+    expect(result.service.accuracy).toBeGreaterThanOrEqual(0.925);
     expect(result.category.accuracy).toBeGreaterThanOrEqual(0.88);
   });
 });
