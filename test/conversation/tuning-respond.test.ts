@@ -34,8 +34,8 @@ describe('the respond values of the Tuning are pinned by a sentence', () => {
   });
 
   it(`guessIntent ${TUNING.respond.guessIntent} → 0.25: filing a complaint is no longer offered as a guess`, async () => {
-    expect(values(await say({}, 'shahadet gher mwazzaf shu bdha'))).toContain('/complaint');
-    expect(values(await say({ guessIntent: 0.25 }, 'shahadet gher mwazzaf shu bdha'))).not.toContain('/complaint');
+    expect(values(await say({}, 'radd kif wara2'))).toContain('/complaint');
+    expect(values(await say({ guessIntent: 0.25 }, 'radd kif wara2'))).not.toContain('/complaint');
   });
 
   it(`staffInFlow ${TUNING.respond.staffInFlow} → 0.99: asking for staff inside a complaint is taken as the step's answer`, async () => {
