@@ -101,7 +101,8 @@ describe('booking an appointment in the chat', () => {
     for (const who of [a, b]) {
       await who.send('/lang en');
       const days = await who.send('/book lease-contract');
-      const day = days[0].choices![0].value;
+      // Not today's first time: on a slow machine it can pass the booking's lead time between offer and confirm.
+      const day = days[0].choices!.filter((x) => x.value.startsWith('/book-day ')).at(-1)!.value;
       const times = await who.send(day);
       picked ||= choice(times, '/book-time');
       await who.send(picked);
