@@ -1,6 +1,6 @@
 // Applications at the counter: register one and print the receipt; find one and update its status.
 import { get, post } from './api.js';
-import { clear, field, formValues, h, select, phoneLink } from './dom.js';
+import { clear, field, formValues, h, select, phoneLink, latest } from './dom.js';
 import { citizenLanguages, currentLang, named, t, when } from './i18n.js';
 
 const statusName = (ctx, s) => ctx.catalog.statusNames?.application?.[s]?.[currentLang()] ?? s;
@@ -94,11 +94,14 @@ async function renderRegistry(box, ctx, open) {
   const pager = h('div', { class: 'row pager' });
   clear(box, h('h1', {}, t('apps.registry')), form, table, pager);
   let page = 1;
+  const turn = latest();
   async function load() {
+    const current = turn();
     const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v));
     query.set('page', String(page));
     query.set('size', String(PAGE));
     const { applications, total } = await get(`/applications?${query}`);
+    if (!current()) return;
     const pages = Math.max(1, Math.ceil(total / PAGE));
     clear(pager,
       h('button', { type: 'button', disabled: page <= 1, onclick: () => { page--; load().catch(ctx.fail); } }, t('complaints.prev')),

@@ -1,7 +1,7 @@
 // @ts-check
 // Appointments: a branch's day (arrivals, no-shows, cancellations) and booking for a caller or a walk-in citizen.
 import { api, get, post } from './api.js';
-import { clear, field, formValues, h, select, phoneLink } from './dom.js';
+import { clear, field, formValues, h, latest, select, phoneLink } from './dom.js';
 import { citizenLanguages, named, t } from './i18n.js';
 
 const today = () => new Date().toLocaleDateString('en-CA');
@@ -49,8 +49,12 @@ export async function renderBookings(view, ctx) {
     clear(serviceSelect, ...(b?.services ?? []).map((s) => h('option', { value: s.id }, named(s, s.id))));
     clear(blockService, h('option', { value: '' }, t('book.block.all')), ...(b?.services ?? []).map((s) => h('option', { value: s.id }, named(s, s.id))));
   }
+  const slotTurn = latest();
+  const dayTurn = latest();
   async function loadSlots() {
+    const current = slotTurn();
     const { slots } = await get(`/bookings/slots?branch=${encodeURIComponent(branch)}&service=${encodeURIComponent(serviceSelect.value)}&day=${encodeURIComponent(day)}`);
+    if (!current()) return;
     clear(slotSelect, ...(slots.length ? slots.map((s) => h('option', { value: s.time }, `${s.time} (${t('book.free', { n: s.free })})`)) : [h('option', { value: '' }, t('book.none'))]));
   }
   async function act(code, path, body) {
@@ -87,7 +91,9 @@ export async function renderBookings(view, ctx) {
       h('td', { dir: 'auto', class: 'subject' }, b.subject ?? ''));
   }
   async function load() {
+    const current = dayTurn();
     const { bookings, open, blocks: closed } = await get(`/bookings?branch=${encodeURIComponent(branch)}&day=${encodeURIComponent(day)}`);
+    if (!current()) return;
     clear(blocks, ...(closed ?? []).map((x) => h('li', { class: 'block', dataset: { id: x.id } },
       `${x.fromDay}${x.toDay !== x.fromDay ? ` – ${x.toDay}` : ''} ${x.from ?? ''}${x.to ? `–${x.to}` : ''} · ${x.counters ? t('book.block.n', { n: x.counters }) : t('book.block.whole')} · ${x.reason} (${x.displaced.length})`,
       office ? h('button', { type: 'button', class: 'lift', onclick: async () => {

@@ -1,6 +1,6 @@
 // Complaints: filter the list, open one, change its status (the citizen is notified) or its department.
 import { get, post } from './api.js';
-import { clear, field, formValues, h, select, phoneLink } from './dom.js';
+import { clear, field, formValues, h, select, phoneLink, latest } from './dom.js';
 import { currentLang, named, t, when } from './i18n.js';
 import { locationMap, photoStrip } from './complaint-map.js';
 import { assignmentForm, tx } from './my-work.js';
@@ -31,12 +31,15 @@ export async function renderComplaints(view, ctx) {
   clear(view, h('section', { class: 'card' }, h('h1', {}, own.length ? t('complaints.mine') : t('complaints.title')), form, table, pager));
   let page = 1;
 
+  const turn = latest();
   async function load() {
+    const current = turn();
     const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v));
     sessionStorage.setItem('nafidha.console.filters', query.toString());
     query.set('page', String(page));
     query.set('size', String(PAGE));
     const { complaints, total } = await get(`/complaints?${query}`);
+    if (!current()) return;
     const pages = Math.max(1, Math.ceil(total / PAGE));
     clear(pager,
       h('button', { type: 'button', id: 'page-prev', disabled: page <= 1, onclick: () => { page--; load().catch(ctx.fail); } }, t('complaints.prev')),

@@ -40,6 +40,18 @@ export function select(name, options, selected, attrs = {}) {
   return h('select', { name, ...attrs }, options.map(([value, label]) => h('option', { value, selected: value === selected }, label)));
 }
 
+/**
+ * Marks each call of a loader: `const current = turn(); await fetch…; if (!current()) return;`.
+ * A list asked for twice (the first draw, then a filter) must show the last answer, not the slowest one.
+ */
+export function latest() {
+  let n = 0;
+  return () => {
+    const mine = ++n;
+    return () => mine === n;
+  };
+}
+
 export function field(label, control) {
   return h('label', { class: 'field' }, h('span', {}, label), control);
 }
